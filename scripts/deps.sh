@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what krimp needs to build, test and run its demo on Debian 12,
+# with apt-get; only packages that are missing.  As root it installs
+# directly, otherwise through sudo; without either it says what to install.
+set -euo pipefail
+
+packages=(
+  build-essential            # gcc 12, make
+  postgresql-15              # the server
+  postgresql-server-dev-15   # PGXS and server headers
+  postgresql-15-postgis-3    # CREATE EXTENSION krimp CASCADE pulls in PostGIS
+  postgresql-contrib         # pgbench and contrib modules for the tests
+  libpq-dev                  # the client library, for krimpctl
+  r-base-core                # reference values for the trend statistics
+)
+# Optional extras asked for by a caller (e.g. KRIMP_EXTRA_PACKAGES="chromium").
+read -r -a extra <<< "${KRIMP_EXTRA_PACKAGES:-}"
+packages+=("${extra[@]}")
+
+missing=()
+for p in "${packages[@]}"; do
+  [ -n "$p" ] || continue
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "krimp: installing ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  SUDO=(sudo)
+else
+  echo "krimp: please install these Debian packages as root, then run make again:" >&2
+  echo "  apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian's postgresql package starts a main cluster on 5432; krimp runs its own.
