@@ -21,7 +21,7 @@ export PGDATABASE=krimp
 # Reuse the database unless the extension's install script changed since it was made.
 script_sum=$(cat extension/krimp--*.sql | md5sum | cut -d' ' -f1)
 if [ "$(cat "$dir/krimp-script.md5" 2>/dev/null)" != "$script_sum" ]; then
-  psql -X -q -d postgres -c "DROP DATABASE IF EXISTS krimp" -c "CREATE DATABASE krimp"
+  PGOPTIONS="-c client_min_messages=warning" psql -X -q -d postgres -c "DROP DATABASE IF EXISTS krimp" -c "CREATE DATABASE krimp"
   psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE"
   echo "$script_sum" > "$dir/krimp-script.md5"
 fi
