@@ -38,7 +38,7 @@ VACUUM ANALYZE obs; VACUUM ANALYZE obs_keyed; VACUUM ANALYZE ser;
 SQL
 
 echo "## storage (pg_total_relation_size / number of values)"
-psql -X -A -F ' ' -t -v ON_ERROR_STOP=1 <<SQL | awk '{printf "  %-58s %12d bytes  %7.2f bytes/value\n", $1, $2, $3}'
+psql -X -A -F '|' -t -v ON_ERROR_STOP=1 <<SQL | awk -F '|' '{printf "  %-50s %12d bytes  %6.2f bytes/value\n", $1, $2, $3}'
 WITH n AS (SELECT count(*)::float8 AS v FROM obs)
 SELECT 'long table (series_id, period, value), no index', pg_total_relation_size('obs'), pg_total_relation_size('obs') / v FROM n
 UNION ALL
