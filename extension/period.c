@@ -393,3 +393,17 @@ krimp_period_to_granularity(PG_FUNCTION_ARGS)
 				 errdetail("A period can be converted only to a granularity that is as coarse or coarser.")));
 	PG_RETURN_PERIOD(out);
 }
+
+PG_FUNCTION_INFO_V1(krimp_period_try_parse);
+/* text -> period, or NULL where the text is not a period (for loaders) */
+Datum
+krimp_period_try_parse(PG_FUNCTION_ARGS)
+{
+	char	   *str = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	krimp_period p;
+	krimp_error err;
+
+	if (!krimp_period_parse(str, &p, &err))
+		PG_RETURN_NULL();
+	PG_RETURN_PERIOD(p);
+}

@@ -213,3 +213,7 @@ COMMENT ON FUNCTION krimp.evaluation_round(krimp.period, integer) IS 'the five-y
 COMMENT ON FUNCTION krimp.period(text, integer, integer) IS 'build a period: granularity (month, quarter, half-year, year, span), year, and the month, quarter or half number, or for a span the last year';
 COMMENT ON FUNCTION krimp.period(date, text) IS 'the period of a granularity that contains a date';
 COMMENT ON FUNCTION krimp.regrain(krimp.period, text) IS 'the period of a coarser granularity that contains this one (2013-07 to quarter gives 2013-Q3)';
+CREATE FUNCTION krimp.try_period(text) RETURNS krimp.period
+    AS 'MODULE_PATHNAME', 'krimp_period_try_parse' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION krimp.try_period(text) IS
+    'the period a text names, or NULL where it names none (loaders use it to set bad rows aside instead of failing)';

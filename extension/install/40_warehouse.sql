@@ -1,0 +1,474 @@
+
+-- ===================================================================
+-- The shared warehouse: organisations and their roles, regions through
+-- mergers, indicators, observations with vintages, load batches.
+-- Every user table is registered with pg_extension_config_dump, so that
+-- pg_dump keeps its rows.  Row-level security is forced on every table
+-- that holds an organisation's data.
+-- ===================================================================
+
+-- ---- roles ---------------------------------------------------------
+-- Roles belong to the cluster, not the database: create them once, keep
+-- them when the extension is dropped.  krimp_reader reads all shared data;
+-- each organisation has one role (BI tools log in as a member of it, with
+-- fixed credentials and no session variables); krimp_admin manages
+-- reference data and runs the nightly job and the revaluation rounds.
+DO $roles$
+DECLARE
+    r text;
+BEGIN
+    FOREACH r IN ARRAY ARRAY['krimp_reader', 'krimp_admin', 'krimp_writer',
+                             'krimp_bzk', 'krimp_groningen', 'krimp_limburg', 'krimp_zeeland']
+    LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) r) THEN
+            EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+        END IF;
+    END LOOP;
+END
+$roles$;
+-- every organisation reads the shared data and may write its own rows;
+-- the admin reads and writes everything
+GRANT krimp_reader TO krimp_writer, krimp_admin;
+GRANT krimp_writer TO krimp_bzk, krimp_groningen, krimp_limburg, krimp_zeeland;
+
+GRANT USAGE ON SCHEMA krimp TO krimp_reader;
+
+-- ---- organisations -------------------------------------------------
+CREATE TABLE krimp.organisation (
+    org_code    text PRIMARY KEY CHECK (org_code OPERATOR(pg_catalog.~) '^[A-Z][A-Z0-9_]{1,15}$'),
+    name        text NOT NULL,
+    role_name   name NOT NULL UNIQUE,
+    region_code text,
+    seeded      boolean NOT NULL DEFAULT false,
+    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE krimp.organisation IS
+    'organisations that share the warehouse; each writes only its own rows, as members of its database role';
+COMMENT ON COLUMN krimp.organisation.role_name IS
+    'the database role of the organisation; its members (BI logins, loaders) act for it';
+COMMENT ON COLUMN krimp.organisation.seeded IS 'installed with the extension (not dumped)';
+INSERT INTO krimp.organisation (org_code, name, role_name, region_code, seeded) VALUES
+    ('BZK', 'Ministerie van Binnenlandse Zaken en Koninkrijksrelaties', 'krimp_bzk', 'NL01', true),
+    ('PV20', 'Provincie Groningen', 'krimp_groningen', 'PV20', true),
+    ('PV29', 'Provincie Zeeland', 'krimp_zeeland', 'PV29', true),
+    ('PV31', 'Provincie Limburg', 'krimp_limburg', 'PV31', true);
+SELECT pg_catalog.pg_extension_config_dump('krimp.organisation', 'WHERE NOT seeded');
+
+-- The organisations the current user acts for: those whose role it is a
+-- member of.  STABLE: policies call it once per query through a sub-select.
+CREATE FUNCTION krimp.current_organisations() RETURNS text[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT coalesce(array_agg(o.org_code ORDER BY o.org_code), '{}')
+      FROM krimp.organisation o
+     WHERE pg_catalog.pg_has_role(CURRENT_USER, o.role_name, 'MEMBER')
+$$;
+COMMENT ON FUNCTION krimp.current_organisations() IS
+    'codes of the organisations whose role the current user is a member of';
+
+-- Is the current user a krimp administrator (or a superuser)?
+CREATE FUNCTION krimp.is_admin() RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT pg_catalog.pg_has_role(CURRENT_USER, 'krimp_admin', 'MEMBER')
+        OR (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) CURRENT_USER)
+$$;
+COMMENT ON FUNCTION krimp.is_admin() IS 'whether the current user is a member of krimp_admin or a superuser';
+
+-- ---- regions -------------------------------------------------------
+
+-- Normalise a CBS region code: trim the padding CBS OData adds, upper case.
+CREATE FUNCTION krimp.normalise_region_code(code text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN pg_catalog.upper(pg_catalog.btrim(code));
+COMMENT ON FUNCTION krimp.normalise_region_code(text) IS
+    'a CBS region code without the padding of CBS OData feeds, in upper case (''PV20  '' gives ''PV20'')';
+
+-- The level of a CBS region code, NULL for anything that is not one.
+CREATE FUNCTION krimp.region_level(code text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN CASE
+        WHEN code OPERATOR(pg_catalog.~) '^NL0[0-9]$' THEN 'country'
+        WHEN code OPERATOR(pg_catalog.~) '^LD0[1-4]$' THEN 'landsdeel'
+        WHEN code OPERATOR(pg_catalog.~) '^PV[0-9]{2}$' THEN 'province'
+        WHEN code OPERATOR(pg_catalog.~) '^CR[0-9]{2}$' THEN 'corop'
+        WHEN code OPERATOR(pg_catalog.~) '^GM[0-9]{4}$' THEN 'municipality'
+        WHEN code OPERATOR(pg_catalog.~) '^WK[0-9]{6}$' THEN 'district'
+        WHEN code OPERATOR(pg_catalog.~) '^BU[0-9]{8}$' THEN 'neighbourhood'
+    END;
+COMMENT ON FUNCTION krimp.region_level(text) IS
+    'level of a normalised CBS region code: country (NL01), landsdeel (LD), province (PV), corop (CR), municipality (GM), district (WK), neighbourhood (BU); NULL if it is none';
+
+CREATE SEQUENCE krimp.region_id_seq;
+CREATE TABLE krimp.region (
+    region_id   bigint PRIMARY KEY DEFAULT pg_catalog.nextval('krimp.region_id_seq'),
+    code        text NOT NULL,
+    name        text NOT NULL,
+    level       text NOT NULL,
+    valid_from  date NOT NULL,
+    valid_to    date,
+    geom        public.geometry(MultiPolygon, 28992),
+    CHECK (krimp.region_level(code) IS NOT NULL AND level OPERATOR(pg_catalog.=) krimp.region_level(code)),
+    CHECK (valid_to IS NULL OR valid_to OPERATOR(pg_catalog.>) valid_from),
+    -- a code names at most one territory at a time
+    EXCLUDE USING gist (code WITH OPERATOR(pg_catalog.=),
+                        pg_catalog.daterange(valid_from, valid_to) WITH OPERATOR(pg_catalog.&&))
+);
+ALTER SEQUENCE krimp.region_id_seq OWNED BY krimp.region.region_id;
+CREATE INDEX region_geom_idx ON krimp.region USING gist (geom);
+COMMENT ON TABLE krimp.region IS
+    'region versions: a CBS code with the territory it named from valid_from up to (not including) valid_to; a code alone does not identify a territory, since a municipality keeps its code when a merger takes its name';
+COMMENT ON COLUMN krimp.region.geom IS 'boundary in the Dutch national reference system (EPSG:28992, RD New)';
+COMMENT ON COLUMN krimp.region.valid_to IS 'first day the version no longer holds; NULL while it holds';
+SELECT pg_catalog.pg_extension_config_dump('krimp.region', '');
+SELECT pg_catalog.pg_extension_config_dump('krimp.region_id_seq', '');
+
+-- Normalise the code and fill in the level on every write.
+CREATE FUNCTION krimp.region_normalise_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    NEW.code := krimp.normalise_region_code(NEW.code);
+    NEW.level := coalesce(krimp.region_level(NEW.code), NEW.level);
+    IF krimp.region_level(NEW.code) IS NULL THEN
+        RAISE EXCEPTION 'invalid CBS region code "%"', NEW.code
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Region codes are NL01, LD01-LD04, PV##, CR##, GM####, WK###### or BU########.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.region_normalise_trigger() IS 'trigger: normalise a region''s code and set its level';
+CREATE TRIGGER region_normalise BEFORE INSERT OR UPDATE OF code, level ON krimp.region
+    FOR EACH ROW EXECUTE FUNCTION krimp.region_normalise_trigger();
+
+-- The version of a code that holds for the whole of a period, or NULL.
+CREATE FUNCTION krimp.region_at(code text, p krimp.period) RETURNS bigint
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT r.region_id FROM krimp.region r
+     WHERE r.code OPERATOR(pg_catalog.=) krimp.normalise_region_code($1)
+       AND pg_catalog.daterange(r.valid_from, r.valid_to) OPERATOR(pg_catalog.@>) krimp.daterange($2)
+$$;
+COMMENT ON FUNCTION krimp.region_at(text, krimp.period) IS
+    'the region version of a CBS code that holds for the whole period, or NULL';
+
+-- hierarchy with validity: municipality in COROP area, province, country
+CREATE TABLE krimp.region_parent (
+    region_id   bigint NOT NULL REFERENCES krimp.region ON DELETE CASCADE,
+    parent_id   bigint NOT NULL REFERENCES krimp.region ON DELETE CASCADE,
+    valid_from  date NOT NULL,
+    valid_to    date,
+    PRIMARY KEY (region_id, parent_id, valid_from),
+    CHECK (valid_to IS NULL OR valid_to OPERATOR(pg_catalog.>) valid_from)
+);
+CREATE INDEX region_parent_parent_idx ON krimp.region_parent (parent_id);
+COMMENT ON TABLE krimp.region_parent IS
+    'hierarchy with validity: a region version lies in a parent version (municipality in COROP area, province, country)';
+SELECT pg_catalog.pg_extension_config_dump('krimp.region_parent', '');
+
+-- designated groups: the decline regions
+CREATE TABLE krimp.region_group (
+    group_code      text PRIMARY KEY,
+    name            text NOT NULL,
+    designation     text NOT NULL CHECK (designation OPERATOR(pg_catalog.=) ANY (ARRAY['topkrimpregio', 'anticipeerregio', 'other'])),
+    province_code   text,
+    designated_on   date,
+    withdrawn_on    date,
+    note            text
+);
+COMMENT ON TABLE krimp.region_group IS
+    'designated groups of regions: the decline regions (topkrimpregio) and anticipation regions (anticipeerregio)';
+SELECT pg_catalog.pg_extension_config_dump('krimp.region_group', '');
+
+CREATE TABLE krimp.region_group_member (
+    group_code  text NOT NULL REFERENCES krimp.region_group ON DELETE CASCADE,
+    region_id   bigint NOT NULL REFERENCES krimp.region ON DELETE CASCADE,
+    valid_from  date NOT NULL,
+    valid_to    date,
+    PRIMARY KEY (group_code, region_id, valid_from)
+);
+COMMENT ON TABLE krimp.region_group_member IS 'members of a designated group, with validity';
+SELECT pg_catalog.pg_extension_config_dump('krimp.region_group_member', '');
+
+-- mergers, splits and boundary corrections
+CREATE TABLE krimp.region_change (
+    old_region_id   bigint NOT NULL REFERENCES krimp.region ON DELETE CASCADE,
+    new_region_id   bigint NOT NULL REFERENCES krimp.region ON DELETE CASCADE,
+    effective       date NOT NULL,
+    share           double precision NOT NULL CHECK (share OPERATOR(pg_catalog.>) 0 AND share OPERATOR(pg_catalog.<=) 1),
+    kind            text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['merger', 'split', 'boundary', 'continuation'])),
+    PRIMARY KEY (old_region_id, new_region_id),
+    CHECK (old_region_id OPERATOR(pg_catalog.<>) new_region_id)
+);
+CREATE INDEX region_change_new_idx ON krimp.region_change (new_region_id);
+COMMENT ON TABLE krimp.region_change IS
+    'region changes: the share of an old region version that went to a new one on the effective date; the shares of every old version sum to 1';
+SELECT pg_catalog.pg_extension_config_dump('krimp.region_change', '');
+
+-- ---- indicators ----------------------------------------------------
+CREATE SEQUENCE krimp.indicator_id_seq;
+CREATE TABLE krimp.indicator (
+    indicator_id      integer PRIMARY KEY DEFAULT pg_catalog.nextval('krimp.indicator_id_seq'),
+    code              text NOT NULL UNIQUE,
+    name              text NOT NULL,
+    unit              text NOT NULL,
+    decimals          integer NOT NULL DEFAULT 0 CHECK (decimals OPERATOR(pg_catalog.>=) 0 AND decimals OPERATOR(pg_catalog.<=) 10),
+    granularity       text NOT NULL CHECK (granularity OPERATOR(pg_catalog.=) ANY (ARRAY['month', 'quarter', 'half-year', 'year', 'span'])),
+    theme             text NOT NULL CHECK (theme OPERATOR(pg_catalog.=) ANY (ARRAY['demography', 'housing', 'labour market', 'care', 'education', 'liveability'])),
+    source            text,
+    aggregation       text NOT NULL CHECK (aggregation OPERATOR(pg_catalog.=) ANY (ARRAY['sum', 'weighted mean', 'none'])),
+    denominator_id    integer REFERENCES krimp.indicator,
+    direction_of_good smallint NOT NULL DEFAULT 0 CHECK (direction_of_good OPERATOR(pg_catalog.=) ANY (ARRAY[-1, 0, 1]::smallint[])),
+    description       text,
+    CHECK ((aggregation OPERATOR(pg_catalog.=) 'weighted mean') OPERATOR(pg_catalog.=) (denominator_id IS NOT NULL))
+);
+ALTER SEQUENCE krimp.indicator_id_seq OWNED BY krimp.indicator.indicator_id;
+COMMENT ON TABLE krimp.indicator IS
+    'indicator definitions: unit, decimals, granularity, theme, source, how regions aggregate (sum, mean weighted by a denominator indicator, none) and the direction of good (1 higher is better, -1 lower is better, 0 neutral)';
+SELECT pg_catalog.pg_extension_config_dump('krimp.indicator', '');
+SELECT pg_catalog.pg_extension_config_dump('krimp.indicator_id_seq', '');
+
+-- ---- load batches --------------------------------------------------
+CREATE SEQUENCE krimp.load_batch_id_seq;
+CREATE TABLE krimp.load_batch (
+    batch_id        bigint PRIMARY KEY DEFAULT pg_catalog.nextval('krimp.load_batch_id_seq'),
+    org_code        text NOT NULL REFERENCES krimp.organisation,
+    loaded_by       name NOT NULL DEFAULT CURRENT_USER,
+    source          text NOT NULL,
+    file_name       text,
+    started_at      timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    finished_at     timestamptz,
+    state           text NOT NULL DEFAULT 'open' CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'done'])),
+    rows_read       integer,
+    rows_inserted   integer,
+    rows_revised    integer,
+    rows_unchanged  integer,
+    rows_rejected   integer
+);
+ALTER SEQUENCE krimp.load_batch_id_seq OWNED BY krimp.load_batch.batch_id;
+COMMENT ON TABLE krimp.load_batch IS
+    'every load is a batch: who, when, from what source, and its row counts; its id is on every observation it wrote';
+SELECT pg_catalog.pg_extension_config_dump('krimp.load_batch', '');
+SELECT pg_catalog.pg_extension_config_dump('krimp.load_batch_id_seq', '');
+
+-- ---- observations --------------------------------------------------
+CREATE SEQUENCE krimp.observation_id_seq;
+CREATE TABLE krimp.observation (
+    observation_id      bigint PRIMARY KEY DEFAULT pg_catalog.nextval('krimp.observation_id_seq'),
+    indicator_id        integer NOT NULL REFERENCES krimp.indicator,
+    region_id           bigint NOT NULL REFERENCES krimp.region,
+    period              krimp.period NOT NULL,
+    value               double precision,
+    status              text NOT NULL CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['definitief', 'nader voorlopig', 'voorlopig', 'estimate', 'unknown'])),
+    kind                text NOT NULL DEFAULT 'realisation' CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['realisation', 'forecast'])),
+    forecast_producer   text NOT NULL DEFAULT '',
+    forecast_base_year  integer NOT NULL DEFAULT 0,
+    source              text NOT NULL,
+    org_code            text NOT NULL REFERENCES krimp.organisation,
+    batch_id            bigint NOT NULL REFERENCES krimp.load_batch,
+    published_at        timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    released_at         timestamptz,
+    retracted_at        timestamptz,
+    retraction_reason   text,
+    -- CBS's "." (unknown or secret) is a row with status unknown and no value, not a missing row
+    CHECK ((status OPERATOR(pg_catalog.=) 'unknown') OPERATOR(pg_catalog.=) (value IS NULL)),
+    CHECK (value IS NULL OR (value OPERATOR(pg_catalog.<>) 'NaN'::double precision
+                             AND value OPERATOR(pg_catalog.<>) 'Infinity'::double precision
+                             AND value OPERATOR(pg_catalog.<>) '-Infinity'::double precision)),
+    CHECK ((kind OPERATOR(pg_catalog.=) 'forecast') OPERATOR(pg_catalog.=)
+           (forecast_producer OPERATOR(pg_catalog.<>) '' AND forecast_base_year OPERATOR(pg_catalog.<>) 0)),
+    CHECK ((retracted_at IS NULL) OPERATOR(pg_catalog.=) (retraction_reason IS NULL))
+);
+ALTER SEQUENCE krimp.observation_id_seq OWNED BY krimp.observation.observation_id;
+-- a figure's key plus its vintage: one row per figure per publication time
+CREATE UNIQUE INDEX observation_vintage_key ON krimp.observation
+    (indicator_id, region_id, period, org_code, kind, forecast_producer, forecast_base_year, published_at);
+CREATE INDEX observation_batch_idx ON krimp.observation (batch_id);
+COMMENT ON TABLE krimp.observation IS
+    'observations: a figure of an indicator for a region version and period, as published at published_at (its vintage); a revision is a new row, nothing is overwritten; a retracted figure is kept with its reason';
+COMMENT ON COLUMN krimp.observation.status IS
+    'definitief, nader voorlopig, voorlopig, estimate, or unknown (CBS ".": unknown or secret, with no value)';
+COMMENT ON COLUMN krimp.observation.kind IS 'realisation, or forecast (with producer and base year)';
+COMMENT ON COLUMN krimp.observation.published_at IS 'vintage: when this figure became known';
+COMMENT ON COLUMN krimp.observation.released_at IS 'embargo: until then only the owning organisation sees the row';
+SELECT pg_catalog.pg_extension_config_dump('krimp.observation', '');
+SELECT pg_catalog.pg_extension_config_dump('krimp.observation_id_seq', '');
+
+-- Nothing in an observation changes, except that it can be retracted once.
+CREATE FUNCTION krimp.observation_guard_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'observations are never deleted'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Retract the figure with krimp.retract(observation_id, reason); a correction is a new vintage.';
+    END IF;
+    IF OLD.retracted_at IS NOT NULL THEN
+        RAISE EXCEPTION 'observation % is already retracted', OLD.observation_id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF (NEW.observation_id, NEW.indicator_id, NEW.region_id, NEW.period, NEW.value, NEW.status, NEW.kind,
+        NEW.forecast_producer, NEW.forecast_base_year, NEW.source, NEW.org_code, NEW.batch_id,
+        NEW.published_at, NEW.released_at)
+       IS DISTINCT FROM
+       (OLD.observation_id, OLD.indicator_id, OLD.region_id, OLD.period, OLD.value, OLD.status, OLD.kind,
+        OLD.forecast_producer, OLD.forecast_base_year, OLD.source, OLD.org_code, OLD.batch_id,
+        OLD.published_at, OLD.released_at) THEN
+        RAISE EXCEPTION 'observations are never overwritten'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Load the corrected figure as a new vintage; it becomes the current one.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.observation_guard_trigger() IS
+    'trigger: observations are append-only; only a retraction (time and reason, once) may be added';
+CREATE TRIGGER observation_guard BEFORE UPDATE OR DELETE ON krimp.observation
+    FOR EACH ROW EXECUTE FUNCTION krimp.observation_guard_trigger();
+
+-- Rows a load set aside, with the reason.
+CREATE TABLE krimp.rejected_row (
+    batch_id    bigint NOT NULL REFERENCES krimp.load_batch,
+    line_number bigint NOT NULL,
+    org_code    text NOT NULL REFERENCES krimp.organisation,
+    row_data    jsonb NOT NULL,
+    reason      text NOT NULL,
+    PRIMARY KEY (batch_id, line_number)
+);
+COMMENT ON TABLE krimp.rejected_row IS 'rows a load set aside, with the reason; never silently dropped';
+SELECT pg_catalog.pg_extension_config_dump('krimp.rejected_row', '');
+
+-- Staging: a loader (krimpctl load, or SQL) copies raw rows here, then
+-- krimp.apply_batch() validates and files them in one statement.
+CREATE TABLE krimp.observation_staging (
+    batch_id            bigint NOT NULL REFERENCES krimp.load_batch ON DELETE CASCADE,
+    line_number         bigint NOT NULL,
+    org_code            text NOT NULL REFERENCES krimp.organisation,
+    indicator_code      text,
+    region_code         text,
+    period              text,
+    value               text,
+    status              text,
+    kind                text,
+    forecast_producer   text,
+    forecast_base_year  integer,
+    released_at         timestamptz,
+    PRIMARY KEY (batch_id, line_number)
+);
+COMMENT ON TABLE krimp.observation_staging IS
+    'raw rows of an open load batch, as read from the file; krimp.apply_batch() files them and empties the batch''s rows';
+
+-- ---- row-level security ---------------------------------------------
+-- Organisation data: every krimp role reads the shared (released) rows; an
+-- organisation writes only its own; an embargoed row is visible to its owner
+-- only until its release time.
+ALTER TABLE krimp.observation ENABLE ROW LEVEL SECURITY;
+ALTER TABLE krimp.observation FORCE ROW LEVEL SECURITY;
+CREATE POLICY observation_read ON krimp.observation FOR SELECT TO krimp_reader
+    USING (released_at IS NULL OR released_at OPERATOR(pg_catalog.<=) pg_catalog.now()
+           OR org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[])
+           OR (SELECT krimp.is_admin()));
+CREATE POLICY observation_insert ON krimp.observation FOR INSERT TO krimp_writer
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+CREATE POLICY observation_retract ON krimp.observation FOR UPDATE TO krimp_writer
+    USING (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]))
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+CREATE POLICY observation_admin ON krimp.observation FOR ALL TO krimp_admin
+    USING (true) WITH CHECK (true);
+
+ALTER TABLE krimp.load_batch ENABLE ROW LEVEL SECURITY;
+ALTER TABLE krimp.load_batch FORCE ROW LEVEL SECURITY;
+CREATE POLICY load_batch_read ON krimp.load_batch FOR SELECT TO krimp_reader USING (true);
+CREATE POLICY load_batch_write ON krimp.load_batch FOR INSERT TO krimp_writer
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+CREATE POLICY load_batch_update ON krimp.load_batch FOR UPDATE TO krimp_writer
+    USING (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]))
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+CREATE POLICY load_batch_admin ON krimp.load_batch FOR ALL TO krimp_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE krimp.rejected_row ENABLE ROW LEVEL SECURITY;
+ALTER TABLE krimp.rejected_row FORCE ROW LEVEL SECURITY;
+CREATE POLICY rejected_row_own ON krimp.rejected_row FOR ALL TO krimp_writer
+    USING (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]))
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+CREATE POLICY rejected_row_admin ON krimp.rejected_row FOR ALL TO krimp_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE krimp.observation_staging ENABLE ROW LEVEL SECURITY;
+ALTER TABLE krimp.observation_staging FORCE ROW LEVEL SECURITY;
+CREATE POLICY staging_own ON krimp.observation_staging FOR ALL TO krimp_writer
+    USING (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]))
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+CREATE POLICY staging_admin ON krimp.observation_staging FOR ALL TO krimp_admin USING (true) WITH CHECK (true);
+
+-- Reference data (organisations, regions, indicators) is shared: every krimp
+-- role reads it, only krimp_admin writes it.
+GRANT SELECT ON krimp.organisation, krimp.region, krimp.region_parent, krimp.region_group,
+    krimp.region_group_member, krimp.region_change, krimp.indicator,
+    krimp.observation, krimp.load_batch TO krimp_reader;
+GRANT INSERT, UPDATE, DELETE ON krimp.organisation, krimp.region, krimp.region_parent, krimp.region_group,
+    krimp.region_group_member, krimp.region_change, krimp.indicator TO krimp_admin;
+GRANT USAGE ON SEQUENCE krimp.region_id_seq, krimp.indicator_id_seq TO krimp_admin;
+GRANT INSERT ON krimp.observation, krimp.load_batch TO krimp_writer, krimp_admin;
+GRANT UPDATE (retracted_at, retraction_reason) ON krimp.observation TO krimp_writer, krimp_admin;
+GRANT UPDATE (finished_at, state, rows_read, rows_inserted, rows_revised, rows_unchanged, rows_rejected)
+    ON krimp.load_batch TO krimp_writer, krimp_admin;
+GRANT SELECT, INSERT, DELETE ON krimp.rejected_row, krimp.observation_staging TO krimp_writer, krimp_admin;
+GRANT USAGE ON SEQUENCE krimp.observation_id_seq, krimp.load_batch_id_seq TO krimp_writer, krimp_admin;
+
+-- ---- reading observations ------------------------------------------
+
+-- Observations as known at a moment: the latest vintage of every figure
+-- published by then and not retracted by then.  With RLS, as the caller.
+CREATE FUNCTION krimp.observations_as_of(known_at timestamptz)
+    RETURNS SETOF krimp.observation
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period, o.org_code, o.kind,
+                        o.forecast_producer, o.forecast_base_year) o.*
+      FROM krimp.observation o
+     WHERE o.published_at OPERATOR(pg_catalog.<=) known_at
+       AND (o.retracted_at IS NULL OR o.retracted_at OPERATOR(pg_catalog.>) known_at)
+     ORDER BY o.indicator_id, o.region_id, o.period, o.org_code, o.kind,
+              o.forecast_producer, o.forecast_base_year, o.published_at DESC, o.observation_id DESC
+$$;
+COMMENT ON FUNCTION krimp.observations_as_of(timestamptz) IS
+    'the observations as known at a moment: per figure the latest vintage published by then and not retracted by then';
+
+CREATE VIEW krimp.observation_current WITH (security_invoker = true) AS
+    SELECT * FROM krimp.observations_as_of('infinity');
+COMMENT ON VIEW krimp.observation_current IS
+    'the current figures: per figure the latest vintage that is not retracted (realisations and forecasts)';
+GRANT SELECT ON krimp.observation_current TO krimp_reader;
+
+-- Retract a figure: it is kept, with the time and the reason.
+CREATE FUNCTION krimp.retract(observation_id bigint, reason text) RETURNS void
+    LANGUAGE plpgsql STRICT
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF btrim(reason) = '' THEN
+        RAISE EXCEPTION 'a retraction needs a reason'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE krimp.observation o
+       SET retracted_at = clock_timestamp(), retraction_reason = reason
+     WHERE o.observation_id = retract.observation_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'observation % does not exist or is not yours to retract', observation_id
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'An organisation retracts only its own observations.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION krimp.retract(bigint, text) IS
+    'retract an observation of your own organisation: it is kept with the time and the reason, and drops out of the current figures';
+REVOKE ALL ON FUNCTION krimp.retract(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.retract(bigint, text) TO krimp_writer, krimp_admin;

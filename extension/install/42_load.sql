@@ -1,0 +1,275 @@
+
+-- ===================================================================
+-- Loading observations in batches, and reading them as series.
+--
+-- A load: krimp.begin_batch() opens a batch for one of your organisations;
+-- raw rows go into krimp.observation_staging (COPY, or INSERT); then
+-- krimp.apply_batch() validates every row and files them in one statement:
+-- new figures are inserted, changed figures become new vintages, identical
+-- figures change nothing, and bad rows are set aside in krimp.rejected_row
+-- with the reason (or, with on_error => 'abort', the whole load fails).
+-- ===================================================================
+
+CREATE FUNCTION krimp.begin_batch(org_code text, source text, file_name text DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    INSERT INTO krimp.load_batch (org_code, source, file_name)
+    VALUES (begin_batch.org_code, begin_batch.source, begin_batch.file_name)
+    RETURNING batch_id
+$$;
+COMMENT ON FUNCTION krimp.begin_batch(text, text, text) IS
+    'open a load batch for one of your organisations; returns its id for krimp.observation_staging and krimp.apply_batch()';
+
+-- Why a staged row cannot be filed, or NULL when it can.  The checks in
+-- order: indicator, period, region, validity, granularity, value, status.
+CREATE FUNCTION krimp.staged_row_problem(
+    indicator_code text, indicator_granularity text, region_code text, region_known boolean,
+    region_id bigint, period_text text, p krimp.period, value_text text, status text,
+    kind text, forecast_producer text, forecast_base_year integer)
+    RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT CASE
+        WHEN indicator_granularity IS NULL THEN format('unknown indicator "%s"', indicator_code)
+        WHEN p IS NULL THEN format('invalid period "%s"', period_text)
+        WHEN NOT region_known THEN format('unknown region code "%s"', region_code)
+        WHEN region_id IS NULL THEN format('period %s is outside the validity of every version of region %s',
+                                           p, krimp.normalise_region_code(region_code))
+        WHEN krimp.granularity(p) <> indicator_granularity THEN
+            format('period %s is a %s, indicator %s is measured per %s', p, krimp.granularity(p),
+                   indicator_code, indicator_granularity)
+        WHEN status IS NULL THEN 'unknown status'
+        WHEN status = 'unknown' AND value_text IS NOT NULL AND btrim(value_text) NOT IN ('', '.') THEN
+            format('value "%s" in status unknown, which allows none', value_text)
+        WHEN status <> 'unknown' AND (value_text IS NULL OR btrim(value_text) IN ('', '.')) THEN
+            format('no value in status %s', status)
+        WHEN status <> 'unknown'
+             AND btrim(value_text) !~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,3})?$' THEN
+            format('invalid value "%s"', value_text)
+        WHEN kind NOT IN ('realisation', 'forecast') THEN format('unknown kind "%s"', kind)
+        WHEN kind = 'forecast' AND (coalesce(forecast_producer, '') = '' OR coalesce(forecast_base_year, 0) = 0) THEN
+            'a forecast needs its producer and base year'
+    END
+$$;
+COMMENT ON FUNCTION krimp.staged_row_problem(text, text, text, boolean, bigint, text, krimp.period, text, text, text, text, integer) IS
+    'the reason a staged observation cannot be filed, or NULL (used by krimp.apply_batch)';
+
+-- A status as written in a file: the product's words, or CBS's markers
+-- (* voorlopig, ** nader voorlopig, . unknown); no marker means definitief.
+CREATE FUNCTION krimp.normalise_status(status text, value_text text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT CASE
+        WHEN coalesce(btrim(status), '') = '' THEN
+            CASE WHEN btrim(value_text) = '.' THEN 'unknown' ELSE 'definitief' END
+        WHEN lower(btrim(status)) IN ('definitief', 'nader voorlopig', 'voorlopig', 'estimate', 'unknown')
+            THEN lower(btrim(status))
+        WHEN btrim(status) = '*' THEN 'voorlopig'
+        WHEN btrim(status) = '**' THEN 'nader voorlopig'
+        WHEN btrim(status) = '.' THEN 'unknown'
+    END
+$$;
+COMMENT ON FUNCTION krimp.normalise_status(text, text) IS
+    'a status as written in a file (definitief, nader voorlopig, voorlopig, estimate, unknown, or CBS''s *, ** and .); NULL if it is none of these';
+
+CREATE FUNCTION krimp.apply_batch(batch_id bigint, on_error text DEFAULT 'reject',
+                                  published_at timestamptz DEFAULT NULL)
+    RETURNS krimp.load_batch
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    b krimp.load_batch;
+    vintage timestamptz := coalesce(apply_batch.published_at, clock_timestamp());
+    n_read integer;
+    n_rejected integer;
+    n_inserted integer;
+    n_revised integer;
+    first_problem record;
+BEGIN
+    IF on_error NOT IN ('reject', 'abort') THEN
+        RAISE EXCEPTION 'unknown on_error mode "%"', on_error
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use ''reject'' to set bad rows aside, or ''abort'' to load nothing when a row is bad.';
+    END IF;
+    SELECT * INTO b FROM krimp.load_batch lb WHERE lb.batch_id = apply_batch.batch_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'load batch % does not exist or is not yours', apply_batch.batch_id
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    IF b.state <> 'open' THEN
+        RAISE EXCEPTION 'load batch % is already applied', b.batch_id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Open a new batch with krimp.begin_batch() for a new load.';
+    END IF;
+
+    -- resolve and check every staged row once
+    IF pg_catalog.to_regclass('pg_temp.krimp_resolved') IS NOT NULL THEN
+        DROP TABLE pg_temp.krimp_resolved;
+    END IF;
+    CREATE TEMP TABLE krimp_resolved ON COMMIT DROP AS
+    WITH s AS (
+        SELECT st.*, krimp.try_period(st.period) AS p,
+               krimp.normalise_status(st.status, st.value) AS norm_status,
+               coalesce(nullif(btrim(st.kind), ''), 'realisation') AS norm_kind,
+               i.indicator_id, i.granularity AS indicator_granularity
+          FROM krimp.observation_staging st
+          LEFT JOIN krimp.indicator i ON i.code = btrim(st.indicator_code)
+         WHERE st.batch_id = b.batch_id
+    ), r AS (
+        SELECT s.*,
+               EXISTS (SELECT 1 FROM krimp.region rg
+                        WHERE rg.code = krimp.normalise_region_code(s.region_code)) AS region_known,
+               CASE WHEN s.p IS NOT NULL THEN krimp.region_at(s.region_code, s.p) END AS region_id
+          FROM s
+    )
+    SELECT r.*,
+           krimp.staged_row_problem(r.indicator_code, r.indicator_granularity, r.region_code,
+                                    r.region_known, r.region_id, r.period, r.p, r.value,
+                                    r.norm_status, r.norm_kind, r.forecast_producer,
+                                    r.forecast_base_year) AS problem
+      FROM r;
+
+    -- a key twice in one load: every copy is set aside
+    UPDATE pg_temp.krimp_resolved x
+       SET problem = format('duplicate key in this load: indicator %s, region %s, period %s on lines %s',
+                            btrim(x.indicator_code), krimp.normalise_region_code(x.region_code), x.p, d.lines)
+      FROM (SELECT indicator_id, region_id, p, norm_kind, coalesce(forecast_producer, '') AS fp,
+                   coalesce(forecast_base_year, 0) AS fy,
+                   string_agg(line_number::text, ', ' ORDER BY line_number) AS lines
+              FROM pg_temp.krimp_resolved
+             WHERE problem IS NULL
+             GROUP BY 1, 2, 3, 4, 5, 6 HAVING count(*) > 1) d
+     WHERE x.problem IS NULL AND x.indicator_id = d.indicator_id AND x.region_id = d.region_id
+       AND x.p = d.p AND x.norm_kind = d.norm_kind AND coalesce(x.forecast_producer, '') = d.fp
+       AND coalesce(x.forecast_base_year, 0) = d.fy;
+
+    SELECT count(*), count(*) FILTER (WHERE problem IS NOT NULL) INTO n_read, n_rejected
+      FROM pg_temp.krimp_resolved;
+    IF n_rejected > 0 AND on_error = 'abort' THEN
+        SELECT line_number, problem INTO first_problem
+          FROM pg_temp.krimp_resolved WHERE problem IS NOT NULL ORDER BY line_number LIMIT 1;
+        RAISE EXCEPTION 'load batch % has % bad row(s); nothing was loaded', b.batch_id, n_rejected
+            USING ERRCODE = 'data_exception',
+                  DETAIL = format('Line %s: %s.', first_problem.line_number, first_problem.problem),
+                  HINT = 'Correct the rows, or apply with on_error => ''reject'' to set bad rows aside.';
+    END IF;
+
+    INSERT INTO krimp.rejected_row (batch_id, line_number, org_code, row_data, reason)
+    SELECT b.batch_id, x.line_number, b.org_code,
+           jsonb_build_object('indicator', x.indicator_code, 'region', x.region_code, 'period', x.period,
+                              'value', x.value, 'status', x.status, 'kind', x.kind,
+                              'forecast_producer', x.forecast_producer,
+                              'forecast_base_year', x.forecast_base_year),
+           x.problem
+      FROM pg_temp.krimp_resolved x WHERE x.problem IS NOT NULL;
+
+    -- file the good rows: a new vintage unless the current one says the same
+    WITH good AS (
+        SELECT x.*, CASE WHEN x.norm_status = 'unknown' THEN NULL ELSE btrim(x.value)::double precision END AS v
+          FROM pg_temp.krimp_resolved x WHERE x.problem IS NULL
+    ), compared AS (
+        SELECT g.*, cur.observation_id AS current_id,
+               (cur.observation_id IS NOT NULL AND cur.value IS NOT DISTINCT FROM g.v
+                AND cur.status = g.norm_status) AS unchanged
+          FROM good g
+          LEFT JOIN LATERAL (
+              SELECT o.observation_id, o.value, o.status
+                FROM krimp.observation o
+               WHERE o.indicator_id = g.indicator_id AND o.region_id = g.region_id AND o.period = g.p
+                 AND o.org_code = b.org_code AND o.kind = g.norm_kind
+                 AND o.forecast_producer = coalesce(g.forecast_producer, '')
+                 AND o.forecast_base_year = coalesce(g.forecast_base_year, 0)
+                 AND o.retracted_at IS NULL
+               ORDER BY o.published_at DESC, o.observation_id DESC LIMIT 1) cur ON true
+    ), ins AS (
+        INSERT INTO krimp.observation (indicator_id, region_id, period, value, status, kind,
+                                       forecast_producer, forecast_base_year, source, org_code,
+                                       batch_id, published_at, released_at)
+        SELECT c.indicator_id, c.region_id, c.p, c.v, c.norm_status, c.norm_kind,
+               coalesce(c.forecast_producer, ''), coalesce(c.forecast_base_year, 0), b.source, b.org_code,
+               b.batch_id, vintage, c.released_at
+          FROM compared c WHERE NOT c.unchanged
+        RETURNING 1
+    )
+    SELECT count(*) FILTER (WHERE NOT unchanged AND current_id IS NULL),
+           count(*) FILTER (WHERE NOT unchanged AND current_id IS NOT NULL)
+      INTO n_inserted, n_revised
+      FROM compared;
+
+    DELETE FROM krimp.observation_staging st WHERE st.batch_id = b.batch_id;
+    UPDATE krimp.load_batch lb
+       SET state = 'done', finished_at = clock_timestamp(), rows_read = n_read,
+           rows_inserted = n_inserted, rows_revised = n_revised,
+           rows_unchanged = n_read - n_rejected - n_inserted - n_revised, rows_rejected = n_rejected
+     WHERE lb.batch_id = b.batch_id
+    RETURNING * INTO b;
+    DROP TABLE pg_temp.krimp_resolved;
+    RETURN b;
+END
+$$;
+COMMENT ON FUNCTION krimp.apply_batch(bigint, text, timestamptz) IS
+    'file the staged rows of an open load batch in one statement: new figures are inserted, changed ones become new vintages, identical ones change nothing, bad rows go to krimp.rejected_row with the reason (on_error => ''abort'' loads nothing instead); returns the batch with its counts';
+
+REVOKE ALL ON FUNCTION krimp.begin_batch(text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION krimp.apply_batch(bigint, text, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.begin_batch(text, text, text) TO krimp_writer, krimp_admin;
+GRANT EXECUTE ON FUNCTION krimp.apply_batch(bigint, text, timestamptz) TO krimp_writer, krimp_admin;
+
+-- ---- series --------------------------------------------------------
+
+-- One indicator in one region version as a krimp.series: the realisations
+-- as known at a moment (now by default), the latest vintage of each period
+-- over all organisations.
+CREATE FUNCTION krimp.region_series(indicator_code text, region_id bigint,
+                                    known_at timestamptz DEFAULT 'infinity')
+    RETURNS krimp.series
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT krimp.series_agg(x.period, x.value)
+      FROM (SELECT DISTINCT ON (o.period) o.period, o.value
+              FROM krimp.observations_as_of(known_at) o
+              JOIN krimp.indicator i ON i.indicator_id = o.indicator_id
+             WHERE i.code = region_series.indicator_code AND o.region_id = region_series.region_id
+               AND o.kind = 'realisation'
+             ORDER BY o.period, o.published_at DESC, o.org_code) x
+$$;
+COMMENT ON FUNCTION krimp.region_series(text, bigint, timestamptz) IS
+    'the realisations of an indicator in one region version as one krimp.series, as known at a moment (now by default); where organisations publish the same figure, the latest vintage counts';
+
+CREATE FUNCTION krimp.region_series(indicator_code text, region_code text, on_date date DEFAULT NULL,
+                                    known_at timestamptz DEFAULT 'infinity')
+    RETURNS krimp.series
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT krimp.region_series(region_series.indicator_code, r.region_id, known_at)
+      FROM krimp.region r
+     WHERE r.code = krimp.normalise_region_code(region_series.region_code)
+       AND pg_catalog.daterange(r.valid_from, r.valid_to) @> coalesce(on_date, r.valid_to - 1, current_date)
+     ORDER BY r.valid_from DESC LIMIT 1
+$$;
+COMMENT ON FUNCTION krimp.region_series(text, text, date, timestamptz) IS
+    'the realisations of an indicator for the version of a CBS region code that holds on a date (by default its latest version) as one krimp.series';
+
+-- One series per (indicator, region version) on the layout as published.
+CREATE VIEW krimp.series_current WITH (security_invoker = true) AS
+    SELECT i.indicator_id, i.code AS indicator_code, r.region_id, r.code AS region_code, r.name AS region_name,
+           r.valid_from, r.valid_to, s.series
+      FROM (SELECT x.indicator_id, x.region_id, krimp.series_agg(x.period, x.value) AS series
+              FROM (SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period)
+                           o.indicator_id, o.region_id, o.period, o.value
+                      FROM krimp.observation_current o
+                     WHERE o.kind = 'realisation'
+                     ORDER BY o.indicator_id, o.region_id, o.period, o.published_at DESC, o.org_code) x
+             GROUP BY x.indicator_id, x.region_id) s
+      JOIN krimp.indicator i USING (indicator_id)
+      JOIN krimp.region r USING (region_id);
+COMMENT ON VIEW krimp.series_current IS
+    'one krimp.series per indicator and region version: the current realisations on the layout as published';
+GRANT SELECT ON krimp.series_current TO krimp_reader;
