@@ -222,7 +222,7 @@ CREATE TABLE krimp.indicator (
     theme             text NOT NULL CHECK (theme OPERATOR(pg_catalog.=) ANY (ARRAY['demography', 'housing', 'labour market', 'care', 'education', 'liveability'])),
     source            text,
     aggregation       text NOT NULL CHECK (aggregation OPERATOR(pg_catalog.=) ANY (ARRAY['sum', 'weighted mean', 'none'])),
-    denominator_id    integer REFERENCES krimp.indicator,
+    denominator_id    integer REFERENCES krimp.indicator DEFERRABLE INITIALLY DEFERRED,
     direction_of_good smallint NOT NULL DEFAULT 0 CHECK (direction_of_good OPERATOR(pg_catalog.=) ANY (ARRAY[-1, 0, 1]::smallint[])),
     description       text,
     CHECK ((aggregation OPERATOR(pg_catalog.=) 'weighted mean') OPERATOR(pg_catalog.=) (denominator_id IS NOT NULL))
