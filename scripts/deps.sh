@@ -12,6 +12,8 @@ packages=(
   postgresql-contrib         # pgbench and contrib modules for the tests
   libpq-dev                  # the client library, for krimpctl
   r-base-core                # reference values for the trend statistics
+  r-cran-strucchange         # reference for level shifts (bench/detect_reference.sh, bench/detect.sh)
+  r-cran-segmented           # reference for bends and Davies' test (same)
 )
 # Optional extras asked for by a caller (e.g. KRIMP_EXTRA_PACKAGES="chromium").
 read -r -a extra <<< "${KRIMP_EXTRA_PACKAGES:-}"

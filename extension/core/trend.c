@@ -5,6 +5,7 @@
  *	  its validation and text form.  See trend.h and docs/trend.md.
  */
 #include "trend.h"
+#include "stats.h"
 
 #include <errno.h>
 #include <math.h>
@@ -27,118 +28,6 @@ static double
 undefined(void)
 {
 	return krimp_missing();
-}
-
-/* qsort comparator for finite doubles, ascending. */
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a;
-	double		y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
-/*
- * The k-th smallest (0-based) of a[0..n-1], all finite; rearranges a so that
- * a[k] holds it, smaller values come before and larger ones after.
- * Quickselect with a median-of-three pivot and a three-way partition (many
- * equal slopes are common); after too many rounds the rest is sorted, so the
- * worst case is O(n log n).
- */
-static double
-select_kth(double *a, int64_t n, int64_t k)
-{
-	int64_t		lo = 0,
-				hi = n - 1;
-	int			budget = 16;
-
-	for (int64_t m = n; m > 1; m >>= 1)
-		budget += 2;
-
-	while (lo < hi)
-	{
-		double		p,
-					pa,
-					pb,
-					pc,
-					tmp;
-		int64_t		lt,
-					i,
-					gt;
-
-		if (budget-- <= 0)
-		{
-			qsort(a + lo, (size_t) (hi - lo + 1), sizeof(double), cmp_double);
-			return a[k];
-		}
-		pa = a[lo];
-		pb = a[lo + (hi - lo) / 2];
-		pc = a[hi];
-		if (pa > pb)
-		{
-			tmp = pa;
-			pa = pb;
-			pb = tmp;
-		}
-		p = pc < pa ? pa : (pc > pb ? pb : pc);
-
-		/* [lo, lt) < p, [lt, i) == p, (gt, hi] > p */
-		lt = lo;
-		i = lo;
-		gt = hi;
-		while (i <= gt)
-		{
-			if (a[i] < p)
-			{
-				tmp = a[lt];
-				a[lt++] = a[i];
-				a[i++] = tmp;
-			}
-			else if (a[i] > p)
-			{
-				tmp = a[gt];
-				a[gt--] = a[i];
-				a[i] = tmp;
-			}
-			else
-				i++;
-		}
-		if (k < lt)
-			hi = lt - 1;
-		else if (k > gt)
-			lo = gt + 1;
-		else
-			return p;
-	}
-	return a[k];
-}
-
-/* Midpoint of a <= b without overflow. */
-static double
-midpoint(double a, double b)
-{
-	double		m = (a + b) / 2.0;
-
-	return isfinite(m) ? m : a / 2.0 + b / 2.0;
-}
-
-/* Median of a[0..n-1] (n >= 1): the mean of the two middle values for even n. */
-static double
-median(double *a, int64_t n)
-{
-	double		lo,
-				hi;
-
-	if (n % 2 == 1)
-		return select_kth(a, n, n / 2);
-	lo = select_kth(a, n, n / 2 - 1);
-	/* everything from n/2 on is >= lo; the upper middle is its minimum */
-	hi = a[n / 2];
-	for (int64_t i = n / 2 + 1; i < n; i++)
-		if (a[i] < hi)
-			hi = a[i];
-	return midpoint(lo, hi);
 }
 
 /* Mean by two passes (the second corrects the rounding of the first). */
@@ -382,7 +271,7 @@ krimp_trend_compute(const double *x, const double *y, int32_t n,
 	}
 
 	/* Theil-Sen slope and intercept */
-	out->ts_slope = median(slopes, pairs);
+	out->ts_slope = krimp_median(slopes, pairs);
 	for (int32_t i = 0; i < m; i++)
 	{
 		scratch[i] = ys[i] - out->ts_slope * xs[i];
@@ -392,7 +281,7 @@ krimp_trend_compute(const double *x, const double *y, int32_t n,
 			goto done;
 		}
 	}
-	out->ts_intercept = median(scratch, m);
+	out->ts_intercept = krimp_median(scratch, m);
 
 	if (m >= 3)
 	{
@@ -405,7 +294,7 @@ krimp_trend_compute(const double *x, const double *y, int32_t n,
 
 		/* Var(S) with the tie correction: sum over groups of t equal values */
 		memcpy(scratch, ys, sizeof(double) * (size_t) m);
-		qsort(scratch, (size_t) m, sizeof(double), cmp_double);
+		qsort(scratch, (size_t) m, sizeof(double), krimp_cmp_double);
 		for (int32_t i = 1; i <= m; i++)
 		{
 			if (i < m && scratch[i] == scratch[i - 1])
@@ -446,8 +335,8 @@ krimp_trend_compute(const double *x, const double *y, int32_t n,
 		rank_up = rint(((double) pairs + c) / 2.0 + 1.0);
 		if (rank_lo >= 1.0 && rank_up <= (double) pairs)
 		{
-			out->ts_ci_low = select_kth(slopes, pairs, (int64_t) rank_lo - 1);
-			out->ts_ci_high = select_kth(slopes, pairs, (int64_t) rank_up - 1);
+			out->ts_ci_low = krimp_select_kth(slopes, pairs, (int64_t) rank_lo - 1);
+			out->ts_ci_high = krimp_select_kth(slopes, pairs, (int64_t) rank_up - 1);
 		}
 	}
 	ok = true;
