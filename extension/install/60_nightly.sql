@@ -120,6 +120,27 @@ $$;
 COMMENT ON FUNCTION krimp.released_series(integer, bigint) IS
     'the current released realisations of an indicator in a region version, as the nightly job reads them';
 
+-- A benchmark on the scale of the series: a count (aggregation 'sum') is
+-- compared by its growth, so the national series is rescaled to the
+-- region's value at the first period both have ("as fast a rise as the
+-- national average"); rates and averages are compared as they are.
+CREATE FUNCTION krimp.comparable_benchmark(s krimp.series, benchmark krimp.series, aggregation text)
+    RETURNS krimp.series
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    SELECT CASE
+        WHEN s IS NULL OR benchmark IS NULL THEN NULL
+        WHEN aggregation <> 'sum' THEN benchmark
+        ELSE (SELECT benchmark * (a.value / b.value)
+                FROM krimp.points(s) a JOIN krimp.points(benchmark) b USING (period)
+               WHERE a.value IS NOT NULL AND b.value IS NOT NULL AND b.value <> 0
+               ORDER BY a.period LIMIT 1)
+    END
+$$;
+COMMENT ON FUNCTION krimp.comparable_benchmark(krimp.series, krimp.series, text) IS
+    'the benchmark series on the scale of a series: for a count (aggregation sum) the national series rescaled to the region''s value at their first common period, so that the gap measures growth against the national average; otherwise the benchmark as it is';
+
 -- The national benchmark of a series: the same indicator for the country
 -- (NL01) version that holds when the series starts, if one is loaded.
 CREATE FUNCTION krimp.benchmark_series(indicator_id integer, region_id bigint) RETURNS krimp.series
@@ -175,9 +196,11 @@ BEGIN
     SELECT s.indicator_id, s.region_id, tp.*
       FROM krimp_nightly_series s
       JOIN krimp.indicator i ON i.indicator_id = s.indicator_id
-      CROSS JOIN LATERAL krimp.tipping_points(krimp.released_series(s.indicator_id, s.region_id),
-                                              krimp.benchmark_series(s.indicator_id, s.region_id),
-                                              i.direction_of_good) tp;
+      CROSS JOIN LATERAL (SELECT krimp.released_series(s.indicator_id, s.region_id) AS series) x
+      CROSS JOIN LATERAL krimp.tipping_points(
+          x.series,
+          krimp.comparable_benchmark(x.series, krimp.benchmark_series(s.indicator_id, s.region_id), i.aggregation),
+          i.direction_of_good) tp;
 
     INSERT INTO krimp.job_run (run_id, started_at, finished_at, full_run, series_examined,
                                flags_new, flags_confirmed, flags_withdrawn, duration_ms)
