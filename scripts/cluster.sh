@@ -48,6 +48,13 @@ max_parallel_workers_per_gather = 2
 fsync = off
 timezone = 'Europe/Amsterdam'
 CONF
+      # pg_cron, when installed, to schedule the nightly job (its jobs table lives in the database postgres)
+      if [ -f "$(pg_config --pkglibdir)/pg_cron.so" ]; then
+        as_owner tee -a "$dir/data/postgresql.auto.conf" >/dev/null <<CONF
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+CONF
+      fi
     fi
     if ! as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
       as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \

@@ -14,6 +14,7 @@ packages=(
   r-base-core                # reference values for the trend statistics
   r-cran-strucchange         # reference for level shifts (bench/detect_reference.sh, bench/detect.sh)
   r-cran-segmented           # reference for bends and Davies' test (same)
+  postgresql-15-cron         # pg_cron, to schedule the nightly job (krimp.schedule_nightly)
 )
 # Optional extras asked for by a caller (e.g. KRIMP_EXTRA_PACKAGES="chromium").
 read -r -a extra <<< "${KRIMP_EXTRA_PACKAGES:-}"
