@@ -26,6 +26,14 @@ if [ "$(cat "$dir/krimp-script.md5" 2>/dev/null)" != "$script_sum" ]; then
   echo "$script_sum" > "$dir/krimp-script.md5"
 fi
 
+# the bundled data: regions 2002-2023 with their changes, then the population
+# figures (both do nothing when already loaded), then the nightly job
+echo "Loading regions (boundaries 2002-2023, mergers, decline regions) ..."
+bash scripts/load_regions.sh "$KRIMP_ROOT" >/dev/null
+echo "Loading the CBS population per municipality 2002-2022 ..."
+PG_ABS_SRCDIR=$KRIMP_ROOT psql -X -q -v ON_ERROR_STOP=1 -f scripts/load_population.sql >/dev/null
+echo "Running the nightly job ..."
+psql -X -q -v ON_ERROR_STOP=1 -c "CALL krimp.nightly()"
 PG_ABS_SRCDIR=$KRIMP_ROOT psql -X -q -v ON_ERROR_STOP=1 -f scripts/demo.sql
 
 cat <<EOF
