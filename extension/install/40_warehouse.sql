@@ -362,6 +362,7 @@ CREATE TABLE krimp.observation_staging (
     released_at         timestamptz,
     PRIMARY KEY (batch_id, line_number)
 );
+-- (not kept by pg_dump: staged rows belong to an open load, which a dump does not carry over)
 COMMENT ON TABLE krimp.observation_staging IS
     'raw rows of an open load batch, as read from the file; krimp.apply_batch() files them and empties the batch''s rows';
 

@@ -22,8 +22,9 @@ CREATE TABLE krimp.series_queue (
 ALTER SEQUENCE krimp.series_queue_id_seq OWNED BY krimp.series_queue.queue_id;
 COMMENT ON TABLE krimp.series_queue IS
     'series (indicator, region version) whose observations changed since the last nightly run';
-SELECT pg_catalog.pg_extension_config_dump('krimp.series_queue', '');
-SELECT pg_catalog.pg_extension_config_dump('krimp.series_queue_id_seq', '');
+-- The queue is work in progress, not data: pg_dump does not keep it.  A
+-- restore fills it anew, since restoring the observations fires the trigger
+-- below, so the first run after a restore examines every restored series.
 
 -- Queue the series a statement touched, once each.  SECURITY DEFINER so that
 -- writers need no right on the queue itself; fixed search_path.
