@@ -23,11 +23,20 @@ GLUE_OBJS	= $(patsubst %.c,%.o,$(sort $(wildcard extension/*.c)))
 MODULE_big	= krimp
 OBJS		= $(GLUE_OBJS) $(CORE_OBJS)
 
-# The install script is generated from the hand-edited parts in
-# extension/install/ (in name order); upgrade scripts are picked up by name.
+# The install script of the current version is generated from the
+# hand-edited parts in extension/install/ (in name order).  Released versions
+# are frozen: extension/krimp--0.1.sql is the script 0.1 shipped, kept as it
+# was.  The upgrade script 0.1 -> 0.2 is generated from the same parts: the
+# changes to 0.1's objects (extension/install/upgrade/0.1--0.2.sql), then every
+# part 0.1 did not have, then the privileges part again.  test/scripts/upgrade.sh
+# checks that a fresh install and an updated one are the same.
 INSTALL_SRCS = $(sort $(wildcard extension/install/*.sql))
-DATA_built	= extension/krimp--$(EXTVERSION).sql
-DATA		= $(filter-out $(DATA_built),$(wildcard extension/krimp--*--*.sql))
+PARTS_0.1	= $(addprefix extension/install/,00_header.sql 10_period.sql 20_series.sql 30_trend.sql \
+			  35_detect.sql 40_warehouse.sql 42_load.sql 45_regions.sql 60_nightly.sql 99_privileges.sql)
+UPGRADE_0.1_0.2 = extension/install/upgrade/0.1--0.2.sql \
+			  $(filter-out $(PARTS_0.1),$(INSTALL_SRCS)) extension/install/99_privileges.sql
+DATA_built	= extension/krimp--$(EXTVERSION).sql extension/krimp--0.1--0.2.sql
+DATA		= extension/krimp--0.1.sql
 
 # pg_regress: one file per concern; "install" creates the extension first.
 REGRESS		= install $(filter-out install,$(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql))))
@@ -51,8 +60,11 @@ endif
 
 all: $(CORE_LIB)
 
-$(DATA_built): $(INSTALL_SRCS) krimp.control
+extension/krimp--$(EXTVERSION).sql: $(INSTALL_SRCS) krimp.control
 	cat $(INSTALL_SRCS) > $@
+
+extension/krimp--0.1--0.2.sql: $(UPGRADE_0.1_0.2)
+	cat $(UPGRADE_0.1_0.2) > $@
 
 $(CORE_LIB): $(CORE_OBJS)
 	rm -f $@
