@@ -1,0 +1,15 @@
+-- The concurrency test's database: 40 fictional municipalities, the
+-- population indicator, and a first load of 2002-2022.
+SET client_min_messages = warning;
+CREATE EXTENSION krimp CASCADE;
+INSERT INTO krimp.region (code, name, level, valid_from)
+SELECT 'GM' || lpad((9800 + m)::text, 4, '0'), 'Bankdorp ' || m, 'municipality', '2000-01-01' FROM generate_series(1, 40) m;
+INSERT INTO krimp.indicator (code, name, unit, granularity, theme, aggregation, direction_of_good)
+VALUES ('population', 'Population', 'persons', 'year', 'demography', 'sum', 1);
+SELECT krimp.begin_batch('BZK', 'initial') AS b \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+SELECT :b, m * 100 + y - 2000, 'BZK', 'population', 'GM' || lpad((9800 + m)::text, 4, '0'), y::text,
+       (20000 + m * 100 + CASE WHEN m % 3 = 0 AND y >= 2012 THEN -1500 ELSE 0 END + (y * m) % 17)::text
+  FROM generate_series(1, 40) m, generate_series(2002, 2022) y;
+SELECT rows_inserted FROM krimp.apply_batch(:b);
+CALL krimp.nightly();

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Concurrency: pgbench runs loads, nightly runs and reads at once for a fixed
+# time (KRIMP_CONCURRENCY_SECONDS, default 20) as a login that acts for BZK and
+# administers krimp.  Then: no client aborted (no deadlock, no error beyond the
+# expected "another run in progress", which the nightly script absorbs), no
+# lost or duplicated flag (a final full run finds nothing new and withdraws
+# nothing), and consistent counts (every observation is accounted for by the
+# batches, nothing is left queued).  Runs against the cluster in PGHOST/PGPORT.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+db=krimp_concurrency seconds=${KRIMP_CONCURRENCY_SECONDS:-20}
+passed=0 failed=0
+check() { if [ "$2" -eq 0 ]; then echo "ok - $1"; passed=$((passed + 1)); else echo "not ok - $1"; failed=$((failed + 1)); fi; }
+q() { psql -X -q -A -t -d "$db" -v ON_ERROR_STOP=1 "$@"; }
+log=$(mktemp /tmp/krimp-pgbench.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
+q -f test/concurrency/setup.sql >/dev/null
+check "set up 40 series and a first nightly run" $?
+psql -X -q -d postgres -c "DROP ROLE IF EXISTS regress_krimp_bench" \
+  -c "CREATE ROLE regress_krimp_bench LOGIN IN ROLE krimp_bzk, krimp_admin" 2>/dev/null
+
+pgbench -n -d "$db" -U regress_krimp_bench -c 4 -j 2 -T "$seconds" \
+  -f test/concurrency/load.sql@6 -f test/concurrency/nightly.sql@1 -f test/concurrency/read.sql@6 > "$log" 2>&1
+rc=$?
+grep -E '^(number of transactions actually processed|number of failed|tps)|^SQL script|^ - (weight|[0-9]+ transactions)' "$log" | sed 's/^/  /'
+[ $rc -eq 0 ] && ! grep -qi -e 'aborted' -e 'deadlock' -e 'ERROR' "$log"
+check "pgbench for ${seconds}s, 4 clients: no client aborted, no deadlock, no error" $?
+txn=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$log")
+[ "${txn:-0}" -gt 0 ]
+check "transactions ran ($txn)" $?
+
+# every observation is accounted for by the batches that wrote it
+out=$(q -c "SELECT (SELECT count(*) FROM krimp.observation) = (SELECT sum(rows_inserted + rows_revised) FROM krimp.load_batch),
+                   (SELECT count(*) FROM krimp.load_batch WHERE state <> 'done')")
+echo "  observations match batch counts, open batches: $out"
+[ "$out" = "t|0" ]
+check "every observation accounted for by its batch; no batch left open" $?
+
+# no lost or duplicated flag: after a last queued run, a full run finds the flags exactly as they are
+q -c "CALL krimp.nightly()" >/dev/null
+q -c "CALL krimp.nightly(full_run => true)" >/dev/null
+out=$(q -c "SELECT flags_new, flags_withdrawn, series_examined FROM krimp.job_run ORDER BY run_id DESC LIMIT 1")
+echo "  final full run: new|withdrawn|examined = $out"
+[ "$out" = "0|0|40" ]
+check "a final full run finds nothing new and withdraws nothing: no flag lost" $?
+out=$(q -c "SELECT count(*) - count(DISTINCT (indicator_id, region_id, period, kind)) FROM krimp.tipping_point_flag WHERE status <> 'withdrawn'")
+[ "$out" = "0" ]
+check "no duplicated live flag" $?
+out=$(q -c "SELECT count(*) FROM krimp.series_queue")
+[ "$out" = "0" ]
+check "nothing left in the queue" $?
+q -c "SELECT count(*) || ' runs, ' || sum(series_examined) || ' series examined, ' || sum(flags_new) || ' flags new, ' || sum(flags_withdrawn) || ' withdrawn' FROM krimp.job_run" | sed 's/^/  nightly: /'
+
+psql -X -q -d postgres -c "DROP DATABASE $db" -c "DROP ROLE regress_krimp_bench"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
