@@ -11,10 +11,21 @@ packages=(
   postgresql-15-postgis-3    # CREATE EXTENSION krimp CASCADE pulls in PostGIS
   postgresql-contrib         # pgbench and contrib modules for the tests
   libpq-dev                  # the client library, for krimpctl
+  libyajl-dev                # krimpctl load: streaming JSON parser (CBS OData)
+  libcsv-dev                 # krimpctl load: CSV parser (StatLine exports)
+  python3                    # fixtures of test/scripts/krimpctl.sh and bench/load.sh
+  clang                      # fuzz targets (test/fuzz/run.sh, test/scripts/fuzz_replay.sh): libFuzzer
+  libclang-rt-14-dev         # the same: libFuzzer and the sanitizer runtimes of clang 14
+  valgrind                   # the pg_regress suite under valgrind (test/valgrind/run.sh, not in make test)
   r-base-core                # reference values for the trend statistics
   r-cran-strucchange         # reference for level shifts (bench/detect_reference.sh, bench/detect.sh)
   r-cran-segmented           # reference for bends and Davies' test (same)
   postgresql-15-cron         # pg_cron, to schedule the nightly job (krimp.schedule_nightly)
+  unixodbc                   # BI driver test (test/scripts/bi_drivers.sh): the ODBC driver manager
+  unixodbc-dev               # the same: sql.h, to build test/bi/odbc_check.c
+  odbc-postgresql            # the same: psqlODBC (PostgreSQL Unicode / ANSI)
+  libpostgresql-jdbc-java    # the same: pgJDBC
+  default-jdk-headless       # the same: javac and java for test/bi/JdbcCheck.java
 )
 # Optional extras asked for by a caller (e.g. KRIMP_EXTRA_PACKAGES="chromium").
 read -r -a extra <<< "${KRIMP_EXTRA_PACKAGES:-}"

@@ -1,0 +1,1056 @@
+
+-- ===================================================================
+-- Targets (streefwaarden) and the five-yearly revaluation.
+--
+-- An agreement (covenant or programme) holds targets: one indicator in one
+-- region version or designated group, a baseline taken from the
+-- observations when the agreement is made (and kept), a horizon, a path
+-- (linear or constant growth) with optional milestones, the owning
+-- organisation and the party responsible (actiehouder).  A re-calibration
+-- is a new version that points to the old one.  krimp.target_evaluations()
+-- judges targets as the figures were known at a moment (the rule is in C,
+-- krimp.assess(); docs/targets.md); CALL krimp.revaluation_round(year)
+-- stores one immutable row per active target per round, with a
+-- re-calibration proposal beside it; krimp.scorecard counts the lights.
+-- ===================================================================
+
+-- ---- the rule, in C -----------------------------------------------------
+CREATE TYPE krimp.target_assessment AS (
+    light               text,
+    observed            integer,
+    latest_period       krimp.period,
+    latest_value        double precision,
+    expected_value      double precision,
+    gap                 double precision,
+    progress            double precision,
+    expected_progress   double precision,
+    trend_points        integer,
+    trend_slope         double precision,
+    projected_value     double precision,
+    projected_low       double precision,
+    projected_high      double precision,
+    best_rate           double precision,
+    reachable_value     double precision,
+    alternative_horizon_value double precision,
+    proposal_period     krimp.period,
+    proposal_value      double precision,
+    proposal_rate       double precision
+);
+COMMENT ON TYPE krimp.target_assessment IS
+    'the result of krimp.assess(): light, latest observation, value on the path, gap, progress, projection to the horizon with Sen''s interval, best five-year rate, reachable and alternative horizon value, and the re-calibrated path''s next milestone';
+
+CREATE FUNCTION krimp.assess(s krimp.series, path text, baseline_period krimp.period,
+                             baseline_value double precision, horizon_period krimp.period,
+                             horizon_value double precision, sense integer,
+                             milestone_periods krimp.period[] DEFAULT NULL,
+                             milestone_values double precision[] DEFAULT NULL,
+                             window_years double precision DEFAULT 10, min_points integer DEFAULT 3,
+                             path_tolerance double precision DEFAULT 0.05,
+                             tolerance double precision DEFAULT 0.10)
+    RETURNS krimp.target_assessment
+    AS 'MODULE_PATHNAME', 'krimp_assess' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION krimp.assess(krimp.series, text, krimp.period, double precision, krimp.period, double precision, integer, krimp.period[], double precision[], double precision, integer, double precision, double precision) IS
+    'the traffic-light rule on one series: path linear or growth from the baseline through the milestones to the horizon; sense 1 higher is better, -1 lower is better, 0 either way; trend window in years (Theil-Sen), min_points for a projection, path_tolerance and tolerance as shares of the planned change (docs/targets.md); a NULL series is grey';
+
+-- ---- settings ---------------------------------------------------------------
+CREATE TABLE krimp.revaluation_setting (
+    only_row        boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    origin_year     integer NOT NULL DEFAULT 2015 CHECK (origin_year OPERATOR(pg_catalog.>=) 1000 AND origin_year OPERATOR(pg_catalog.<=) 9999),
+    window_years    double precision NOT NULL DEFAULT 10 CHECK (window_years OPERATOR(pg_catalog.>=) 1),
+    min_points      integer NOT NULL DEFAULT 3 CHECK (min_points OPERATOR(pg_catalog.>=) 2),
+    path_tolerance  double precision NOT NULL DEFAULT 0.05 CHECK (path_tolerance OPERATOR(pg_catalog.>=) 0),
+    tolerance       double precision NOT NULL DEFAULT 0.10 CHECK (tolerance OPERATOR(pg_catalog.>=) 0)
+);
+COMMENT ON TABLE krimp.revaluation_setting IS
+    'at most one row, inserted by an administrator to change the defaults: the grid of revaluation rounds (every five years from origin_year, default 2015) and the rule''s defaults (trend window 10 years, 3 points for a projection, path tolerance 5% and horizon tolerance 10% of the planned change); without a row the defaults hold';
+
+-- The settings in force: the row, or the column defaults.
+CREATE FUNCTION krimp.revaluation_settings() RETURNS krimp.revaluation_setting
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT coalesce((SELECT s FROM krimp.revaluation_setting s),
+                    ROW(true, 2015, 10, 3, 0.05, 0.10)::krimp.revaluation_setting)
+$$;
+COMMENT ON FUNCTION krimp.revaluation_settings() IS
+    'the revaluation settings in force: the row of krimp.revaluation_setting, or the defaults (origin 2015, window 10 years, 3 points, path tolerance 0.05, tolerance 0.10)';
+SELECT pg_catalog.pg_extension_config_dump('krimp.revaluation_setting', '');
+
+-- ---- agreements and targets ---------------------------------------------
+CREATE SEQUENCE krimp.agreement_id_seq;
+CREATE TABLE krimp.agreement (
+    agreement_id    bigint PRIMARY KEY DEFAULT pg_catalog.nextval('krimp.agreement_id_seq'),
+    code            text NOT NULL UNIQUE,
+    name            text NOT NULL,
+    kind            text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['covenant', 'programme'])),
+    parties         text[] NOT NULL CHECK (pg_catalog.cardinality(parties) OPERATOR(pg_catalog.>) 0),
+    signed_on       date NOT NULL,
+    starts_on       date NOT NULL,
+    ends_on         date,
+    org_code        text NOT NULL REFERENCES krimp.organisation,
+    created_by      name NOT NULL DEFAULT CURRENT_USER,
+    created_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CHECK (ends_on IS NULL OR ends_on OPERATOR(pg_catalog.>) starts_on)
+);
+ALTER SEQUENCE krimp.agreement_id_seq OWNED BY krimp.agreement.agreement_id;
+COMMENT ON TABLE krimp.agreement IS
+    'agreements that hold targets: a covenant or programme with its parties, the day it was signed (baselines are taken as the figures were known at the end of that day) and its term';
+SELECT pg_catalog.pg_extension_config_dump('krimp.agreement', '');
+SELECT pg_catalog.pg_extension_config_dump('krimp.agreement_id_seq', '');
+
+CREATE SEQUENCE krimp.target_id_seq;
+CREATE TABLE krimp.target (
+    target_id           bigint PRIMARY KEY DEFAULT pg_catalog.nextval('krimp.target_id_seq'),
+    agreement_id        bigint NOT NULL REFERENCES krimp.agreement,
+    name                text NOT NULL,
+    indicator_id        integer NOT NULL REFERENCES krimp.indicator,
+    region_id           bigint REFERENCES krimp.region,
+    group_code          text REFERENCES krimp.region_group,
+    layout_year         integer,
+    unit                text NOT NULL,
+    granularity         text NOT NULL,
+    baseline_period     krimp.period NOT NULL,
+    baseline_value      double precision NOT NULL,
+    baseline_known_at   timestamptz,
+    horizon_period      krimp.period NOT NULL,
+    horizon_value       double precision NOT NULL,
+    path                text NOT NULL DEFAULT 'linear' CHECK (path OPERATOR(pg_catalog.=) ANY (ARRAY['linear', 'growth'])),
+    milestone_periods   krimp.period[],
+    milestone_values    double precision[],
+    against_direction_of_good boolean NOT NULL DEFAULT false,
+    org_code            text NOT NULL REFERENCES krimp.organisation,
+    actiehouder         text NOT NULL CHECK (pg_catalog.btrim(actiehouder) OPERATOR(pg_catalog.<>) ''),
+    version             integer NOT NULL DEFAULT 1,
+    previous_id         bigint UNIQUE REFERENCES krimp.target,
+    recalibration_reason text,
+    valid_from          date NOT NULL,
+    created_by          name NOT NULL DEFAULT CURRENT_USER,
+    created_at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CHECK ((region_id IS NULL) OPERATOR(pg_catalog.<>) (group_code IS NULL)),
+    CHECK (group_code IS NULL OR layout_year IS NOT NULL),
+    CHECK ((milestone_periods IS NULL) OPERATOR(pg_catalog.=) (milestone_values IS NULL)),
+    CHECK ((previous_id IS NULL) OPERATOR(pg_catalog.=) (recalibration_reason IS NULL))
+);
+ALTER SEQUENCE krimp.target_id_seq OWNED BY krimp.target.target_id;
+CREATE INDEX target_agreement_idx ON krimp.target (agreement_id);
+COMMENT ON TABLE krimp.target IS
+    'targets: one indicator in one region version (region_id) or designated group (group_code, combined on the layout of layout_year), from a baseline kept as taken to a horizon along a path; a re-calibration is a new version pointing to the old one (previous_id) with its reason; rows are never changed';
+COMMENT ON COLUMN krimp.target.baseline_known_at IS
+    'the vintage the baseline value was read at (the end of the agreement''s signing day); NULL when it was given (a re-calibration starts from a realised value)';
+COMMENT ON COLUMN krimp.target.layout_year IS
+    'recast the figures onto the region versions of 1 January of this year (krimp.harmonise); required for groups; NULL: the region version''s own figures';
+COMMENT ON COLUMN krimp.target.against_direction_of_good IS
+    'explicitly allows a target whose planned change runs against the indicator''s direction of good (for example a limited decline)';
+COMMENT ON COLUMN krimp.target.actiehouder IS 'the party responsible for reaching the target';
+COMMENT ON COLUMN krimp.target.valid_from IS 'the day this version takes effect (the agreement''s start for a first version)';
+SELECT pg_catalog.pg_extension_config_dump('krimp.target', '');
+SELECT pg_catalog.pg_extension_config_dump('krimp.target_id_seq', '');
+
+-- The series a target is judged on, as known at a moment: the region
+-- version's own figures, or recast onto a layout (krimp.harmonise) and, for
+-- a group, combined over the member versions valid on 1 January of the
+-- layout year (sum, or weighted mean through the denominator).  NULL for a
+-- period in which a member has no figure.
+-- Series of many targets at once (set-based; used by the rounds).
+CREATE FUNCTION krimp.target_series_all(known_at timestamptz, target_ids bigint[])
+    RETURNS TABLE (target_id bigint, series krimp.series, data_vintage timestamptz)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    WITH t AS (
+        SELECT tg.target_id, tg.indicator_id, tg.region_id, tg.group_code, tg.layout_year,
+               i.code AS indicator_code, i.aggregation, d.code AS denominator_code,
+               i.denominator_id
+          FROM (SELECT DISTINCT u.id FROM unnest(target_ids) u(id)) ids
+          JOIN krimp.target tg ON tg.target_id = ids.id
+          JOIN krimp.indicator i ON i.indicator_id = tg.indicator_id
+          LEFT JOIN krimp.indicator d ON d.indicator_id = i.denominator_id
+    ), obs AS (
+        -- krimp.observations_as_of(known_at), realisations, the latest vintage per figure over all
+        -- organisations, written out so that the filters reach the scan
+        SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period)
+               o.indicator_id, o.region_id, o.period, o.value, o.published_at
+          FROM krimp.observation o
+         WHERE o.kind = 'realisation' AND o.published_at <= known_at
+           AND (o.retracted_at IS NULL OR o.retracted_at > known_at)
+           AND (o.indicator_id IN (SELECT t.indicator_id FROM t)
+                OR o.indicator_id IN (SELECT t.denominator_id FROM t WHERE t.layout_year IS NOT NULL))
+         ORDER BY o.indicator_id, o.region_id, o.period, o.published_at DESC, o.org_code, o.observation_id DESC
+    ), vintage AS (
+        SELECT o.indicator_id, max(o.published_at) AS published_at FROM obs o GROUP BY o.indicator_id
+    ), own AS (
+        -- a region version's own figures
+        SELECT t.target_id, krimp.series_agg(o.period, o.value) AS series, max(o.published_at) AS data_vintage
+          FROM t JOIN obs o ON o.indicator_id = t.indicator_id AND o.region_id = t.region_id
+         WHERE t.layout_year IS NULL
+         GROUP BY t.target_id
+    ), layouts AS (
+        SELECT DISTINCT t.indicator_code AS code, t.layout_year FROM t WHERE t.layout_year IS NOT NULL
+        UNION
+        SELECT DISTINCT t.denominator_code, t.layout_year FROM t
+         WHERE t.layout_year IS NOT NULL AND t.group_code IS NOT NULL AND t.denominator_code IS NOT NULL
+    ), h AS (
+        SELECT l.code, l.layout_year, x.region_id, x.period, x.value
+          FROM layouts l, LATERAL krimp.harmonise(l.code, l.layout_year, known_at) x
+    ), members AS (
+        -- the target's territory on its layout: the region itself, or the group's member versions
+        SELECT t.target_id, t.indicator_code, t.denominator_code, t.layout_year, t.group_code, r.region_id
+          FROM t JOIN krimp.region r
+            ON (t.group_code IS NULL AND r.region_id = t.region_id)
+            OR (t.group_code IS NOT NULL AND r.region_id IN (SELECT m.region_id FROM krimp.region_group_member m
+                                                              WHERE m.group_code = t.group_code))
+         WHERE t.layout_year IS NOT NULL
+           AND daterange(r.valid_from, r.valid_to) @> make_date(t.layout_year, 1, 1)
+    ), combined AS (
+        SELECT m.target_id, v.period,
+               CASE WHEN count(v.value) = max(n.members)
+                         AND (m.group_code IS NULL OR m.denominator_code IS NULL OR count(dv.value) = max(n.members))
+                    THEN CASE WHEN m.group_code IS NULL OR m.denominator_code IS NULL THEN sum(v.value)
+                              ELSE sum(v.value * dv.value) / nullif(sum(dv.value), 0) END
+               END AS value
+          FROM members m
+          JOIN (SELECT mm.target_id, count(*) AS members FROM members mm GROUP BY mm.target_id) n
+            ON n.target_id = m.target_id
+          JOIN h v ON v.code = m.indicator_code AND v.layout_year = m.layout_year AND v.region_id = m.region_id
+          LEFT JOIN h dv ON dv.code = m.denominator_code AND dv.layout_year = m.layout_year
+                        AND dv.region_id = m.region_id AND dv.period = v.period
+         GROUP BY m.target_id, m.group_code, m.denominator_code, v.period
+    ), recast AS (
+        SELECT c.target_id, krimp.series_agg(c.period, c.value) AS series
+          FROM combined c GROUP BY c.target_id
+    )
+    SELECT t.target_id, coalesce(own.series, recast.series),
+           CASE WHEN t.layout_year IS NULL THEN own.data_vintage
+                ELSE greatest((SELECT v.published_at FROM vintage v WHERE v.indicator_id = t.indicator_id),
+                              (SELECT v.published_at FROM vintage v WHERE v.indicator_id = t.denominator_id
+                                                                      AND t.group_code IS NOT NULL)) END
+      FROM t
+      LEFT JOIN own ON own.target_id = t.target_id
+      LEFT JOIN recast ON recast.target_id = t.target_id
+$$;
+COMMENT ON FUNCTION krimp.target_series_all(timestamptz, bigint[]) IS
+    'the series of many targets as known at a moment, with the newest published_at among the figures read (data_vintage); see krimp.target_series';
+
+CREATE FUNCTION krimp.target_series(target_id bigint, known_at timestamptz DEFAULT 'infinity')
+    RETURNS krimp.series
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    SELECT s.series FROM krimp.target_series_all(known_at, ARRAY[target_id]) s
+$$;
+
+COMMENT ON FUNCTION krimp.target_series(bigint, timestamptz) IS
+    'the series a target is judged on, as known at a moment: the region version''s own figures, or recast onto its layout year with krimp.harmonise and, for a group, combined over the member versions valid on 1 January of that year (sum, or weighted mean through the denominator); a period in which a member lacks a figure is missing';
+
+-- Check and complete a new target version.
+CREATE FUNCTION krimp.target_insert_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    ind krimp.indicator;
+    ag krimp.agreement;
+    grp krimp.region_group;
+    planned double precision;
+    s krimp.series;
+    kt timestamptz;
+BEGIN
+    SELECT * INTO ind FROM krimp.indicator i WHERE i.indicator_id = NEW.indicator_id;
+    SELECT * INTO ag FROM krimp.agreement a WHERE a.agreement_id = NEW.agreement_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'agreement % does not exist', NEW.agreement_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    NEW.unit := coalesce(NEW.unit, ind.unit);
+    NEW.granularity := coalesce(NEW.granularity, ind.granularity);
+    IF NEW.unit <> ind.unit THEN
+        RAISE EXCEPTION 'unit "%" of the target does not match indicator "%"', NEW.unit, ind.code
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('Indicator "%s" is measured in "%s".', ind.code, ind.unit),
+                  HINT = 'Express the target in the indicator''s unit.';
+    END IF;
+    IF NEW.granularity <> ind.granularity
+       OR krimp.granularity(NEW.baseline_period) <> ind.granularity
+       OR krimp.granularity(NEW.horizon_period) <> ind.granularity
+       OR EXISTS (SELECT 1 FROM unnest(NEW.milestone_periods) m(p) WHERE krimp.granularity(m.p) <> ind.granularity) THEN
+        RAISE EXCEPTION 'granularity of the target does not match indicator "%"', ind.code
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('Indicator "%s" is measured per %s; the target has baseline %s, horizon %s and granularity %s.',
+                                  ind.code, ind.granularity, NEW.baseline_period, NEW.horizon_period, NEW.granularity),
+                  HINT = format('Give the baseline, horizon and milestones as periods of one %s.', ind.granularity);
+    END IF;
+    IF NEW.horizon_period <= NEW.baseline_period THEN
+        RAISE EXCEPTION 'horizon % does not come after baseline %', NEW.horizon_period, NEW.baseline_period
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'A target runs from its baseline period to a later horizon period.';
+    END IF;
+    IF NEW.milestone_periods IS NOT NULL THEN
+        IF cardinality(NEW.milestone_periods) <> cardinality(NEW.milestone_values)
+           OR array_position(NEW.milestone_periods, NULL) IS NOT NULL
+           OR array_position(NEW.milestone_values, NULL) IS NOT NULL THEN
+            RAISE EXCEPTION 'milestones need one value for every period'
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = format('%s period(s), %s value(s).', cardinality(NEW.milestone_periods),
+                                      cardinality(NEW.milestone_values));
+        END IF;
+        IF EXISTS (SELECT 1 FROM unnest(NEW.milestone_periods) WITH ORDINALITY m(p, k)
+                    WHERE m.p <= NEW.baseline_period OR m.p >= NEW.horizon_period
+                       OR (m.k > 1 AND m.p <= NEW.milestone_periods[m.k - 1])) THEN
+            RAISE EXCEPTION 'milestones must lie between the baseline and the horizon, in order'
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = format('Baseline %s, milestones %s, horizon %s.', NEW.baseline_period,
+                                      NEW.milestone_periods, NEW.horizon_period);
+        END IF;
+    END IF;
+    IF NEW.group_code IS NOT NULL THEN
+        IF ind.aggregation = 'none' THEN
+            RAISE EXCEPTION 'indicator "%" cannot be combined over the group "%"', ind.code, NEW.group_code
+                USING ERRCODE = 'feature_not_supported',
+                      DETAIL = 'Its aggregation is ''none'': figures of regions cannot be combined.',
+                      HINT = 'Set the target for a region version instead.';
+        END IF;
+    END IF;
+    IF NEW.layout_year IS NULL AND NEW.group_code IS NOT NULL THEN
+        NEW.layout_year := krimp.year(NEW.baseline_period);
+    END IF;
+    NEW.valid_from := coalesce(NEW.valid_from, ag.starts_on);
+    NEW.org_code := coalesce(NEW.org_code, ag.org_code);
+
+    -- the baseline, as the figures were known at the end of the signing day
+    IF NEW.baseline_value IS NULL THEN
+        kt := (ag.signed_on + 1)::timestamp AT TIME ZONE 'UTC';
+        s := krimp.target_series_of(NEW.indicator_id, NEW.region_id, NEW.group_code, NEW.layout_year, kt);
+        NEW.baseline_value := krimp.value_at(s, NEW.baseline_period);
+        NEW.baseline_known_at := kt;
+        IF NEW.baseline_value IS NULL THEN
+            RAISE EXCEPTION 'no figure of "%" for % in % was known when agreement "%" was signed',
+                            ind.code, coalesce(NEW.group_code, (SELECT r.code FROM krimp.region r
+                                                                 WHERE r.region_id = NEW.region_id)),
+                            NEW.baseline_period, ag.code
+                USING ERRCODE = 'no_data_found',
+                      DETAIL = format('The baseline is read from the observations as known at %s.', kt),
+                      HINT = 'Load the figure with its publication time first, or choose another baseline period.';
+        END IF;
+    END IF;
+
+    planned := NEW.horizon_value - NEW.baseline_value;
+    IF ind.direction_of_good <> 0 AND sign(planned) = -ind.direction_of_good AND NOT NEW.against_direction_of_good THEN
+        RAISE EXCEPTION 'target runs against the direction of good of indicator "%"', ind.code
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('For "%s" %s is better, and the target goes from %s to %s.', ind.code,
+                                  CASE ind.direction_of_good WHEN 1 THEN 'higher' ELSE 'lower' END,
+                                  NEW.baseline_value, NEW.horizon_value),
+                  HINT = 'If this is intended (for example a limited decline), set against_direction_of_good to true.';
+    END IF;
+    IF NEW.path = 'growth' AND (NEW.baseline_value <= 0 OR NEW.horizon_value <= 0
+                                OR EXISTS (SELECT 1 FROM unnest(NEW.milestone_values) v WHERE v <= 0)) THEN
+        RAISE EXCEPTION 'a path of constant growth needs positive values'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use a linear path for values that can be zero or negative.';
+    END IF;
+    IF NEW.previous_id IS NOT NULL THEN
+        IF btrim(NEW.recalibration_reason) = '' THEN
+            RAISE EXCEPTION 'a re-calibration needs a reason'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        NEW.version := (SELECT p.version + 1 FROM krimp.target p WHERE p.target_id = NEW.previous_id);
+    ELSE
+        NEW.version := 1;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.target_insert_trigger() IS
+    'trigger: checks a new target version (unit, granularity, horizon after baseline, milestones, direction of good) and takes the baseline value from the observations as known at the end of the agreement''s signing day';
+
+-- The series of a would-be target (the trigger's helper).
+CREATE FUNCTION krimp.target_series_of(indicator_id integer, region_id bigint, group_code text,
+                                       layout_year integer, known_at timestamptz)
+    RETURNS krimp.series
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    i krimp.indicator;
+    result krimp.series;
+BEGIN
+    SELECT * INTO i FROM krimp.indicator x WHERE x.indicator_id = target_series_of.indicator_id;
+    IF layout_year IS NULL THEN
+        RETURN krimp.region_series(i.code, target_series_of.region_id, known_at);
+    END IF;
+    SELECT krimp.series_agg(c.period, c.value) INTO result
+      FROM (SELECT v.period,
+                   CASE WHEN count(v.value) = max(n.members)
+                             AND (target_series_of.group_code IS NULL OR i.denominator_id IS NULL
+                                  OR count(d.value) = max(n.members))
+                        THEN CASE WHEN target_series_of.group_code IS NULL OR i.denominator_id IS NULL
+                                  THEN sum(v.value) ELSE sum(v.value * d.value) / nullif(sum(d.value), 0) END
+                   END AS value
+              FROM (SELECT r.region_id FROM krimp.region r
+                     WHERE daterange(r.valid_from, r.valid_to) @> make_date(target_series_of.layout_year, 1, 1)
+                       AND (r.region_id = target_series_of.region_id
+                            OR r.region_id IN (SELECT m.region_id FROM krimp.region_group_member m
+                                                WHERE m.group_code = target_series_of.group_code))) mem
+             CROSS JOIN (SELECT count(*) AS members FROM krimp.region r
+                          WHERE daterange(r.valid_from, r.valid_to) @> make_date(target_series_of.layout_year, 1, 1)
+                            AND (r.region_id = target_series_of.region_id
+                                 OR r.region_id IN (SELECT m.region_id FROM krimp.region_group_member m
+                                                     WHERE m.group_code = target_series_of.group_code))) n
+              JOIN krimp.harmonise(i.code, target_series_of.layout_year, known_at) v ON v.region_id = mem.region_id
+              LEFT JOIN krimp.harmonise((SELECT x.code FROM krimp.indicator x WHERE x.indicator_id = i.denominator_id),
+                                        target_series_of.layout_year, known_at) d
+                ON target_series_of.group_code IS NOT NULL AND d.region_id = mem.region_id AND d.period = v.period
+             GROUP BY v.period) c;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION krimp.target_series_of(integer, bigint, text, integer, timestamptz) IS
+    'the series of an indicator in a region version or group as known at a moment, recast onto a layout year when one is given (the same rule as krimp.target_series)';
+
+CREATE TRIGGER target_insert BEFORE INSERT ON krimp.target
+    FOR EACH ROW EXECUTE FUNCTION krimp.target_insert_trigger();
+
+-- Targets, agreements and stored results are never changed.
+CREATE FUNCTION krimp.immutable_row_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    RAISE EXCEPTION '% rows are never %', TG_TABLE_NAME, CASE TG_OP WHEN 'DELETE' THEN 'deleted' ELSE 'changed' END
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              HINT = CASE TG_TABLE_NAME
+                         WHEN 'target' THEN 'Re-calibrate with krimp.recalibrate_target(): it makes a new version and keeps this one.'
+                         ELSE 'Recompute a round with CALL krimp.revaluation_round(year, recompute => true); earlier results are kept.'
+                     END;
+END
+$$;
+COMMENT ON FUNCTION krimp.immutable_row_trigger() IS
+    'trigger: targets and stored round results are never updated or deleted';
+CREATE TRIGGER target_immutable BEFORE UPDATE OR DELETE ON krimp.target
+    FOR EACH ROW EXECUTE FUNCTION krimp.immutable_row_trigger();
+
+-- Is a target version in force on a day: the agreement runs, the version has
+-- taken effect and no later version has.
+CREATE FUNCTION krimp.target_active(target_id bigint, on_date date) RETURNS boolean
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM krimp.target t JOIN krimp.agreement a ON a.agreement_id = t.agreement_id
+         WHERE t.target_id = target_active.target_id
+           AND a.starts_on <= on_date AND (a.ends_on IS NULL OR a.ends_on > on_date)
+           AND t.valid_from <= on_date
+           AND NOT EXISTS (SELECT 1 FROM krimp.target n
+                            WHERE n.previous_id = t.target_id AND n.valid_from <= on_date))
+$$;
+COMMENT ON FUNCTION krimp.target_active(bigint, date) IS
+    'whether a target version is in force on a day: its agreement runs, it has taken effect, and no later version of it has';
+
+-- ---- evaluation ---------------------------------------------------------
+CREATE TYPE krimp.target_evaluation AS (
+    target_id           bigint,
+    known_at            timestamptz,
+    data_vintage        timestamptz,
+    light               text,
+    observed            integer,
+    latest_period       krimp.period,
+    latest_value        double precision,
+    expected_value      double precision,
+    gap                 double precision,
+    progress            double precision,
+    expected_progress   double precision,
+    trend_points        integer,
+    trend_slope         double precision,
+    projected_value     double precision,
+    projected_low       double precision,
+    projected_high      double precision,
+    region_change       double precision,
+    region_change_pct   double precision,
+    nl_change           double precision,
+    nl_change_pct       double precision,
+    nl_source           text,
+    best_rate           double precision,
+    reachable_value     double precision,
+    alternative_horizon_value double precision,
+    proposal_period     krimp.period,
+    proposal_value      double precision,
+    proposal_rate       double precision
+);
+COMMENT ON TYPE krimp.target_evaluation IS
+    'a target judged as known at a moment: the assessment (krimp.target_assessment) plus the data vintage used and the change of the region and of the Netherlands from the baseline period to the latest period';
+
+-- The Netherlands' value of an indicator in a period as known at a moment:
+-- NL01's own figure if there is one, otherwise the sum (or denominator-
+-- weighted mean) over every municipality version that holds in the period,
+-- NULL if one of them lacks a figure.
+CREATE FUNCTION krimp.national_values(known_at timestamptz, indicator_ids integer[])
+    RETURNS TABLE (indicator_id integer, period krimp.period, value double precision, source text)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    WITH ind AS (
+        SELECT i.indicator_id, i.aggregation, i.denominator_id FROM krimp.indicator i
+         WHERE i.indicator_id = ANY (indicator_ids)
+    ), obs AS (
+        SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period)
+               o.indicator_id, o.region_id, o.period, o.value, r.code, r.level
+          FROM krimp.observation o
+          JOIN krimp.region r ON r.region_id = o.region_id
+         WHERE o.kind = 'realisation' AND (r.code = 'NL01' OR r.level = 'municipality')
+           AND o.published_at <= known_at AND (o.retracted_at IS NULL OR o.retracted_at > known_at)
+           AND (o.indicator_id IN (SELECT ind.indicator_id FROM ind)
+                OR o.indicator_id IN (SELECT ind.denominator_id FROM ind))
+         ORDER BY o.indicator_id, o.region_id, o.period, o.published_at DESC, o.org_code, o.observation_id DESC
+    ), own AS (
+        SELECT o.indicator_id, o.period, o.value FROM obs o WHERE o.code = 'NL01' AND o.value IS NOT NULL
+    ), mun AS (
+        SELECT ind.indicator_id, v.period,
+               CASE WHEN ind.aggregation = 'sum' THEN sum(v.value)
+                    ELSE sum(v.value * d.value) / nullif(sum(d.value), 0) END AS value,
+               count(v.value) FILTER (WHERE ind.aggregation = 'sum' OR d.value IS NOT NULL) AS n
+          FROM ind
+          JOIN obs v ON v.indicator_id = ind.indicator_id AND v.level = 'municipality'
+          LEFT JOIN obs d ON d.indicator_id = ind.denominator_id AND d.region_id = v.region_id AND d.period = v.period
+         WHERE ind.aggregation <> 'none'
+         GROUP BY ind.indicator_id, ind.aggregation, v.period
+    )
+    SELECT o.indicator_id, o.period, o.value, 'NL01' FROM own o
+    UNION ALL
+    SELECT m.indicator_id, m.period, m.value, 'municipalities'
+      FROM mun m
+     WHERE NOT EXISTS (SELECT 1 FROM own o WHERE o.indicator_id = m.indicator_id AND o.period = m.period)
+       AND m.n = (SELECT count(*) FROM krimp.region r
+                   WHERE r.level = 'municipality'
+                     AND daterange(r.valid_from, r.valid_to) @> krimp.daterange(m.period))
+$$;
+COMMENT ON FUNCTION krimp.national_values(timestamptz, integer[]) IS
+    'the Netherlands'' value of indicators per period as known at a moment: NL01''s own figure (source NL01) where loaded, otherwise the sum, or for a rate the denominator-weighted mean, over all municipality versions that hold in the period (source municipalities), only when every one of them has a figure';
+
+-- Evaluate targets as known at a moment: the given ones, or (target_ids
+-- NULL) every target in force on on_date.  NULL parameters take the
+-- defaults of krimp.revaluation_setting.
+CREATE FUNCTION krimp.target_evaluations(known_at timestamptz, on_date date, target_ids bigint[] DEFAULT NULL,
+                                         window_years double precision DEFAULT NULL,
+                                         min_points integer DEFAULT NULL,
+                                         path_tolerance double precision DEFAULT NULL,
+                                         tolerance double precision DEFAULT NULL)
+    RETURNS SETOF krimp.target_evaluation
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    WITH cfg AS (
+        SELECT coalesce(target_evaluations.window_years, s.window_years) AS window_years,
+               coalesce(target_evaluations.min_points, s.min_points) AS min_points,
+               coalesce(target_evaluations.path_tolerance, s.path_tolerance) AS path_tolerance,
+               coalesce(target_evaluations.tolerance, s.tolerance) AS tolerance
+          FROM krimp.revaluation_settings() s
+    ), t AS (
+        -- the given targets, or those in force on on_date (as krimp.target_active, set-based)
+        SELECT tg.*, i.direction_of_good
+          FROM krimp.target tg
+          JOIN krimp.indicator i ON i.indicator_id = tg.indicator_id
+          JOIN krimp.agreement a ON a.agreement_id = tg.agreement_id
+         WHERE target_ids IS NULL
+           AND a.starts_on <= on_date AND (a.ends_on IS NULL OR a.ends_on > on_date)
+           AND tg.valid_from <= on_date
+           AND NOT EXISTS (SELECT 1 FROM krimp.target n
+                            WHERE n.previous_id = tg.target_id AND n.valid_from <= on_date)
+        UNION ALL
+        SELECT tg.*, i.direction_of_good
+          FROM (SELECT DISTINCT u.id FROM unnest(target_ids) u(id)) ids
+          JOIN krimp.target tg ON tg.target_id = ids.id
+          JOIN krimp.indicator i ON i.indicator_id = tg.indicator_id
+    ), ser AS (
+        SELECT * FROM krimp.target_series_all(known_at, ARRAY(SELECT t.target_id FROM t))
+    ), nl AS (
+        SELECT * FROM krimp.national_values(known_at, ARRAY(SELECT DISTINCT t.indicator_id FROM t))
+    ), a AS (
+        SELECT t.target_id, t.indicator_id, t.baseline_period, t.baseline_value, ser.data_vintage,
+               krimp.assess(ser.series, t.path, t.baseline_period, t.baseline_value, t.horizon_period,
+                            t.horizon_value,
+                            CASE WHEN t.direction_of_good <> 0 THEN t.direction_of_good::integer
+                                 ELSE sign(t.horizon_value - t.baseline_value)::integer END,
+                            t.milestone_periods, t.milestone_values,
+                            cfg.window_years, cfg.min_points, cfg.path_tolerance, cfg.tolerance) AS r
+          FROM t CROSS JOIN cfg LEFT JOIN ser ON ser.target_id = t.target_id
+    )
+    SELECT a.target_id, known_at, a.data_vintage, (a.r).light, (a.r).observed, (a.r).latest_period,
+           (a.r).latest_value, (a.r).expected_value, (a.r).gap, (a.r).progress, (a.r).expected_progress,
+           (a.r).trend_points, (a.r).trend_slope, (a.r).projected_value, (a.r).projected_low,
+           (a.r).projected_high,
+           (a.r).latest_value - a.baseline_value,
+           100 * ((a.r).latest_value - a.baseline_value) / nullif(a.baseline_value, 0),
+           n1.value - n0.value,
+           100 * (n1.value - n0.value) / nullif(n0.value, 0),
+           CASE WHEN n0.source = n1.source THEN n0.source WHEN n0.source IS NOT NULL AND n1.source IS NOT NULL
+                THEN n0.source || '/' || n1.source END,
+           (a.r).best_rate, (a.r).reachable_value, (a.r).alternative_horizon_value,
+           (a.r).proposal_period, (a.r).proposal_value, (a.r).proposal_rate
+      FROM a
+      LEFT JOIN nl n0 ON n0.indicator_id = a.indicator_id AND n0.period = a.baseline_period
+                     AND (a.r).latest_period IS NOT NULL AND (a.r).latest_period > a.baseline_period
+      LEFT JOIN nl n1 ON n1.indicator_id = a.indicator_id AND n1.period = (a.r).latest_period
+                     AND n0.period IS NOT NULL
+$$;
+COMMENT ON FUNCTION krimp.target_evaluations(timestamptz, date, bigint[], double precision, integer, double precision, double precision) IS
+    'targets judged as the figures were known at a moment: the given ones, or every target in force on on_date; NULL parameters take krimp.revaluation_setting''s defaults';
+
+CREATE FUNCTION krimp.evaluate_target(target_id bigint, known_at timestamptz DEFAULT 'infinity',
+                                      window_years double precision DEFAULT NULL,
+                                      min_points integer DEFAULT NULL,
+                                      path_tolerance double precision DEFAULT NULL,
+                                      tolerance double precision DEFAULT NULL)
+    RETURNS krimp.target_evaluation
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    SELECT e.* FROM krimp.target_evaluations(known_at, NULL, ARRAY[target_id], window_years, min_points,
+                                             path_tolerance, tolerance) e
+$$;
+COMMENT ON FUNCTION krimp.evaluate_target(bigint, timestamptz, double precision, integer, double precision, double precision) IS
+    'one target judged as the figures were known at a moment (now by default): latest observation, value on the path, gap, progress, projection with interval, change against the Netherlands, light and re-calibration proposal; NULL parameters take the defaults';
+
+-- ---- rounds ---------------------------------------------------------------
+CREATE TABLE krimp.revaluation_round (
+    round_year      integer NOT NULL,
+    recomputation   integer NOT NULL DEFAULT 0 CHECK (recomputation OPERATOR(pg_catalog.>=) 0),
+    round_date      date NOT NULL,
+    known_at        timestamptz NOT NULL,
+    data_vintage    timestamptz,
+    origin_year     integer NOT NULL,
+    window_years    double precision NOT NULL,
+    min_points      integer NOT NULL,
+    path_tolerance  double precision NOT NULL,
+    tolerance       double precision NOT NULL,
+    targets         integer NOT NULL,
+    reason          text,
+    run_by          name NOT NULL DEFAULT CURRENT_USER,
+    run_at          timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    PRIMARY KEY (round_year, recomputation)
+);
+COMMENT ON TABLE krimp.revaluation_round IS
+    'revaluation rounds: the round date (31 December of the round year), the moment whose knowledge was used (the end of that day, UTC), the newest figure read, the rule''s parameters and how many targets were judged; a recomputation is a new row, never a change';
+SELECT pg_catalog.pg_extension_config_dump('krimp.revaluation_round', '');
+
+CREATE TABLE krimp.round_evaluation (
+    round_year          integer NOT NULL,
+    recomputation       integer NOT NULL,
+    target_id           bigint NOT NULL REFERENCES krimp.target,
+    org_code            text NOT NULL REFERENCES krimp.organisation,
+    known_at            timestamptz NOT NULL,
+    data_vintage        timestamptz,
+    light               text NOT NULL CHECK (light OPERATOR(pg_catalog.=) ANY (ARRAY['green', 'orange', 'red', 'grey'])),
+    observed            integer NOT NULL,
+    latest_period       krimp.period,
+    latest_value        double precision,
+    expected_value      double precision,
+    gap                 double precision,
+    progress            double precision,
+    expected_progress   double precision,
+    trend_points        integer NOT NULL,
+    trend_slope         double precision,
+    projected_value     double precision,
+    projected_low       double precision,
+    projected_high      double precision,
+    region_change       double precision,
+    region_change_pct   double precision,
+    nl_change           double precision,
+    nl_change_pct       double precision,
+    nl_source           text,
+    best_rate           double precision,
+    reachable_value     double precision,
+    alternative_horizon_value double precision,
+    PRIMARY KEY (round_year, recomputation, target_id),
+    FOREIGN KEY (round_year, recomputation) REFERENCES krimp.revaluation_round
+);
+CREATE INDEX round_evaluation_target_idx ON krimp.round_evaluation (target_id);
+COMMENT ON TABLE krimp.round_evaluation IS
+    'the stored, immutable evaluation of every target in force in a round, one row per target per round and recomputation (columns as krimp.target_evaluation)';
+SELECT pg_catalog.pg_extension_config_dump('krimp.round_evaluation', '');
+
+CREATE SEQUENCE krimp.recalibration_proposal_id_seq;
+CREATE TABLE krimp.recalibration_proposal (
+    proposal_id         bigint PRIMARY KEY DEFAULT pg_catalog.nextval('krimp.recalibration_proposal_id_seq'),
+    round_year          integer NOT NULL,
+    recomputation       integer NOT NULL,
+    target_id           bigint NOT NULL,
+    org_code            text NOT NULL REFERENCES krimp.organisation,
+    start_period        krimp.period NOT NULL,
+    start_value         double precision NOT NULL,
+    milestone_period    krimp.period NOT NULL,
+    milestone_value     double precision NOT NULL,
+    annual_rate         double precision NOT NULL,
+    horizon_period      krimp.period NOT NULL,
+    horizon_value       double precision NOT NULL,
+    alternative_horizon_value double precision,
+    best_rate           double precision,
+    state               text NOT NULL DEFAULT 'open' CHECK (state OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'accepted', 'rejected'])),
+    decided_by          name,
+    decided_at          timestamptz,
+    decision_reason     text,
+    new_target_id       bigint REFERENCES krimp.target,
+    UNIQUE (round_year, recomputation, target_id),
+    FOREIGN KEY (round_year, recomputation, target_id) REFERENCES krimp.round_evaluation,
+    CHECK ((state OPERATOR(pg_catalog.=) 'open') OPERATOR(pg_catalog.=) (decided_at IS NULL)),
+    CHECK ((state OPERATOR(pg_catalog.=) 'accepted') OPERATOR(pg_catalog.=) (new_target_id IS NOT NULL))
+);
+ALTER SEQUENCE krimp.recalibration_proposal_id_seq OWNED BY krimp.recalibration_proposal.proposal_id;
+COMMENT ON TABLE krimp.recalibration_proposal IS
+    'beside each evaluation: a path from the realised value to the horizon value with its next five-year milestone, and an alternative horizon value when the horizon is out of reach at the best five-year rate the region has shown; accepted (a new target version) or rejected once';
+SELECT pg_catalog.pg_extension_config_dump('krimp.recalibration_proposal', '');
+SELECT pg_catalog.pg_extension_config_dump('krimp.recalibration_proposal_id_seq', '');
+
+CREATE TRIGGER revaluation_round_immutable BEFORE UPDATE OR DELETE ON krimp.revaluation_round
+    FOR EACH ROW EXECUTE FUNCTION krimp.immutable_row_trigger();
+CREATE TRIGGER round_evaluation_immutable BEFORE UPDATE OR DELETE ON krimp.round_evaluation
+    FOR EACH ROW EXECUTE FUNCTION krimp.immutable_row_trigger();
+
+-- A proposal is decided once; nothing else in it changes.
+CREATE FUNCTION krimp.proposal_guard_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'proposals are never deleted'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Reject it with krimp.reject_proposal(proposal_id, reason).';
+    END IF;
+    IF OLD.state <> 'open' THEN
+        RAISE EXCEPTION 'the proposal is already %', OLD.state
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('The reason given: %s', OLD.decision_reason);
+    END IF;
+    IF (NEW.proposal_id, NEW.round_year, NEW.recomputation, NEW.target_id, NEW.org_code, NEW.start_period,
+        NEW.start_value, NEW.milestone_period, NEW.milestone_value, NEW.annual_rate, NEW.horizon_period,
+        NEW.horizon_value, NEW.alternative_horizon_value, NEW.best_rate)
+       IS DISTINCT FROM
+       (OLD.proposal_id, OLD.round_year, OLD.recomputation, OLD.target_id, OLD.org_code, OLD.start_period,
+        OLD.start_value, OLD.milestone_period, OLD.milestone_value, OLD.annual_rate, OLD.horizon_period,
+        OLD.horizon_value, OLD.alternative_horizon_value, OLD.best_rate) THEN
+        RAISE EXCEPTION 'a proposal is only accepted or rejected'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.proposal_guard_trigger() IS
+    'trigger: a re-calibration proposal is decided once (accepted or rejected) and otherwise never changed or deleted';
+CREATE TRIGGER proposal_guard BEFORE UPDATE OR DELETE ON krimp.recalibration_proposal
+    FOR EACH ROW EXECUTE FUNCTION krimp.proposal_guard_trigger();
+
+-- The round date of a round year: 31 December; its knowledge: the end of
+-- that day in UTC.  Errors for a year off the grid.
+CREATE FUNCTION krimp.round_known_at(round_year integer) RETURNS timestamptz
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    origin integer := (krimp.revaluation_settings()).origin_year;
+BEGIN
+    IF round_year < 1000 OR round_year > 9998 OR (round_year - origin) % 5 <> 0 THEN
+        RAISE EXCEPTION '% is not a revaluation round', round_year
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('Rounds come every five years from %s.', origin),
+                  HINT = format('The nearest round is %s; the origin is krimp.revaluation_setting.origin_year.',
+                                krimp.evaluation_round(krimp.period('year', round_year), origin));
+    END IF;
+    RETURN make_timestamptz(round_year + 1, 1, 1, 0, 0, 0, 'UTC');
+END
+$$;
+COMMENT ON FUNCTION krimp.round_known_at(integer) IS
+    'the moment a round is judged at: the end of its round date, 31 December of the round year, in UTC; an error for a year that is not on the five-year grid from krimp.revaluation_setting.origin_year';
+
+-- Run a round: evaluate every target in force on the round date as known
+-- then, store the results and proposals.  A round that exists is left as it
+-- is unless recompute is true, which adds a recomputation.
+CREATE PROCEDURE krimp.revaluation_round(round_year integer, recompute boolean DEFAULT false,
+                                         reason text DEFAULT NULL)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    kt timestamptz;
+    rd date;
+    rc integer;
+    cfg krimp.revaluation_setting;
+    n integer;
+BEGIN
+    IF round_year IS NULL OR recompute IS NULL THEN
+        RAISE EXCEPTION 'round year and recompute must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    kt := krimp.round_known_at(round_year);
+    rd := make_date(round_year, 12, 31);
+    -- one round at a time
+    PERFORM pg_advisory_xact_lock(hashtext('krimp.revaluation_round'), round_year);
+    SELECT max(r.recomputation) INTO rc FROM krimp.revaluation_round r WHERE r.round_year = revaluation_round.round_year;
+    IF rc IS NOT NULL AND NOT recompute THEN
+        RAISE NOTICE 'round % exists; nothing changed', round_year
+            USING HINT = 'Call with recompute => true to add a recomputation; earlier results are kept.';
+        RETURN;
+    END IF;
+    IF recompute AND coalesce(btrim(reason), '') = '' AND rc IS NOT NULL THEN
+        RAISE EXCEPTION 'a recomputation needs a reason'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Say why, for example CALL krimp.revaluation_round(2020, true, ''corrected vacancy figures'').';
+    END IF;
+    rc := coalesce(rc + 1, 0);
+    cfg := krimp.revaluation_settings();
+
+    CREATE TEMP TABLE krimp_round_result ON COMMIT DROP AS
+    SELECT * FROM krimp.target_evaluations(kt, rd, NULL, cfg.window_years, cfg.min_points,
+                                           cfg.path_tolerance, cfg.tolerance);
+    GET DIAGNOSTICS n = ROW_COUNT;
+
+    INSERT INTO krimp.revaluation_round (round_year, recomputation, round_date, known_at, data_vintage, origin_year,
+                                         window_years, min_points, path_tolerance, tolerance, targets, reason)
+    SELECT revaluation_round.round_year, rc, rd, kt, max(e.data_vintage), cfg.origin_year, cfg.window_years,
+           cfg.min_points, cfg.path_tolerance, cfg.tolerance, n, revaluation_round.reason
+      FROM pg_temp.krimp_round_result e;
+
+    INSERT INTO krimp.round_evaluation
+    SELECT revaluation_round.round_year, rc, e.target_id, t.org_code, e.known_at, e.data_vintage, e.light,
+           e.observed, e.latest_period, e.latest_value, e.expected_value, e.gap, e.progress, e.expected_progress,
+           e.trend_points, e.trend_slope, e.projected_value, e.projected_low, e.projected_high,
+           e.region_change, e.region_change_pct, e.nl_change, e.nl_change_pct, e.nl_source, e.best_rate,
+           e.reachable_value, e.alternative_horizon_value
+      FROM pg_temp.krimp_round_result e JOIN krimp.target t ON t.target_id = e.target_id;
+
+    INSERT INTO krimp.recalibration_proposal (round_year, recomputation, target_id, org_code, start_period,
+                                              start_value, milestone_period, milestone_value, annual_rate,
+                                              horizon_period, horizon_value, alternative_horizon_value, best_rate)
+    SELECT revaluation_round.round_year, rc, e.target_id, t.org_code, e.latest_period, e.latest_value,
+           e.proposal_period, e.proposal_value, e.proposal_rate, t.horizon_period, t.horizon_value,
+           e.alternative_horizon_value, e.best_rate
+      FROM pg_temp.krimp_round_result e JOIN krimp.target t ON t.target_id = e.target_id
+     WHERE e.proposal_value IS NOT NULL AND e.latest_period > t.baseline_period;
+    DROP TABLE pg_temp.krimp_round_result;
+END
+$$;
+COMMENT ON PROCEDURE krimp.revaluation_round(integer, boolean, text) IS
+    'run a revaluation round (a year on the five-year grid): judge every target in force on 31 December of the round year as the figures were known at the end of that day (UTC) and store one immutable row per target, with a re-calibration proposal; running it again changes nothing, recompute => true adds a recomputation (with a reason) and keeps the earlier results';
+
+-- ---- re-calibration ------------------------------------------------------
+CREATE FUNCTION krimp.recalibrate_target(target_id bigint, reason text,
+                                         horizon_value double precision DEFAULT NULL,
+                                         start_period krimp.period DEFAULT NULL,
+                                         start_value double precision DEFAULT NULL,
+                                         milestone_periods krimp.period[] DEFAULT NULL,
+                                         milestone_values double precision[] DEFAULT NULL,
+                                         horizon_period krimp.period DEFAULT NULL,
+                                         valid_from date DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    old krimp.target;
+    new_id bigint;
+BEGIN
+    IF target_id IS NULL OR coalesce(btrim(reason), '') = '' THEN
+        RAISE EXCEPTION 'a re-calibration needs a target and a reason'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF (start_period IS NULL) <> (start_value IS NULL) THEN
+        RAISE EXCEPTION 'a new start needs both its period and its value'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT * INTO old FROM krimp.target t WHERE t.target_id = recalibrate_target.target_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'target % does not exist', target_id USING ERRCODE = 'undefined_object';
+    END IF;
+    IF EXISTS (SELECT 1 FROM krimp.target n WHERE n.previous_id = old.target_id) THEN
+        RAISE EXCEPTION 'target "%" already has a newer version', old.name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('Version %s was re-calibrated.', old.version),
+                  HINT = 'Re-calibrate the newest version.';
+    END IF;
+    INSERT INTO krimp.target (agreement_id, name, indicator_id, region_id, group_code, layout_year, unit, granularity,
+                              baseline_period, baseline_value, baseline_known_at, horizon_period, horizon_value, path,
+                              milestone_periods, milestone_values, against_direction_of_good, org_code, actiehouder,
+                              previous_id, recalibration_reason, valid_from)
+    VALUES (old.agreement_id, old.name, old.indicator_id, old.region_id, old.group_code, old.layout_year, old.unit,
+            old.granularity, coalesce(start_period, old.baseline_period), coalesce(start_value, old.baseline_value),
+            CASE WHEN start_period IS NULL THEN old.baseline_known_at END,
+            coalesce(recalibrate_target.horizon_period, old.horizon_period),
+            coalesce(recalibrate_target.horizon_value, old.horizon_value), old.path,
+            CASE WHEN milestone_periods IS NOT NULL OR start_period IS NOT NULL THEN milestone_periods
+                 ELSE old.milestone_periods END,
+            CASE WHEN milestone_periods IS NOT NULL OR start_period IS NOT NULL THEN milestone_values
+                 ELSE old.milestone_values END,
+            old.against_direction_of_good, old.org_code, old.actiehouder, old.target_id, reason,
+            coalesce(valid_from, current_date))
+    RETURNING krimp.target.target_id INTO new_id;
+    RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION krimp.recalibrate_target(bigint, text, double precision, krimp.period, double precision, krimp.period[], double precision[], krimp.period, date) IS
+    'make a new version of a target that points to the old one with the reason (the old one is kept): optionally a new horizon value or period, a new start (period and realised value) and milestones; in force from valid_from (today by default); returns the new target id';
+
+CREATE FUNCTION krimp.accept_proposal(proposal_id bigint, reason text, use_alternative boolean DEFAULT false,
+                                      valid_from date DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    p krimp.recalibration_proposal;
+    hv double precision;
+    mv double precision;
+    t krimp.target;
+    new_id bigint;
+BEGIN
+    SELECT * INTO p FROM krimp.recalibration_proposal x WHERE x.proposal_id = accept_proposal.proposal_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'the proposal does not exist or is not yours to decide'
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    IF p.state <> 'open' THEN
+        RAISE EXCEPTION 'the proposal is already %', p.state
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF use_alternative AND p.alternative_horizon_value IS NULL THEN
+        RAISE EXCEPTION 'the proposal has no alternative horizon value'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The horizon value is within reach at the best five-year rate the region has shown.';
+    END IF;
+    SELECT * INTO t FROM krimp.target x WHERE x.target_id = p.target_id;
+    hv := CASE WHEN use_alternative THEN p.alternative_horizon_value ELSE p.horizon_value END;
+    -- the milestone on the accepted path (to the alternative, it is recomputed on the same kind of path)
+    mv := CASE WHEN NOT use_alternative THEN p.milestone_value
+               WHEN t.path = 'growth' THEN p.start_value * power(hv / p.start_value,
+                        (p.milestone_period - p.start_period)::double precision / (p.horizon_period - p.start_period))
+               ELSE p.start_value + (hv - p.start_value)
+                        * (p.milestone_period - p.start_period)::double precision / (p.horizon_period - p.start_period) END;
+    new_id := krimp.recalibrate_target(p.target_id, reason, hv, p.start_period, p.start_value,
+                                       CASE WHEN p.milestone_period < p.horizon_period THEN ARRAY[p.milestone_period] END,
+                                       CASE WHEN p.milestone_period < p.horizon_period THEN ARRAY[mv] END,
+                                       NULL, valid_from);
+    UPDATE krimp.recalibration_proposal x
+       SET state = 'accepted', decided_by = CURRENT_USER, decided_at = clock_timestamp(),
+           decision_reason = reason, new_target_id = new_id
+     WHERE x.proposal_id = p.proposal_id;
+    RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION krimp.accept_proposal(bigint, text, boolean, date) IS
+    'accept a re-calibration proposal: a new target version from the realised value to the horizon value (or, with use_alternative, to the alternative horizon value) with the next five-year milestone; returns the new target id';
+
+CREATE FUNCTION krimp.reject_proposal(proposal_id bigint, reason text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+BEGIN
+    IF coalesce(btrim(reason), '') = '' THEN
+        RAISE EXCEPTION 'a rejection needs a reason' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE krimp.recalibration_proposal x
+       SET state = 'rejected', decided_by = CURRENT_USER, decided_at = clock_timestamp(), decision_reason = reason
+     WHERE x.proposal_id = reject_proposal.proposal_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'the proposal does not exist or is not yours to decide'
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Writers of the target''s organisation decide its proposals.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION krimp.reject_proposal(bigint, text) IS
+    'reject a re-calibration proposal with a reason; the target stays as it is';
+
+-- ---- views for BI tools (plain SQL types only) --------------------------
+CREATE VIEW krimp.round_result WITH (security_invoker = true) AS
+    SELECT e.round_year, e.recomputation,
+           e.recomputation = (SELECT max(r.recomputation) FROM krimp.revaluation_round r
+                               WHERE r.round_year = e.round_year) AS latest,
+           e.target_id, t.version, t.name AS target_name, a.code AS agreement_code, a.name AS agreement_name,
+           i.code AS indicator_code, i.name AS indicator_name, i.theme, i.unit,
+           coalesce(t.group_code, r.code) AS region_code, coalesce(g.name, r.name) AS region_name,
+           CASE WHEN t.group_code IS NOT NULL THEN 'group' ELSE r.level END AS region_level,
+           t.org_code, t.actiehouder,
+           t.baseline_period::text AS baseline_period, t.baseline_value,
+           t.horizon_period::text AS horizon_period, t.horizon_value,
+           e.known_at, e.data_vintage, e.light,
+           CASE e.light WHEN 'red' THEN 4 WHEN 'orange' THEN 3 WHEN 'grey' THEN 2 ELSE 1 END AS severity,
+           e.latest_period::text AS latest_period, e.latest_value, e.expected_value, e.gap, e.progress,
+           e.expected_progress, e.trend_slope, e.projected_value, e.projected_low, e.projected_high,
+           e.region_change_pct, e.nl_change_pct, e.nl_source, e.best_rate, e.alternative_horizon_value
+      FROM krimp.round_evaluation e
+      JOIN krimp.target t ON t.target_id = e.target_id
+      JOIN krimp.agreement a ON a.agreement_id = t.agreement_id
+      JOIN krimp.indicator i ON i.indicator_id = t.indicator_id
+      LEFT JOIN krimp.region r ON r.region_id = t.region_id
+      LEFT JOIN krimp.region_group g ON g.group_code = t.group_code;
+COMMENT ON VIEW krimp.round_result IS
+    'stored round results with their target, agreement, indicator and region, in plain SQL types for BI tools; latest marks the newest recomputation of a round';
+
+CREATE VIEW krimp.scorecard WITH (security_invoker = true) AS
+    SELECT x.round_year, x.region_code, x.region_name, x.theme,
+           count(*)::integer AS targets,
+           count(*) FILTER (WHERE x.light = 'green')::integer AS green,
+           count(*) FILTER (WHERE x.light = 'orange')::integer AS orange,
+           count(*) FILTER (WHERE x.light = 'red')::integer AS red,
+           count(*) FILTER (WHERE x.light = 'grey')::integer AS grey,
+           string_agg(x.target_name || ' (' || x.light || ')', '; '
+                      ORDER BY x.severity DESC, coalesce(x.expected_progress - x.progress, 0) DESC, x.target_name)
+               FILTER (WHERE x.rank <= 3 AND x.light <> 'green') AS worst_items
+      FROM (SELECT rr.*, row_number() OVER (PARTITION BY rr.round_year, rr.region_code, rr.theme
+                                            ORDER BY rr.severity DESC,
+                                                     coalesce(rr.expected_progress - rr.progress, 0) DESC,
+                                                     rr.target_name) AS rank
+              FROM krimp.round_result rr WHERE rr.latest) x
+     GROUP BY x.round_year, x.region_code, x.region_name, x.theme;
+COMMENT ON VIEW krimp.scorecard IS
+    'per round (its newest recomputation), region and theme: how many targets are green, orange, red and grey, and the worst three that are not green (red before orange before grey, then the largest shortfall in progress)';
+
+-- ---- row-level security and grants ----------------------------------------
+ALTER TABLE krimp.agreement ENABLE ROW LEVEL SECURITY;
+ALTER TABLE krimp.agreement FORCE ROW LEVEL SECURITY;
+CREATE POLICY agreement_read ON krimp.agreement FOR SELECT TO krimp_reader USING (true);
+CREATE POLICY agreement_insert ON krimp.agreement FOR INSERT TO krimp_writer
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+CREATE POLICY agreement_admin ON krimp.agreement FOR ALL TO krimp_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE krimp.target ENABLE ROW LEVEL SECURITY;
+ALTER TABLE krimp.target FORCE ROW LEVEL SECURITY;
+CREATE POLICY target_read ON krimp.target FOR SELECT TO krimp_reader USING (true);
+CREATE POLICY target_insert ON krimp.target FOR INSERT TO krimp_writer
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+CREATE POLICY target_admin ON krimp.target FOR ALL TO krimp_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE krimp.revaluation_round ENABLE ROW LEVEL SECURITY;
+ALTER TABLE krimp.revaluation_round FORCE ROW LEVEL SECURITY;
+CREATE POLICY revaluation_round_read ON krimp.revaluation_round FOR SELECT TO krimp_reader USING (true);
+CREATE POLICY revaluation_round_admin ON krimp.revaluation_round FOR ALL TO krimp_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE krimp.round_evaluation ENABLE ROW LEVEL SECURITY;
+ALTER TABLE krimp.round_evaluation FORCE ROW LEVEL SECURITY;
+CREATE POLICY round_evaluation_read ON krimp.round_evaluation FOR SELECT TO krimp_reader USING (true);
+CREATE POLICY round_evaluation_admin ON krimp.round_evaluation FOR ALL TO krimp_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE krimp.recalibration_proposal ENABLE ROW LEVEL SECURITY;
+ALTER TABLE krimp.recalibration_proposal FORCE ROW LEVEL SECURITY;
+CREATE POLICY proposal_read ON krimp.recalibration_proposal FOR SELECT TO krimp_reader USING (true);
+CREATE POLICY proposal_decide ON krimp.recalibration_proposal FOR UPDATE TO krimp_writer
+    USING (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]))
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+CREATE POLICY proposal_admin ON krimp.recalibration_proposal FOR ALL TO krimp_admin USING (true) WITH CHECK (true);
+
+GRANT SELECT ON krimp.revaluation_setting, krimp.agreement, krimp.target, krimp.revaluation_round,
+    krimp.round_evaluation, krimp.recalibration_proposal, krimp.round_result, krimp.scorecard TO krimp_reader;
+GRANT INSERT, UPDATE, DELETE ON krimp.revaluation_setting TO krimp_admin;
+GRANT INSERT ON krimp.agreement, krimp.target TO krimp_writer, krimp_admin;
+GRANT USAGE ON SEQUENCE krimp.agreement_id_seq, krimp.target_id_seq TO krimp_writer, krimp_admin;
+GRANT UPDATE (state, decided_by, decided_at, decision_reason, new_target_id)
+    ON krimp.recalibration_proposal TO krimp_writer, krimp_admin;
+GRANT INSERT ON krimp.revaluation_round, krimp.round_evaluation, krimp.recalibration_proposal TO krimp_admin;
+GRANT USAGE ON SEQUENCE krimp.recalibration_proposal_id_seq TO krimp_admin;
+
+REVOKE ALL ON PROCEDURE krimp.revaluation_round(integer, boolean, text) FROM PUBLIC;
+GRANT EXECUTE ON PROCEDURE krimp.revaluation_round(integer, boolean, text) TO krimp_admin;
+REVOKE ALL ON FUNCTION krimp.recalibrate_target(bigint, text, double precision, krimp.period, double precision, krimp.period[], double precision[], krimp.period, date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION krimp.accept_proposal(bigint, text, boolean, date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION krimp.reject_proposal(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.recalibrate_target(bigint, text, double precision, krimp.period, double precision, krimp.period[], double precision[], krimp.period, date) TO krimp_writer, krimp_admin;
+GRANT EXECUTE ON FUNCTION krimp.accept_proposal(bigint, text, boolean, date) TO krimp_writer, krimp_admin;
+GRANT EXECUTE ON FUNCTION krimp.reject_proposal(bigint, text) TO krimp_writer, krimp_admin;
