@@ -11,5 +11,13 @@ INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicato
 SELECT :b, m * 100 + y - 2000, 'BZK', 'population', 'GM' || lpad((9800 + m)::text, 4, '0'), y::text,
        (20000 + m * 100 + CASE WHEN m % 3 = 0 AND y >= 2012 THEN -1500 ELSE 0 END + (y * m) % 17)::text
   FROM generate_series(1, 40) m, generate_series(2002, 2022) y;
-SELECT rows_inserted FROM krimp.apply_batch(:b);
+SELECT rows_inserted FROM krimp.apply_batch(:b, published_at => '2021-03-01');
 CALL krimp.nightly();
+-- a covenant with a population target for every municipality, judged in round 2025
+INSERT INTO krimp.agreement (code, name, kind, parties, signed_on, starts_on, org_code)
+VALUES ('BENCH', 'Pgbench covenant', 'covenant', ARRAY['BZK'], '2021-06-30', '2021-07-01', 'BZK');
+INSERT INTO krimp.target (agreement_id, name, indicator_id, region_id, baseline_period, horizon_period, horizon_value, actiehouder)
+SELECT a.agreement_id, 'Population ' || r.code, i.indicator_id, r.region_id, '2020', '2030',
+       (20000 + right(r.code, 2)::int * 100) * 1.01, 'Bankdorp'
+  FROM krimp.agreement a, krimp.indicator i, krimp.region r
+ WHERE a.code = 'BENCH' AND i.code = 'population' AND r.code LIKE 'GM98%';

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Concurrency: pgbench runs loads, nightly runs and reads at once for a fixed
+# Concurrency: pgbench runs loads, nightly runs, revaluation rounds, analysts'
+# reads and BI reads at once for a fixed
 # time (KRIMP_CONCURRENCY_SECONDS, default 20) as a login that acts for BZK and
 # administers krimp.  Then: no client aborted (no deadlock, no error beyond the
 # expected "another run in progress", which the nightly script absorbs), no
@@ -17,12 +18,13 @@ trap 'rm -f "$log"' EXIT
 
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
 q -f test/concurrency/setup.sql >/dev/null
-check "set up 40 series and a first nightly run" $?
+check "set up 40 series, 40 targets and a first nightly run" $?
 psql -X -q -d postgres -c "DROP ROLE IF EXISTS regress_krimp_bench" \
   -c "CREATE ROLE regress_krimp_bench LOGIN IN ROLE krimp_bzk, krimp_admin" 2>/dev/null
 
 pgbench -n -d "$db" -U regress_krimp_bench -c 4 -j 2 -T "$seconds" \
-  -f test/concurrency/load.sql@6 -f test/concurrency/nightly.sql@1 -f test/concurrency/read.sql@6 > "$log" 2>&1
+  -f test/concurrency/load.sql@6 -f test/concurrency/nightly.sql@1 -f test/concurrency/round.sql@1 \
+  -f test/concurrency/read.sql@4 -f test/concurrency/bi.sql@2 > "$log" 2>&1
 rc=$?
 grep -E '^(number of transactions actually processed|number of failed|tps)|^SQL script|^ - (weight|[0-9]+ transactions)' "$log" | sed 's/^/  /'
 [ $rc -eq 0 ] && ! grep -qi -e 'aborted' -e 'deadlock' -e 'ERROR' "$log"
@@ -52,6 +54,16 @@ out=$(q -c "SELECT count(*) FROM krimp.series_queue")
 [ "$out" = "0" ]
 check "nothing left in the queue" $?
 q -c "SELECT count(*) || ' runs, ' || sum(series_examined) || ' series examined, ' || sum(flags_new) || ' flags new, ' || sum(flags_withdrawn) || ' withdrawn' FROM krimp.job_run" | sed 's/^/  nightly: /'
+
+# the rounds: one stored round 2025 with its recomputations, one result per target in each, nothing else
+out=$(q -c "SELECT count(*) > 0, bool_and(n = 40) FROM (SELECT r.recomputation, count(e.target_id) AS n
+              FROM krimp.revaluation_round r LEFT JOIN krimp.round_evaluation e USING (round_year, recomputation)
+             WHERE r.round_year = 2025 GROUP BY r.recomputation) x")
+echo "  rounds stored, each with 40 results: $out"
+[ "$out" = "t|t" ]
+check "every stored round (first and recomputations) has one result per target" $?
+out=$(q -c "SELECT count(*) FROM krimp.revaluation_round WHERE round_year = 2025")
+echo "  round 2025 stored $out times (the first and its recomputations)"
 
 psql -X -q -d postgres -c "DROP DATABASE $db" -c "DROP ROLE regress_krimp_bench"
 echo "$passed passed, $failed failed"
