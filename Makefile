@@ -60,6 +60,9 @@ endif
 
 all: $(CORE_LIB)
 
+# krimpctl, the command-line client
+include cli/cli.mk
+
 extension/krimp--$(EXTVERSION).sql: $(INSTALL_SRCS) krimp.control
 	cat $(INSTALL_SRCS) > $@
 

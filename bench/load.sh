@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# krimpctl load against the physical baseline: a synthetic CBS-shaped OData v3
+# file of KRIMP_BENCH_ROWS rows (default 10,000,000: neighbourhoods x 240
+# months, one measure) loaded with "krimpctl load" (parse, check, COPY into
+# krimp.observation_staging, krimp.apply_batch, COMMIT), against plain COPY of
+# the same rows (as tab-separated text) into an unconstrained table of the
+# staging table's shape.  Prints the machine, the commands, the times, the
+# split of krimpctl's time and the ratio.  Aim: at least half of COPY's speed.
+#
+#   bash bench/load.sh                          # 10M rows
+#   KRIMP_BENCH_ROWS=1000000 bash bench/load.sh # a smaller run
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$KRIMP_ROOT"
+rows=${KRIMP_BENCH_ROWS:-10000000}
+months=240
+regions=$(( (rows + months - 1) / months ))
+work=$(mktemp -d /var/tmp/krimp-bench-load.XXXXXX)
+chmod 755 "$work"
+make -s cli >/dev/null
+K=$KRIMP_ROOT/cli/krimpctl
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
+
+bench_cluster "$work/cluster"
+trap 'bash "$KRIMP_ROOT/scripts/cluster.sh" stop "$BENCH_CLUSTER"; rm -rf "$work"' EXIT
+export PGDATABASE=krimp_bench_load
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $PGDATABASE" -c "CREATE DATABASE $PGDATABASE"
+psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
+SET client_min_messages = warning;
+CREATE EXTENSION krimp CASCADE;
+INSERT INTO krimp.region (code, name, level, valid_from)
+SELECT 'BU' || lpad(r::text, 8, '0'), 'Buurt ' || r, 'neighbourhood', '1990-01-01' FROM generate_series(1, $regions) r;
+INSERT INTO krimp.indicator (code, name, unit, granularity, theme, aggregation)
+VALUES ('inhabitants', 'Inwoners', 'persons', 'month', 'demography', 'sum');
+CREATE TABLE copy_baseline (batch_id bigint, line_number bigint, org_code text, indicator_code text,
+                            region_code text, period text, value text, status text, released_at timestamptz);
+SQL
+
+echo "== krimpctl load: $rows rows ($regions neighbourhoods x $months months), OData v3 JSON"
+bench_machine
+echo "files:   $work"
+# the same rows twice: as CBS publishes them (JSON, padded codes), and as COPY text
+t=$(date +%s.%N)
+python3 - "$rows" "$months" "$work/bench.json" "$work/bench.tsv" <<'PY'
+import sys
+rows, months = int(sys.argv[1]), int(sys.argv[2])
+with open(sys.argv[3], 'w', encoding='utf-8-sig') as j, open(sys.argv[4], 'w') as t:
+    j.write('{"odata.metadata":"synthetic","value":[')
+    buf_j, buf_t = [], []
+    for i in range(rows):
+        r, m = divmod(i, months)
+        code = 'BU%08d' % (r + 1)
+        per = '%04dMM%02d' % (2000 + m // 12, m % 12 + 1)
+        v = 1000 + (r * 37 + m * 11) % 500
+        buf_j.append('%s{"ID":%d,"RegioS":"%s  ","Perioden":"%s","Inwoners_1":%d}' % (',' if i else '', i, code, per, v))
+        buf_t.append('1\t%d\tBZK\tinhabitants\t%s\t%s\t%d\t\\N\t\\N\n' % (i + 1, code, per, v))
+        if len(buf_j) == 100000:
+            j.write(''.join(buf_j)); t.write(''.join(buf_t)); buf_j, buf_t = [], []
+    j.write(''.join(buf_j)); t.write(''.join(buf_t))
+    j.write(']}')
+PY
+printf 'generated in %.0f s: %s JSON, %s COPY text\n' "$(calc "$(date +%s.%N) - $t")" \
+  "$(du -h "$work/bench.json" | cut -f1)" "$(du -h "$work/bench.tsv" | cut -f1)"
+
+echo
+echo "baseline: psql -c '\\copy copy_baseline FROM $work/bench.tsv'"
+t=$(date +%s.%N)
+psql -X -q -v ON_ERROR_STOP=1 -c "\\copy copy_baseline FROM '$work/bench.tsv'"
+copy_s=$(calc "$(date +%s.%N) - $t")
+printf '  plain COPY:     %8.1f s  %10.0f rows/s\n' "$copy_s" "$(calc "$rows / $copy_s")"
+psql -X -q -c "DROP TABLE copy_baseline"
+
+echo "krimpctl: $K load --indicator inhabitants --org BZK --rejects $work/rejects.csv $work/bench.json"
+t=$(date +%s.%N)
+"$K" load --indicator inhabitants --org BZK --rejects "$work/rejects.csv" "$work/bench.json" | sed 's/^/  /'
+load_s=$(calc "$(date +%s.%N) - $t")
+printf '  krimpctl load:  %8.1f s  %10.0f rows/s\n' "$load_s" "$(calc "$rows / $load_s")"
+printf 'ratio: krimpctl load runs at %.2f of plain COPY'"'"'s speed (aim: at least 0.5)\n' "$(calc "$copy_s / $load_s")"
+
+echo
+echo "reload of the same file (everything unchanged):"
+t=$(date +%s.%N)
+"$K" load --indicator inhabitants --org BZK --rejects "$work/rejects.csv" "$work/bench.json" | sed 's/^/  /'
+printf '  krimpctl reload: %7.1f s\n' "$(calc "$(date +%s.%N) - $t")"

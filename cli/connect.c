@@ -1,0 +1,180 @@
+/*
+ * connect.c
+ *	  Connecting as contrib/vacuumlo does: libpq's own defaults (PG*
+ *	  variables, service files, ~/.pgpass), -d taken as a connection string
+ *	  when it is one, a password prompt only when the server asks for one,
+ *	  and a safe search_path right after connecting.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "krimpctl.h"
+
+/*
+ * Read a password without echo, from the terminal when there is one (like
+ * PostgreSQL's simple_prompt), else from standard input.  Returns malloc'd
+ * text without the newline.
+ */
+static char *
+prompt_password(void)
+{
+	FILE	   *in = fopen("/dev/tty", "r");
+	FILE	   *out = in ? fopen("/dev/tty", "w") : NULL;
+	struct termios t_orig,
+				t;
+	bool		restore = false;
+	char		buf[1024];
+	char	   *result;
+	size_t		len;
+
+	if (!in || !out)
+	{
+		if (in)
+			fclose(in);
+		in = stdin;
+		out = stderr;
+	}
+	if (isatty(fileno(in)) && tcgetattr(fileno(in), &t_orig) == 0)
+	{
+		t = t_orig;
+		t.c_lflag &= ~ECHO;
+		restore = tcsetattr(fileno(in), TCSAFLUSH, &t) == 0;
+	}
+	fputs("Password: ", out);
+	fflush(out);
+	if (!fgets(buf, sizeof buf, in))
+		buf[0] = '\0';
+	if (restore)
+	{
+		tcsetattr(fileno(in), TCSAFLUSH, &t_orig);
+		fputs("\n", out);
+		fflush(out);
+	}
+	if (in != stdin)
+		fclose(in);
+	if (out != stderr)
+		fclose(out);
+	len = strlen(buf);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	result = strdup(buf);
+	if (!result)
+	{
+		cli_error("out of memory");
+		exit(EXIT_CONNECT);
+	}
+	return result;
+}
+
+PGconn *
+cli_connect(const cli_conn *opts, int *exit_code)
+{
+	PGconn	   *conn;
+	PGresult   *res;
+	char	   *password = NULL;
+	bool		new_pass;
+
+	if (opts->prompt == PROMPT_ALWAYS)
+		password = prompt_password();
+
+	do
+	{
+		const char *keywords[] = {"host", "port", "user", "password", "dbname",
+		"fallback_application_name", NULL};
+		const char *values[] = {opts->host, opts->port, opts->user, password,
+		opts->dbname, progname, NULL};
+
+		new_pass = false;
+		conn = PQconnectdbParams(keywords, values, 1);
+		if (!conn)
+		{
+			cli_error("could not connect to the database: out of memory");
+			free(password);
+			*exit_code = EXIT_CONNECT;
+			return NULL;
+		}
+		if (PQstatus(conn) == CONNECTION_BAD && PQconnectionNeedsPassword(conn) &&
+			!password && opts->prompt != PROMPT_NEVER)
+		{
+			PQfinish(conn);
+			password = prompt_password();
+			new_pass = true;
+		}
+	} while (new_pass);
+	free(password);
+
+	if (PQstatus(conn) == CONNECTION_BAD)
+	{
+		/* libpq's message as it is: it names the server and the reason */
+		fprintf(stderr, "%s: %s", progname, PQerrorMessage(conn));
+		PQfinish(conn);
+		*exit_code = EXIT_CONNECT;
+		return NULL;
+	}
+
+	/* nothing a user can create may shadow what we call: qualify everything */
+	res = PQexec(conn, "SELECT pg_catalog.set_config('search_path', '', false)");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		*exit_code = cli_server_error(conn, res, "could not clear search_path");
+		PQclear(res);
+		PQfinish(conn);
+		return NULL;
+	}
+	PQclear(res);
+	*exit_code = EXIT_OK;
+	return conn;
+}
+
+/*
+ * Report a failed statement with the server's message as it is; returns the
+ * exit code it deserves: a lost connection is a connection failure, 55P03
+ * (lock_not_available: another nightly run) has its own, the rest is a
+ * server error.
+ */
+int
+cli_server_error(PGconn *conn, const PGresult *res, const char *what)
+{
+	const char *msg = res ? PQresultErrorMessage(res) : "";
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	if (!msg || !*msg)
+		msg = PQerrorMessage(conn);
+	if (what)
+		fprintf(stderr, "%s: %s: %s", progname, what, msg);
+	else
+		fprintf(stderr, "%s: %s", progname, msg);
+	if (msg[0] && msg[strlen(msg) - 1] != '\n')
+		fputc('\n', stderr);
+	if (PQstatus(conn) == CONNECTION_BAD)
+		return EXIT_CONNECT;
+	if (state && strcmp(state, "55P03") == 0)
+		return EXIT_BUSY;
+	return EXIT_SERVER;
+}
+
+bool
+cli_exec_ok(PGconn *conn, const char *sql, int *exit_code)
+{
+	PGresult   *res = PQexec(conn, sql);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+	{
+		*exit_code = cli_server_error(conn, res, NULL);
+		PQclear(res);
+		return false;
+	}
+	PQclear(res);
+	return true;
+}
+
+void
+cli_rollback_quietly(PGconn *conn)
+{
+	if (PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) != PQTRANS_IDLE)
+		PQclear(PQexec(conn, "ROLLBACK"));
+}

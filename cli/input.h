@@ -1,0 +1,130 @@
+/*
+ * input.h
+ *	  The readers of CBS open data: one file per format (odata3.c, odata4.c,
+ *	  statline_csv.c, with json_stream.c shared by the two JSON ones).  A
+ *	  reader is fed the file in chunks, never holding it whole, and hands
+ *	  each observation to the sink (load.c), which checks it with the core
+ *	  and streams it to the server.  On malformed input a reader or the sink
+ *	  describes the problem in input->error; the reader adds the position.
+ */
+#ifndef KRIMPCTL_INPUT_H
+#define KRIMPCTL_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum
+{
+	FORMAT_AUTO,
+	FORMAT_ODATA3,
+	FORMAT_ODATA4,
+	FORMAT_CSV
+} input_format;
+
+/* One observation as read: text as in the file (not yet trimmed). */
+typedef struct input_row
+{
+	long long	line_number;	/* CSV: line in the file; JSON: record number */
+	const char *region;
+	const char *period;
+	const char *value;			/* NULL: no value (JSON null, CBS "."): status unknown */
+	bool		value_is_number;	/* a JSON number, taken as it is written */
+	bool		decimal_comma;	/* CSV: a comma is the decimal mark */
+	const char *status;			/* NULL, or a marker (the CSV/OData status column) */
+} input_row;
+
+typedef struct input_options
+{
+	const char *measure;		/* --measure: column (v3, CSV) or Measure code (v4) */
+	const char *region_key;		/* --region-key (default RegioS) */
+	const char *period_key;		/* --period-key (default Perioden) */
+	const char *status_key;		/* --status-key, or NULL */
+	char		delimiter;		/* CSV: --delimiter (default ;) */
+	const char **filters;		/* --filter KEY=VALUE, NULL-terminated */
+} input_options;
+
+typedef struct input_state input_state;
+typedef bool (*input_sink) (input_state *in, const input_row *row);
+
+#define INPUT_ERROR_LEN 1024
+
+struct input_state
+{
+	const input_options *opts;
+	const char *file_name;
+	input_sink sink;
+	void	   *sink_ctx;
+
+	/* position: bytes fed before the current chunk, newlines in them */
+	long long	chunk_offset;
+	long long	lines_before;
+	const char *chunk;
+	size_t		chunk_len;
+
+	long long	records;		/* observations handed to the sink */
+	long long	skipped;		/* other measures, or left out by --filter */
+	char		measure_used[256];	/* the measure actually read */
+	bool		paged;			/* OData @odata.nextLink: more pages exist */
+
+	bool		failed;
+	char		error[INPUT_ERROR_LEN];
+
+	void	   *reader;			/* the reader's own state */
+};
+
+/* A reader: open, feed chunks, finish (checks for truncation), free. */
+typedef struct input_reader
+{
+	const char *name;
+	bool		(*open) (input_state *in);
+	bool		(*feed) (input_state *in, const char *buf, size_t len);
+	bool		(*finish) (input_state *in);
+	void		(*close) (input_state *in);
+} input_reader;
+
+extern const input_reader odata3_reader;
+extern const input_reader odata4_reader;
+extern const input_reader csv_reader;
+
+/* Record a problem (printf style); returns false. */
+extern bool input_fail(input_state *in, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+/* Put text before the recorded failure (printf style). */
+extern void input_prefix(input_state *in, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+/* Line (1-based) and byte offset (0-based, in the file) of byte pos in the current chunk. */
+extern void input_position(const input_state *in, size_t pos_in_chunk, long long *line, long long *byte);
+
+/* Is the row left out by a --filter?  get(key) returns a field's text or NULL. */
+extern bool input_filtered_out(input_state *in, const char *(*get) (void *, const char *), void *obj,
+							   bool *failed);
+
+/* json_stream.c: flat records from the "value" member of an OData document */
+typedef struct json_field
+{
+	char	   *key;
+	char	   *val;			/* NULL for JSON null */
+	size_t		keycap,
+				valcap;
+	bool		is_number;
+	bool		is_string;
+} json_field;
+
+typedef struct json_record
+{
+	json_field *fields;
+	int			nfields;
+	int			cap;
+	long long	number;			/* 1-based record number */
+	long long	start_byte;		/* offset of its opening brace */
+	long long	start_line;		/* line of its opening brace */
+} json_record;
+
+typedef bool (*json_record_fn) (input_state *in, json_record *rec);
+extern bool json_stream_open(input_state *in, json_record_fn fn);
+extern bool json_stream_feed(input_state *in, const char *buf, size_t len);
+extern bool json_stream_finish(input_state *in);
+extern void json_stream_close(input_state *in);
+extern json_field *json_record_get(json_record *rec, const char *key);
+/* for input_filtered_out: the text of a field, or NULL */
+extern const char *json_record_text(void *rec, const char *key);
+
+#endif							/* KRIMPCTL_INPUT_H */

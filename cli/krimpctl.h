@@ -1,0 +1,125 @@
+/*
+ * krimpctl.h
+ *	  Shared definitions of krimpctl, the command-line client of the krimp
+ *	  warehouse: exit codes, connection options, the command table and the
+ *	  output helpers.  One source file per command (load.c, nightly.c, ...).
+ */
+#ifndef KRIMPCTL_H
+#define KRIMPCTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <libpq-fe.h>
+
+/* Exit codes: documented in docs/krimpctl.md and in --help. */
+enum
+{
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,				/* bad command line, unknown command, option or indicator */
+	EXIT_CONNECT = 2,			/* could not connect, or the connection was lost */
+	EXIT_INPUT = 3,				/* input file unreadable or malformed; nothing loaded */
+	EXIT_REJECTED = 4,			/* rows rejected (--fail-on-reject, or --on-error abort) */
+	EXIT_SERVER = 5,			/* the server refused a statement; nothing done */
+	EXIT_BUSY = 6				/* another nightly run is in progress (SQLSTATE 55P03) */
+};
+
+#define KRIMPCTL_EXIT_CODES \
+	"Exit status:\n" \
+	"  0  success\n" \
+	"  1  usage error (bad option, unknown command, unknown --indicator or --org)\n" \
+	"  2  could not connect to the server, or the connection was lost\n" \
+	"  3  input file unreadable or malformed (nothing loaded)\n" \
+	"  4  rows rejected: with --fail-on-reject (good rows loaded), or --on-error=abort (nothing loaded)\n" \
+	"  5  the server reported an error (nothing done; its message is shown)\n" \
+	"  6  another nightly run is in progress (SQLSTATE 55P03)\n"
+
+/* Connection options, as in vacuumlo: all optional, libpq fills the rest. */
+typedef enum
+{
+	PROMPT_AUTO,				/* prompt only when the server asks */
+	PROMPT_NEVER,				/* -w */
+	PROMPT_ALWAYS				/* -W */
+} prompt_mode;
+
+typedef struct cli_conn
+{
+	const char *dbname;			/* may be a connection string or URI */
+	const char *host;
+	const char *port;
+	const char *user;
+	prompt_mode prompt;
+} cli_conn;
+
+/* Global state set by main(): connection options given before the command
+ * are the defaults of every command. */
+extern const char *progname;
+extern bool cli_quiet;
+
+/* The connection options every command takes (getopt_long entries and letters). */
+#define CLI_CONN_LONGOPTS \
+	{"dbname", required_argument, NULL, 'd'}, \
+	{"host", required_argument, NULL, 'h'}, \
+	{"port", required_argument, NULL, 'p'}, \
+	{"username", required_argument, NULL, 'U'}, \
+	{"no-password", no_argument, NULL, 'w'}, \
+	{"password", no_argument, NULL, 'W'}, \
+	{"quiet", no_argument, NULL, 'q'}, \
+	{"help", no_argument, NULL, '?'}
+#define CLI_CONN_SHORTOPTS "d:h:p:U:wWq"
+#define CLI_CONN_HELP \
+	"Connection options (PG* variables, service files and ~/.pgpass are honoured):\n" \
+	"  -d, --dbname=DBNAME|CONNSTR  database name or connection string/URI\n" \
+	"  -h, --host=HOSTNAME          database server host or socket directory\n" \
+	"  -p, --port=PORT              database server port\n" \
+	"  -U, --username=USERNAME      user name to connect as\n" \
+	"  -w, --no-password            never prompt for a password\n" \
+	"  -W, --password               prompt for a password before connecting\n" \
+	"  -q, --quiet                  no progress bar and no summary on stderr\n"
+
+extern cli_conn cli_default_conn;
+
+/* Handle a connection option in a command's getopt loop; false if c is none. */
+extern bool cli_conn_option(cli_conn *conn, int c, const char *arg);
+
+/* connect.c */
+extern PGconn *cli_connect(const cli_conn *opts, int *exit_code);
+extern int	cli_server_error(PGconn *conn, const PGresult *res, const char *what);
+extern bool cli_exec_ok(PGconn *conn, const char *sql, int *exit_code);
+extern void cli_rollback_quietly(PGconn *conn);
+
+/* util.c */
+extern void cli_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void cli_warning(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void cli_info(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern int	cli_usage_error(const char *command, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+extern double cli_now(void);
+
+/* a progress bar on stderr, shown only on a terminal and without --quiet */
+typedef struct cli_progress
+{
+	bool		enabled;
+	double		started;
+	double		last_draw;
+	long long	total_bytes;	/* 0 if unknown */
+} cli_progress;
+extern void cli_progress_start(cli_progress *pg, long long total_bytes);
+extern void cli_progress_update(cli_progress *pg, long long bytes, long long rows, bool force);
+extern void cli_progress_message(cli_progress *pg, const char *msg);
+extern void cli_progress_end(cli_progress *pg);
+
+/* CSV and JSON output */
+extern void cli_csv_field(FILE *f, const char *s, bool last);
+
+/* The commands: one file each. */
+typedef struct cli_command
+{
+	const char *name;
+	int			(*run) (int argc, char **argv);
+	const char *summary;
+} cli_command;
+
+extern int	cmd_load(int argc, char **argv);
+extern int	cmd_nightly(int argc, char **argv);
+
+#endif							/* KRIMPCTL_H */

@@ -1,0 +1,360 @@
+/*
+ * nightly.c
+ *	  krimpctl nightly: CALL krimp.nightly() and print the flags it raised,
+ *	  as a table for people or JSON / CSV for alerting.  The call and the
+ *	  reading of its results share one transaction: the job's advisory lock
+ *	  is held until the COMMIT, so the latest run visible is this one.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_gen.h>
+
+#include "krimpctl.h"
+#include "krimp_core.h"
+
+typedef enum
+{
+	OUT_TABLE,
+	OUT_JSON,
+	OUT_CSV
+} out_format;
+
+/* columns of the flags query */
+enum
+{
+	F_STATUS, F_INDICATOR, F_REGION, F_NAME, F_PERIOD, F_KIND, F_DIRECTION, F_ASSESSMENT,
+	F_BEFORE, F_AFTER, F_ABS, F_REL, F_P, F_SCORE, F_RECENT, F_DECIMALS, F_NCOLS
+};
+static const char *const flag_names[] = {
+	"status", "indicator", "region", "region_name", "period", "kind", "direction", "assessment",
+	"before", "after", "abs_change", "rel_change", "p_value", "score", "recent"
+};
+
+static void
+usage(void)
+{
+	printf("%s nightly runs the nightly tipping-point job (CALL krimp.nightly()) and prints\n"
+		   "the flags it raised for the first time.\n\n", progname);
+	printf("Usage:\n  %s nightly [OPTION]...\n\n", progname);
+	printf("Options:\n"
+		   "      --full               examine every series, not only those whose figures changed\n"
+		   "  -F, --format=FORMAT      table (default), json or csv\n"
+		   "      --all                every flag the run touched: new, confirmed and withdrawn\n"
+		   "  -?, --help               show this help, then exit\n\n");
+	printf(CLI_CONN_HELP);
+	printf("\nThe user must be a member of krimp_admin.  Exit status 6 means another run is in\n"
+		   "progress; see man krimpctl-nightly.\n\n");
+	printf(KRIMPCTL_EXIT_CODES);
+}
+
+/* a number from the server as JSON: shortest round-trip text, null if not finite */
+static void
+gen_number(yajl_gen g, const PGresult *res, int row, int col)
+{
+	char		buf[KRIMP_DOUBLE_BUFLEN];
+	double		v;
+
+	if (PQgetisnull(res, row, col))
+	{
+		yajl_gen_null(g);
+		return;
+	}
+	v = strtod(PQgetvalue(res, row, col), NULL);
+	if (!isfinite(v))
+	{
+		yajl_gen_null(g);
+		return;
+	}
+	krimp_format_double(v, buf);
+	yajl_gen_number(g, buf, strlen(buf));
+}
+
+static void
+gen_text(yajl_gen g, const PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		yajl_gen_null(g);
+	else
+		yajl_gen_string(g, (const unsigned char *) PQgetvalue(res, row, col), PQgetlength(res, row, col));
+}
+
+static void
+gen_key(yajl_gen g, const char *k)
+{
+	yajl_gen_string(g, (const unsigned char *) k, strlen(k));
+}
+
+static void
+print_json(const PGresult *run, const PGresult *flags)
+{
+	yajl_gen	g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	size_t		len;
+	static const char *const run_keys[] = {"run_id", "series_examined", "new", "confirmed", "withdrawn",
+	"duration_ms"};
+
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_map_open(g);
+	for (int c = 0; c < 6; c++)
+	{
+		gen_key(g, run_keys[c]);
+		gen_number(g, run, 0, c);
+	}
+	gen_key(g, "full_run");
+	yajl_gen_bool(g, strcmp(PQgetvalue(run, 0, 6), "t") == 0);
+	gen_key(g, "flags");
+	yajl_gen_array_open(g);
+	for (int r = 0; r < PQntuples(flags); r++)
+	{
+		yajl_gen_map_open(g);
+		for (int c = 0; c < F_DECIMALS; c++)
+		{
+			gen_key(g, flag_names[c]);
+			if (c >= F_BEFORE && c <= F_SCORE)
+				gen_number(g, flags, r, c);
+			else if (c == F_RECENT)
+			{
+				if (PQgetisnull(flags, r, c))
+					yajl_gen_null(g);
+				else
+					yajl_gen_bool(g, strcmp(PQgetvalue(flags, r, c), "t") == 0);
+			}
+			else
+				gen_text(g, flags, r, c);
+		}
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_get_buf(g, &buf, &len);
+	fwrite(buf, 1, len, stdout);
+	yajl_gen_free(g);
+}
+
+static void
+print_csv(const PGresult *run, const PGresult *flags)
+{
+	fputs("run_id", stdout);
+	for (int c = 0; c < F_DECIMALS; c++)
+		printf(",%s", flag_names[c]);
+	fputc('\n', stdout);
+	for (int r = 0; r < PQntuples(flags); r++)
+	{
+		cli_csv_field(stdout, PQgetvalue(run, 0, 0), false);
+		for (int c = 0; c < F_DECIMALS; c++)
+			cli_csv_field(stdout, PQgetisnull(flags, r, c) ? NULL : PQgetvalue(flags, r, c), c == F_DECIMALS - 1);
+	}
+}
+
+/* display width of UTF-8 text: one column per character */
+static int
+text_width(const char *s)
+{
+	int			w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char) *s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+static void
+print_table(const PGresult *run, const PGresult *flags, bool all)
+{
+	static const char *const heads[] = {"status", "indicator", "region", "name", "period", "kind",
+		"direction", "assessment", "before", "after", "change", "change %", "p", "score", "recent"};
+	int			n = PQntuples(flags);
+	int			width[F_DECIMALS];
+	char	 ***cells;
+	int			first = all ? 0 : 1;
+
+	printf("nightly run %s%s: %s series examined; %s new, %s confirmed, %s withdrawn flag(s) in %.0f ms\n",
+		   PQgetvalue(run, 0, 0), strcmp(PQgetvalue(run, 0, 6), "t") == 0 ? " (full)" : "",
+		   PQgetvalue(run, 0, 1), PQgetvalue(run, 0, 2), PQgetvalue(run, 0, 3), PQgetvalue(run, 0, 4),
+		   atof(PQgetvalue(run, 0, 5)));
+	if (n == 0)
+	{
+		printf(all ? "no flags touched\n" : "no new flags\n");
+		return;
+	}
+	cells = calloc(n, sizeof(char **));
+	for (int c = 0; c < F_DECIMALS; c++)
+		width[c] = text_width(heads[c]);
+	for (int r = 0; r < n && cells; r++)
+	{
+		int			dec = atoi(PQgetvalue(flags, r, F_DECIMALS));
+
+		cells[r] = calloc(F_DECIMALS, sizeof(char *));
+		for (int c = 0; c < F_DECIMALS && cells[r]; c++)
+		{
+			char		buf[256];
+			const char *v = PQgetvalue(flags, r, c);
+
+			if (PQgetisnull(flags, r, c))
+				buf[0] = '\0';
+			else if (c == F_BEFORE || c == F_AFTER || c == F_ABS)
+				snprintf(buf, sizeof buf, c == F_ABS ? "%+.*f" : "%.*f", dec, atof(v));
+			else if (c == F_REL)
+				snprintf(buf, sizeof buf, "%+.1f", 100 * atof(v));
+			else if (c == F_P)
+				snprintf(buf, sizeof buf, "%.3g", atof(v));
+			else if (c == F_SCORE)
+				snprintf(buf, sizeof buf, "%.1f", atof(v));
+			else if (c == F_RECENT)
+				snprintf(buf, sizeof buf, "%s", strcmp(v, "t") == 0 ? "yes" : "no");
+			else
+				snprintf(buf, sizeof buf, "%s", v);
+			cells[r][c] = strdup(buf);
+			if (cells[r][c] && text_width(cells[r][c]) > width[c])
+				width[c] = text_width(cells[r][c]);
+		}
+	}
+	for (int c = first; c < F_DECIMALS; c++)
+		printf("%s%-*s", c > first ? "  " : "", width[c], heads[c]);
+	printf("\n");
+	for (int c = first; c < F_DECIMALS; c++)
+	{
+		printf("%s", c > first ? "  " : "");
+		for (int i = 0; i < width[c]; i++)
+			putchar('-');
+	}
+	printf("\n");
+	for (int r = 0; r < n && cells; r++)
+	{
+		for (int c = first; c < F_DECIMALS && cells[r]; c++)
+		{
+			const char *v = cells[r][c] ? cells[r][c] : "";
+			int			pad = width[c] - text_width(v);
+			bool		right = c >= F_BEFORE && c <= F_SCORE;
+
+			printf("%s%*s%s%*s", c > first ? "  " : "", right ? pad : 0, "", v, right ? 0 : pad, "");
+			free(cells[r][c]);
+		}
+		printf("\n");
+		free(cells[r]);
+	}
+	free(cells);
+}
+
+int
+cmd_nightly(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_CONN_LONGOPTS,
+		{"full", no_argument, NULL, 1},
+		{"format", required_argument, NULL, 'F'},
+		{"all", no_argument, NULL, 2},
+		{NULL, 0, NULL, 0}
+	};
+	cli_conn	copts = cli_default_conn;
+	bool		full = false,
+				all = false;
+	out_format	fmt = OUT_TABLE;
+	int			c;
+	int			rc = EXIT_OK;
+	PGconn	   *conn;
+	PGresult   *res,
+			   *run = NULL,
+			   *flags = NULL;
+	const char *params[2];
+
+	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "F:?", longopts, NULL)) != -1)
+	{
+		if (cli_conn_option(&copts, c, optarg))
+			continue;
+		switch (c)
+		{
+			case 1:
+				full = true;
+				break;
+			case 2:
+				all = true;
+				break;
+			case 'F':
+				if (strcmp(optarg, "table") == 0)
+					fmt = OUT_TABLE;
+				else if (strcmp(optarg, "json") == 0)
+					fmt = OUT_JSON;
+				else if (strcmp(optarg, "csv") == 0)
+					fmt = OUT_CSV;
+				else
+					return cli_usage_error("nightly", "unknown format \"%s\" (table, json or csv)", optarg);
+				break;
+			case '?':
+				if ((optopt == 0 || optopt == '?') &&
+					(strcmp(argv[optind - 1], "-?") == 0 || strcmp(argv[optind - 1], "--help") == 0))
+				{
+					usage();
+					return EXIT_OK;
+				}
+				if (optopt && optopt != '?' && strchr("dhpUF", optopt))
+					return cli_usage_error("nightly", "option -%c needs a value", optopt);
+				/* fall through */
+			default:
+				return cli_usage_error("nightly", "invalid option \"%s\"", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("nightly", "unexpected argument \"%s\"", argv[optind]);
+
+	conn = cli_connect(&copts, &rc);
+	if (!conn)
+		return rc;
+	if (!cli_exec_ok(conn, "BEGIN", &rc))
+		goto done;
+	params[0] = full ? "true" : "false";
+	res = PQexecParams(conn, "CALL krimp.nightly($1::pg_catalog.bool)", 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		rc = cli_server_error(conn, res, NULL);
+		PQclear(res);
+		goto done;
+	}
+	PQclear(res);
+	run = PQexec(conn, "SELECT run_id, series_examined, flags_new, flags_confirmed, flags_withdrawn, "
+				 "duration_ms, full_run FROM krimp.job_run ORDER BY run_id DESC LIMIT 1");
+	if (PQresultStatus(run) != PGRES_TUPLES_OK || PQntuples(run) != 1)
+	{
+		rc = cli_server_error(conn, run, "could not read the run");
+		goto done;
+	}
+	params[0] = PQgetvalue(run, 0, 0);
+	params[1] = all ? "true" : "false";
+	flags = PQexecParams(conn,
+						 "SELECT f.status, i.code, r.code, r.name, f.period::pg_catalog.text, f.kind, f.direction, "
+						 "       f.assessment, f.before, f.after, f.abs_change, f.rel_change, f.p_value, f.score, "
+						 "       f.recent, i.decimals "
+						 "  FROM krimp.tipping_point_flag f "
+						 "  JOIN krimp.indicator i ON i.indicator_id = f.indicator_id "
+						 "  JOIN krimp.region r ON r.region_id = f.region_id "
+						 " WHERE (f.first_run_id = $1::pg_catalog.int8 AND f.status = 'new') "
+						 "    OR ($2::pg_catalog.bool AND f.last_run_id = $1::pg_catalog.int8) "
+						 " ORDER BY CASE f.status WHEN 'new' THEN 0 WHEN 'confirmed' THEN 1 ELSE 2 END, "
+						 "       f.score DESC NULLS LAST, i.code, r.code, f.period, f.kind",
+						 2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(flags) != PGRES_TUPLES_OK)
+	{
+		rc = cli_server_error(conn, flags, "could not read the flags");
+		goto done;
+	}
+	if (!cli_exec_ok(conn, "COMMIT", &rc))
+		goto done;
+
+	if (fmt == OUT_JSON)
+		print_json(run, flags);
+	else if (fmt == OUT_CSV)
+		print_csv(run, flags);
+	else
+		print_table(run, flags, all);
+	fflush(stdout);
+
+done:
+	PQclear(run);
+	PQclear(flags);
+	cli_rollback_quietly(conn);
+	PQfinish(conn);
+	return rc;
+}

@@ -1,0 +1,135 @@
+/*
+ * odata3.c
+ *	  CBS OData v3 JSON (opendata.cbs.nl/ODataApi, TypedDataSet): one object
+ *	  per region and period, the measures as columns:
+ *
+ *	    {"value": [{"ID": 0, "RegioS": "GM0010", "Perioden": "2002JJ00",
+ *	                "BevolkingAanHetBeginVanDePeriode_1": 29018}, ...]}
+ *
+ *	  CBS's own dumps (like data/cbs/) key the objects by ID instead of
+ *	  listing them, and start with a byte order mark; codes may be padded
+ *	  ("PV20  ").  null is CBS's "." (unknown, secret, or no such region
+ *	  that year): loaded as status unknown.  Measure columns end in _<n>;
+ *	  --measure names one, and may be left out when there is only one.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "input.h"
+
+static bool
+is_measure_key(const char *k)
+{
+	const char *u = strrchr(k, '_');
+
+	if (!u || u == k || !u[1])
+		return false;
+	for (u++; *u; u++)
+		if (!isdigit((unsigned char) *u))
+			return false;
+	return true;
+}
+
+static bool
+record_fail(input_state *in, json_record *rec, const char *what, const char *arg)
+{
+	return input_fail(in, "record %lld (line %lld, byte %lld): %s%s%s%s", rec->number, rec->start_line, rec->start_byte, what,
+					  arg ? " \"" : "", arg ? arg : "", arg ? "\"" : "");
+}
+
+static bool
+v3_record(input_state *in, json_record *rec)
+{
+	const input_options *o = in->opts;
+	json_field *region,
+			   *period,
+			   *value,
+			   *status = NULL;
+	input_row	row;
+	bool		failed = false;
+
+	if (!in->measure_used[0])
+	{
+		/* the first record decides the measure */
+		if (o->measure)
+		{
+			if (!json_record_get(rec, o->measure))
+			{
+				char		list[512] = "";
+
+				for (int i = 0; i < rec->nfields; i++)
+					if (is_measure_key(rec->fields[i].key) && strlen(list) + strlen(rec->fields[i].key) + 3 < sizeof list)
+						strcat(strcat(list, list[0] ? ", " : ""), rec->fields[i].key);
+				return input_fail(in, "record 1: no measure \"%s\" in the file; its measures are: %s",
+								  o->measure, list[0] ? list : "(none)");
+			}
+			snprintf(in->measure_used, sizeof in->measure_used, "%s", o->measure);
+		}
+		else
+		{
+			int			found = 0;
+			char		list[512] = "";
+
+			for (int i = 0; i < rec->nfields; i++)
+				if (is_measure_key(rec->fields[i].key))
+				{
+					if (found++ == 0)
+						snprintf(in->measure_used, sizeof in->measure_used, "%s", rec->fields[i].key);
+					if (strlen(list) + strlen(rec->fields[i].key) + 3 < sizeof list)
+						strcat(strcat(list, list[0] ? ", " : ""), rec->fields[i].key);
+				}
+			if (found != 1)
+			{
+				in->measure_used[0] = '\0';
+				return input_fail(in, found ? "the file has %d measures (%s): choose one with --measure"
+								  : "the file has %d measures%s: name one with --measure",
+								  found, list);
+			}
+		}
+	}
+
+	if (o->filters && input_filtered_out(in, json_record_text, rec, &failed))
+	{
+		in->skipped++;
+		return !failed;
+	}
+	if (failed)
+		return false;
+
+	region = json_record_get(rec, o->region_key);
+	period = json_record_get(rec, o->period_key);
+	value = json_record_get(rec, in->measure_used);
+	if (o->status_key)
+		status = json_record_get(rec, o->status_key);
+	if (!region || !region->val)
+		return record_fail(in, rec, "no region code in the field", o->region_key);
+	if (!period || !period->val)
+		return record_fail(in, rec, "no period code in the field", o->period_key);
+	if (!value)
+		return record_fail(in, rec, "no value for the measure", in->measure_used);
+
+	row.line_number = rec->number;
+	row.region = region->val;
+	row.period = period->val;
+	row.value = value->val;
+	row.value_is_number = value->is_number;
+	row.status = status ? status->val : NULL;
+	if (!in->sink(in, &row))
+	{
+		input_prefix(in, "record %lld (line %lld, byte %lld): ", rec->number, rec->start_line, rec->start_byte);
+		return false;
+	}
+	in->records++;
+	return true;
+}
+
+static bool
+v3_open(input_state *in)
+{
+	return json_stream_open(in, v3_record);
+}
+
+const input_reader odata3_reader = {
+	"OData v3 JSON", v3_open, json_stream_feed, json_stream_finish, json_stream_close
+};

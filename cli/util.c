@@ -1,0 +1,157 @@
+/*
+ * util.c
+ *	  Messages, the progress bar, CSV fields.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "krimpctl.h"
+
+static void
+vmessage(const char *level, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", progname, level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_error(const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vmessage("error: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_warning(const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vmessage("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+/* a summary line on stderr, unless --quiet */
+void
+cli_info(const char *fmt,...)
+{
+	va_list		ap;
+
+	if (cli_quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+int
+cli_usage_error(const char *command, const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vmessage("", fmt, ap);
+	va_end(ap);
+	if (command)
+		fprintf(stderr, "Try \"%s %s --help\" for more information.\n", progname, command);
+	else
+		fprintf(stderr, "Try \"%s --help\" for more information.\n", progname);
+	return EXIT_USAGE;
+}
+
+double
+cli_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- progress bar --------------------------------------------------- */
+
+void
+cli_progress_start(cli_progress *pg, long long total_bytes)
+{
+	pg->enabled = !cli_quiet && isatty(STDERR_FILENO);
+	pg->started = cli_now();
+	pg->last_draw = 0;
+	pg->total_bytes = total_bytes;
+}
+
+void
+cli_progress_update(cli_progress *pg, long long bytes, long long rows, bool force)
+{
+	double		now;
+	double		secs;
+	char		bar[31];
+
+	if (!pg->enabled)
+		return;
+	now = cli_now();
+	if (!force && now - pg->last_draw < 0.1)
+		return;
+	pg->last_draw = now;
+	secs = now - pg->started;
+	if (pg->total_bytes > 0)
+	{
+		double		frac = (double) bytes / pg->total_bytes;
+		int			filled;
+
+		if (frac > 1)
+			frac = 1;
+		filled = (int) (frac * 30);
+		memset(bar, '#', filled);
+		memset(bar + filled, '.', 30 - filled);
+		bar[30] = '\0';
+		fprintf(stderr, "\r\033[K[%s] %3d%%  %lld rows  %.0f rows/s",
+				bar, (int) (frac * 100), rows, secs > 0 ? rows / secs : 0.0);
+	}
+	else
+		fprintf(stderr, "\r\033[K%lld bytes  %lld rows  %.0f rows/s",
+				bytes, rows, secs > 0 ? rows / secs : 0.0);
+	fflush(stderr);
+}
+
+void
+cli_progress_message(cli_progress *pg, const char *msg)
+{
+	if (!pg->enabled)
+		return;
+	fprintf(stderr, "\r\033[K%s", msg);
+	fflush(stderr);
+}
+
+void
+cli_progress_end(cli_progress *pg)
+{
+	if (!pg->enabled)
+		return;
+	fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}
+
+/* ---- CSV ------------------------------------------------------------ */
+
+/* One field, quoted when it needs to be (RFC 4180); NULL is an empty field. */
+void
+cli_csv_field(FILE *f, const char *s, bool last)
+{
+	if (s && strpbrk(s, ",\"\r\n") != NULL)
+	{
+		csv_fwrite(f, s, strlen(s));
+	}
+	else if (s)
+		fputs(s, f);
+	fputc(last ? '\n' : ',', f);
+}

@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# krimpctl, the command-line client, against the cluster in PGHOST/PGPORT:
+# help and exit codes, connections (libpq's message, no password prompt under
+# trust), each input format (the real CBS OData v3 file, OData v4 and
+# StatLine CSV fixtures in test/cli/), malformed files that load nothing,
+# idempotent reload, a revision, the rejects file, and the nightly command's
+# output formats and its own exit code when another run is in progress.
+# Creates its own database and drops it at the end.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+K=$root/cli/krimpctl
+db=krimp_cli_test
+export PGDATABASE=$db
+tmp=$(mktemp -d)
+passed=0 failed=0
+check() { if [ "$2" -eq 0 ]; then echo "ok - $1"; passed=$((passed + 1)); else echo "not ok - $1"; failed=$((failed + 1)); fi; }
+q() { PGOPTIONS='-c search_path=public,krimp' psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
+# run krimpctl: stdout in $out, stderr in $err, exit status in $rc
+run() { "$K" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err"); }
+batches() { q -c "SELECT count(*) FROM krimp.load_batch"; }
+cleanup() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+[ -x "$K" ] || make -s -C "$root" cli >/dev/null
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
+q -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" >/dev/null
+check "created the database $db with the extension" $?
+
+# The municipalities of the real CBS file, each valid from its first to its last
+# year with a figure (a null outside that span is a municipality that did not
+# exist yet, or no longer); expected counts straight from the file.
+real=$root/data/cbs/Bevolkingsontwikkeling_gemeente_per_jaar.json
+python3 - "$real" > "$tmp/regions.sql" 2> "$tmp/expected" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding='utf-8-sig'))['value']
+by = {}
+for r in d.values():
+    by.setdefault(r['RegioS'].strip(), []).append((r['Perioden'], r['BevolkingAanHetBeginVanDePeriode_1']))
+rows = []
+for code, v in sorted(by.items()):
+    ys = [int(p[:4]) for p, x in v if x is not None]
+    f, t = (min(ys), max(ys) + 1) if ys else (2023, None)
+    rows.append("('%s', '%s', 'municipality', '%d-01-01', %s)" % (code, code, f, 'NULL' if t in (None, 2023) else "'%d-01-01'" % t))
+print("INSERT INTO krimp.region (code, name, level, valid_from, valid_to) VALUES\n" + ",\n".join(rows) + ";")
+n = len(d); nulls = sum(1 for r in d.values() if r['BevolkingAanHetBeginVanDePeriode_1'] is None)
+print(n, n - nulls, nulls, file=sys.stderr)
+PY
+read -r n_rows n_values n_nulls < "$tmp/expected"
+q -f "$tmp/regions.sql" >/dev/null && q >/dev/null <<'SQL'
+INSERT INTO krimp.region (code, name, level, valid_from) VALUES
+    ('GM9901', 'Eerstedorp', 'municipality', '2010-01-01'), ('GM9902', 'Tweedorp', 'municipality', '2010-01-01'),
+    ('GM9903', 'Derdedorp', 'municipality', '2010-01-01');
+INSERT INTO krimp.indicator (code, name, unit, granularity, theme, aggregation, direction_of_good) VALUES
+    ('population', 'Bevolking op 1 januari', 'persons', 'year', 'demography', 'sum', 1),
+    ('pop4', 'Bevolking (OData v4)', 'persons', 'year', 'demography', 'sum', 1);
+INSERT INTO krimp.indicator (code, name, unit, decimals, granularity, theme, aggregation) VALUES
+    ('density', 'Bevolkingsdichtheid', 'per km2', 2, 'year', 'demography', 'none');
+SQL
+check "regions of the real file and the fixtures, three indicators (file: $n_rows rows, $n_values figures, $n_nulls nulls)" $?
+
+# ---- help, version, usage errors ------------------------------------------
+run --help
+[ $rc -eq 0 ] && grep -q '^  load ' <<<"$out" && grep -q '^  nightly ' <<<"$out" && grep -q 'Exit status' <<<"$out" \
+  && grep -q -- '--dbname' <<<"$out"
+check "krimpctl --help lists the commands, connection options and exit codes" $?
+run load --help
+[ $rc -eq 0 ] && grep -q -- '--indicator' <<<"$out" && grep -q -- '--measure' <<<"$out" && grep -q -- '--rejects' <<<"$out" \
+  && grep -q '  4  rows rejected' <<<"$out"
+check "krimpctl load --help" $?
+run nightly --help
+[ $rc -eq 0 ] && grep -q -- '--format=FORMAT' <<<"$out" && grep -q -- '--full' <<<"$out" && grep -q '  6  another nightly' <<<"$out"
+check "krimpctl nightly --help" $?
+run --version
+[ $rc -eq 0 ] && grep -qE '^krimpctl \(krimp\) [0-9]' <<<"$out"
+check "krimpctl --version: $out" $?
+run frobnicate
+[ $rc -eq 1 ] && grep -q 'unknown command "frobnicate"' <<<"$err"
+check "an unknown command: exit 1" $?
+run load "$real"
+[ $rc -eq 1 ] && grep -q 'no indicator given' <<<"$err"
+check "load without --indicator: exit 1" $?
+run load --indicator nosuch --org BZK "$real"
+[ $rc -eq 1 ] && grep -q 'indicator "nosuch" does not exist' <<<"$err"
+check "load with an unknown indicator: exit 1 before reading" $?
+run nightly --format xml
+[ $rc -eq 1 ]
+check "nightly --format xml: exit 1" $?
+
+# ---- connections ------------------------------------------------------------
+run -d "host=$tmp/nowhere port=1 dbname=x" nightly
+echo "  $(head -n1 <<<"$err")"
+[ $rc -eq 2 ] && grep -q 'connection to server on socket' <<<"$err"
+check "a bad connection string: exit 2 with libpq's message" $?
+run nightly -d "postgresql://localhost:1/x"
+[ $rc -eq 2 ] && grep -q 'Connection refused' <<<"$err"
+check "a URI as --dbname (after the command): exit 2, libpq's message" $?
+run load -i nosuch -o PV20 -d "dbname=$db" "$root/test/cli/density.csv"
+[ $rc -eq 1 ] && grep -q 'indicator "nosuch" does not exist' <<<"$err" && ! grep -qi 'password' <<<"$err$out"
+check "trust authentication: no password prompt" $?
+out=$(echo secret | "$K" -W nightly --format csv 2>&1 >/dev/null); rc=$?
+[ $rc -eq 0 ] && grep -q 'Password: ' <<<"$out"
+check "-W prompts for a password before connecting (read from stdin without a terminal)" $?
+q -c "DELETE FROM krimp.observation_staging" >/dev/null
+
+# ---- the real CBS OData v3 file ---------------------------------------------
+before=$(batches)
+run load -i population -o BZK -s 'CBS 37230ned' --rejects "$tmp/real.rejects.csv" "$real"
+printf '%s\n' "$out" | sed 's/^/  /' | head -n 8
+[ $rc -eq 0 ] && grep -q "read $n_rows, inserted $n_values, revised 0, unchanged 0, rejected $n_nulls" <<<"$out"
+check "the real OData v3 file: read, inserted and rejected match the file" $?
+[ "$(q -c "SELECT count(*), count(*) FILTER (WHERE status = 'definitief') FROM krimp.observation o JOIN krimp.indicator i USING (indicator_id) WHERE i.code = 'population'")" = "$n_values|$n_values" ]
+check "the figures are in krimp.observation" $?
+[ "$(q -c "SELECT value FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.code = 'GM1680' AND o.period = '2002'")" = "25552" ]
+check "a figure as in the file (GM1680 2002: 25552)" $?
+grep -q "$n_nulls x period ... is outside the validity of every version of region ..." <<<"$out" && grep -q 'records 39, 40, 41' <<<"$out"
+check "the summary groups the rejected rows by reason, with their record numbers" $?
+[ "$(head -n1 "$tmp/real.rejects.csv")" = "line,region,period,value,status,reason" ] \
+  && [ "$(($(wc -l < "$tmp/real.rejects.csv") - 1))" = "$n_nulls" ] \
+  && grep -q '^39,GM0738,2019,,unknown,period 2019 is outside the validity of every version of region GM0738$' "$tmp/real.rejects.csv"
+check "the rejects file: a header and one line per rejected row with its reason" $?
+[ "$(q -c "SELECT count(*) FROM krimp.rejected_row r JOIN krimp.load_batch b USING (batch_id) WHERE b.file_name = 'Bevolkingsontwikkeling_gemeente_per_jaar.json'")" = "$n_nulls" ]
+check "the rejected rows are in krimp.rejected_row too" $?
+! grep -q $'\r' "$tmp/err"
+check "no progress bar when stderr is not a terminal" $?
+
+run load -i population -o BZK -s 'CBS 37230ned' --rejects "$tmp/real.rejects.csv" "$real"
+[ $rc -eq 0 ] && grep -q "read $n_rows, inserted 0, revised 0, unchanged $n_values, rejected $n_nulls" <<<"$out"
+check "loading the same file again changes nothing (all unchanged)" $?
+
+sed 's/"BevolkingAanHetBeginVanDePeriode_1":25552}/"BevolkingAanHetBeginVanDePeriode_1":25560}/' "$real" > "$tmp/revised.json"
+run load -i population -o BZK -s 'CBS 37230ned' --rejects "$tmp/rev.rejects.csv" "$tmp/revised.json"
+[ $rc -eq 0 ] && grep -q "inserted 0, revised 1, unchanged $((n_values - 1)), rejected $n_nulls" <<<"$out"
+check "a changed figure is a revision (revised 1)" $?
+[ "$(q -c "SELECT string_agg(value::text, ',' ORDER BY published_at) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.code = 'GM1680' AND o.period = '2002'")" = "25552,25560" ]
+check "the revision is a new vintage; the old one is kept" $?
+
+run load -i population -o BZK --fail-on-reject --rejects "$tmp/x.csv" "$real"
+[ $rc -eq 4 ] && grep -q "inserted 0, revised 1," <<<"$out"
+check "--fail-on-reject: exit 4, the good rows loaded (the revision undone)" $?
+before=$(batches)
+run load -i population -o BZK --on-error=abort --rejects "$tmp/x.csv" "$tmp/revised.json"
+[ $rc -eq 4 ] && [ "$(batches)" = "$before" ] && grep -q 'nothing was loaded' <<<"$err" && [ -s "$tmp/x.csv" ]
+check "--on-error=abort: exit 4, nothing loaded, the rejects file written" $?
+
+# ---- OData v4 ---------------------------------------------------------------
+run load -i pop4 -o PV20 --rejects "$tmp/v4.csv" "$root/test/cli/pop_v4.json"
+[ $rc -eq 3 ] && grep -q 'more than one measure' <<<"$err"
+check "OData v4 with two measures and no --measure: exit 3" $?
+run load -i pop4 -o PV20 -m M000352 --rejects "$tmp/v4.csv" "$root/test/cli/pop_v4.json"
+echo "  $(head -n2 <<<"$out" | tail -n1)"
+[ $rc -eq 0 ] && grep -q 'OData v4 JSON, measure M000352' <<<"$out" \
+  && grep -q 'read 6, inserted 6, revised 0, unchanged 0, rejected 0; skipped 2 rows of other measures' <<<"$out"
+check "OData v4 long format: one measure's rows loaded, the others skipped" $?
+[ "$(q -c "SELECT string_agg(r.code || ' ' || o.period || ' ' || coalesce(o.value::text, '-') || ' ' || o.status, '; ' ORDER BY r.code, o.period) FROM krimp.observation o JOIN krimp.region r USING (region_id) JOIN krimp.indicator i USING (indicator_id) WHERE i.code = 'pop4'")" \
+  = "GM9901 2010 1000 definitief; GM9901 2011 990 definitief; GM9901 2012 - unknown; GM9902 2010 2000 definitief; GM9902 2011 - unknown; GM9903 2010 500 definitief" ]
+check "OData v4 values: Confidential and Impossible are status unknown, 5.0e2 is 500, padded codes trimmed" $?
+[ ! -e "$tmp/v4.csv" ]
+check "no rejects file when nothing was rejected" $?
+
+# ---- StatLine CSV -----------------------------------------------------------
+q -c "DELETE FROM krimp.observation_staging" >/dev/null
+cp "$root/test/cli/density.csv" "$tmp/density.csv"
+(cd "$tmp" && "$K" load -i density -o PV20 density.csv >out 2>err); rc=$?; out=$(cat "$tmp/out")
+printf '%s\n' "$out" | sed 's/^/  /'
+[ $rc -eq 0 ] && grep -q 'StatLine CSV, measure Bevolkingsdichtheid_2' <<<"$out" && grep -q 'read 6, inserted 4, revised 0, unchanged 0, rejected 2' <<<"$out"
+check "StatLine CSV (BOM, quoted header, CRLF, blank line): read 6, inserted 4, rejected 2" $?
+[ "$(q -c "SELECT string_agg(r.code || ' ' || o.period || ' ' || coalesce(o.value::text, '-') || ' ' || o.status, '; ' ORDER BY r.code, o.period) FROM krimp.observation o JOIN krimp.region r USING (region_id) JOIN krimp.indicator i USING (indicator_id) WHERE i.code = 'density' AND o.retracted_at IS NULL AND o.published_at = (SELECT max(published_at) FROM krimp.observation o2 WHERE o2.indicator_id = o.indicator_id AND o2.region_id = o.region_id AND o2.period = o.period)")" \
+  = "GM9901 2010 12.5 definitief; GM9901 2011 - unknown; GM9902 2010 8.25 definitief; GM9902 2011 0 definitief" ]
+check "CSV values: decimal commas, \".\" unknown, \"-\" nil" $?
+[ "$(cat "$tmp/density.csv.rejects.csv")" = 'line,region,period,value,status,reason
+7,GM9999,2011,3,,"unknown region code ""GM9999"""
+8,GM9901,2009,11,,period 2009 is outside the validity of every version of region GM9901' ]
+check "the default rejects file next to the input, with physical line numbers" $?
+grep -q '1 x unknown region code "..."' <<<"$out" && grep -q 'lines 7$' <<<"$out"
+check "the summary names each reason with its line numbers" $?
+"$K" load -i density -o PV20 --rejects "$tmp/stdin.csv" - < "$root/test/cli/density.csv" >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 0 ] && grep -q 'inserted 0, revised 0, unchanged 4, rejected 2' "$tmp/out"
+check "reading standard input (-); a reload of the CSV changes nothing" $?
+
+# ---- malformed files: a clear message with the position, exit 3, nothing loaded ----
+malformed() {  # label file expected-message-pattern [options]
+  local label=$1 file=$2 pattern=$3; shift 3
+  local b; b=$(batches)
+  run load -i density -o PV20 --rejects "$tmp/m.csv" "$@" "$root/test/cli/$file"
+  echo "  $(head -n1 <<<"$err")"
+  [ $rc -eq 3 ] && grep -q -- "$pattern" <<<"$err" && grep -q 'nothing was loaded' <<<"$err" && [ "$(batches)" = "$b" ] \
+    && [ "$(q -c 'SELECT count(*) FROM krimp.observation_staging')" = 0 ]
+  check "malformed: $label" $?
+}
+malformed "truncated JSON (a real file cut short)" truncated.json 'ends early at line 1, byte 5000 (end of file).*truncated'
+malformed "a JSON syntax error, with line and byte" syntax_error.json 'invalid JSON at line 2, byte 104'
+malformed "an unknown period code, with record, line and byte" unknown_period.json 'record 2 (line 2, byte 76): invalid input syntax for type period: "2011XX00"'
+malformed "not a region code" bad_region.csv 'line 3: "XY9901" is not a CBS region code'
+malformed "a bad number" bad_number.csv 'line 3: invalid number "12,5x"'
+malformed "a wrong separator" wrong_separator.csv 'line 1: .*comma separated: use --delimiter=,'
+malformed "two measures without --measure" two_measures.json 'the file has 2 measures (Bevolking_1, Dichtheid_2)'
+malformed "an unknown --measure" two_measures.json 'no measure "Nope_3" in the file' --measure Nope_3
+malformed "OData v4 read as v3" pop_v4.json 'the file has 0 measures' --format odata3
+run load -i density -o PV20 "$tmp/does-not-exist.json"
+[ $rc -eq 3 ] && grep -q 'could not open' <<<"$err"
+check "an unreadable file: exit 3" $?
+run load -i density -o PV20 --delimiter=, --rejects "$tmp/m.csv" "$root/test/cli/wrong_separator.csv"
+[ $rc -eq 0 ] && grep -q 'read 1, inserted 0, revised 0, unchanged 1' <<<"$out"
+check "the comma-separated file loads with --delimiter=, (its figure unchanged)" $?
+
+# ---- a terminal: the progress bar ---------------------------------------------
+if command -v script >/dev/null 2>&1; then
+  script -qec "$K load -i population -o BZK --rejects $tmp/tty.csv $real" /dev/null > "$tmp/tty" 2>&1
+  grep -q 'rows/s' "$tmp/tty" && grep -q 'checking and filing 11676 rows' "$tmp/tty"
+  check "a progress bar on a terminal" $?
+fi
+
+# ---- nightly ----------------------------------------------------------------
+run nightly
+echo "  $(head -n1 <<<"$out")"
+[ $rc -eq 0 ] && grep -qE '^nightly run [0-9]+: [0-9]+ series examined; [0-9]+ new' <<<"$out" \
+  && grep -qE '^indicator +region +name +period +kind' <<<"$out" && grep -q 'GM1680' <<<"$out"
+check "nightly: exit 0, the run and a table of the new flags" $?
+new=$(q -c "SELECT count(*) FROM krimp.tipping_point_flag WHERE first_run_id = (SELECT max(run_id) FROM krimp.job_run) AND status = 'new'")
+[ "$(($(wc -l <<<"$out") - 3))" = "$new" ]
+check "nightly: one table row per new flag ($new)" $?
+run nightly --full --all --format json
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["series_examined"] > 500 and d["new"] == 0 and d["confirmed"] == len(d["flags"]) > 0; f=d["flags"][0]; assert set(f) >= {"indicator","region","region_name","period","kind","direction","before","after","score","status"}' <<<"$out"
+check "nightly --full --all --format json: valid JSON with the run and its flags" $?
+run nightly --format json
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["new"] == 0 and d["flags"] == []' <<<"$out"
+check "nightly --format json with nothing new: an empty list" $?
+run nightly --full --format csv
+[ $rc -eq 0 ] && [ "$out" = "run_id,status,indicator,region,region_name,period,kind,direction,assessment,before,after,abs_change,rel_change,p_value,score,recent" ]
+check "nightly --format csv with nothing new: the header only" $?
+# a clear level shift in 2016 in a new series: one new flag
+q >/dev/null <<'SQL'
+SELECT krimp.begin_batch('PV20', 'test') AS b \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+SELECT :b, y, 'PV20', 'density', 'GM9903', y::text, (CASE WHEN y < 2016 THEN 9.9 ELSE 7.6 END + 0.1 * ((y * 7) % 3 - 1))::text
+  FROM generate_series(2010, 2022) y;
+SELECT krimp.apply_batch(:b);
+SQL
+run nightly --format csv
+echo "  $(tail -n1 <<<"$out")"
+[ $rc -eq 0 ] && [ "$(wc -l <<<"$out")" = 2 ] && grep -qE '^[0-9]+,new,density,GM9903,Derdedorp,2016,level shift,down,,9\.9[0-9]*,7\.[56][0-9]*,-2\.[0-9]+,-0\.2[0-9]+,,[0-9.]+,[tf]$' <<<"$out"
+check "nightly --format csv: one row per new flag" $?
+q -c "UPDATE krimp.tipping_point_flag SET status = 'withdrawn', withdrawn_at = now() WHERE status <> 'withdrawn' AND region_id = (SELECT region_id FROM krimp.region WHERE code = 'GM9903')" -c "INSERT INTO krimp.series_queue (indicator_id, region_id) SELECT i.indicator_id, r.region_id FROM krimp.indicator i, krimp.region r WHERE i.code = 'density' AND r.code = 'GM9903'" >/dev/null
+run nightly
+printf '%s\n' "$out" | sed 's/^/  /'
+[ $rc -eq 0 ] && grep -qE '^density +GM9903 +Derdedorp +2016 +level shift +down +9\.90 +7\.[56][0-9] +-2\.[0-9]{2} +-2[0-9]\.[0-9] +[0-9.]+ +(yes|no)' <<<"$out"
+check "nightly table: the indicator's decimals, the change in per cent" $?
+
+# 55P03: another run holds the job's lock
+q -c "BEGIN" -c "SELECT pg_advisory_xact_lock(hashtext('krimp.nightly'))" -c "SELECT pg_sleep(3)" -c "COMMIT" >/dev/null &
+holder=$!
+sleep 1
+run nightly
+echo "  $(head -n1 <<<"$err")"
+[ $rc -eq 6 ] && grep -q 'another nightly run is in progress' <<<"$err" && [ -z "$out" ]
+check "nightly while another run is in progress: exit 6 with the server's message" $?
+wait "$holder"
+q -c "DROP ROLE IF EXISTS krimp_cli_nobody" -c "CREATE ROLE krimp_cli_nobody LOGIN" >/dev/null 2>&1
+run nightly -U krimp_cli_nobody
+echo "  $(head -n1 <<<"$err")"
+[ $rc -eq 5 ] && grep -q 'permission denied' <<<"$err"
+check "nightly without the right: exit 5 with the server's message" $?
+run load -i density -o PV20 -U krimp_cli_nobody --rejects "$tmp/m.csv" "$root/test/cli/density.csv"
+[ $rc -eq 5 ] && grep -q 'permission denied' <<<"$err"
+check "load without the right: exit 5 with the server's message" $?
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP ROLE IF EXISTS krimp_cli_nobody" >/dev/null 2>&1
+check "dropped the database" $?
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
