@@ -27,13 +27,16 @@ OBJS		= $(GLUE_OBJS) $(CORE_OBJS)
 # hand-edited parts in extension/install/ (in name order).  Released versions
 # are frozen: extension/krimp--0.1.sql is the script 0.1 shipped, kept as it
 # was.  The upgrade script 0.1 -> 0.2 is generated from the same parts: the
-# changes to 0.1's objects (extension/install/upgrade/0.1--0.2.sql), then every
-# part 0.1 did not have, then the privileges part again.  test/scripts/upgrade.sh
+# changes to 0.1's tables (extension/install/upgrade/0.1--0.2.sql), the parts of
+# functions that changed (run again), then every part 0.1 did not have, then
+# the privileges part again.  test/scripts/upgrade.sh
 # checks that a fresh install and an updated one are the same.
 INSTALL_SRCS = $(sort $(wildcard extension/install/*.sql))
 PARTS_0.1	= $(addprefix extension/install/,00_header.sql 10_period.sql 20_series.sql 30_trend.sql \
 			  35_detect.sql 40_warehouse.sql 42_load.sql 45_regions.sql 60_nightly.sql 99_privileges.sql)
-UPGRADE_0.1_0.2 = extension/install/upgrade/0.1--0.2.sql \
+# Parts that only create functions and views with CREATE OR REPLACE can be run
+# again by an upgrade; 42_load.sql changed after 0.1, so 0.1 -> 0.2 re-runs it.
+UPGRADE_0.1_0.2 = extension/install/upgrade/0.1--0.2.sql extension/install/42_load.sql \
 			  $(filter-out $(PARTS_0.1),$(INSTALL_SRCS)) extension/install/99_privileges.sql
 DATA_built	= extension/krimp--$(EXTVERSION).sql extension/krimp--0.1--0.2.sql
 DATA		= extension/krimp--0.1.sql

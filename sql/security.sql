@@ -47,9 +47,9 @@ INSERT INTO actor VALUES ('krimp_bzk', 'BZK', 'PV20', 1), ('krimp_groningen', 'P
     ('krimp_admin', 'BZK', 'PV20', 6), ('regress_krimp_outsider', 'PV20', 'PV31', 7);
 CREATE TEMP TABLE action (op text, sql text, ord int);
 INSERT INTO action VALUES
-    ('read Groningen''s released rows', $$SELECT count(*) FROM krimp.observation WHERE org_code = 'PV20' AND released_at IS NULL$$, 1),
-    ('read Limburg''s rows', $$SELECT count(*) FROM krimp.observation WHERE org_code = 'PV31'$$, 2),
-    ('read Groningen''s embargoed row', $$SELECT count(*) FROM krimp.observation WHERE org_code = 'PV20' AND released_at IS NOT NULL$$, 3),
+    ('read Groningen''s released rows', $$SELECT count(*) FROM krimp.observation WHERE org_code = 'PV20' AND released_at IS NULL AND indicator_id = (SELECT indicator_id FROM krimp.indicator WHERE code = 'test_security')$$, 1),
+    ('read Limburg''s rows', $$SELECT count(*) FROM krimp.observation WHERE org_code = 'PV31' AND indicator_id = (SELECT indicator_id FROM krimp.indicator WHERE code = 'test_security')$$, 2),
+    ('read Groningen''s embargoed row', $$SELECT count(*) FROM krimp.observation WHERE org_code = 'PV20' AND released_at IS NOT NULL AND indicator_id = (SELECT indicator_id FROM krimp.indicator WHERE code = 'test_security')$$, 3),
     ('read current view, all orgs', $$SELECT count(*) FROM krimp.observation_current o JOIN krimp.indicator i USING (indicator_id) WHERE i.code = 'test_security'$$, 4),
     ('read shared regions', $$SELECT count(*) FROM krimp.region WHERE code = 'GM9911'$$, 5),
     ('load for own organisation', $$SELECT pg_temp.load_as(current_user, '{own}', '2019', '10')$$, 6),
@@ -60,7 +60,7 @@ INSERT INTO action VALUES
     ('retract another''s figure', $$SELECT krimp.retract((SELECT max(observation_id) FROM krimp.observation WHERE org_code = '{other}'), 'security test')$$, 11),
     ('overwrite own value', $$UPDATE krimp.observation SET value = 0 WHERE org_code = '{own}'$$, 12),
     ('delete own rows', $$DELETE FROM krimp.observation WHERE org_code = '{own}'$$, 13),
-    ('read another''s rejected rows', $$SELECT count(*) FROM krimp.rejected_row WHERE org_code = '{other}'$$, 14),
+    ('read another''s rejected rows', $$SELECT count(*) FROM krimp.rejected_row r JOIN krimp.load_batch b USING (batch_id) WHERE r.org_code = '{other}' AND b.source = 'security test'$$, 14),
     ('change reference data (regions)', $$UPDATE krimp.region SET name = name WHERE code = 'GM9911'$$, 15);
 -- each cell runs in its own subtransaction; 42501 is insufficient_privilege
 SELECT a.op,
@@ -77,10 +77,10 @@ SELECT o.org_code, o.period, o.value, o.retraction_reason
  WHERE i.code = 'test_security' ORDER BY o.org_code, o.period, o.observation_id;
 
 -- an embargo ends at its release time
-SELECT pg_temp.cell('krimp_limburg', $$SELECT count(*) FROM krimp.observation WHERE org_code = 'PV20' AND released_at IS NOT NULL$$) AS before_release;
+SELECT pg_temp.cell('krimp_limburg', $$SELECT count(*) FROM krimp.observation WHERE org_code = 'PV20' AND released_at IS NOT NULL AND indicator_id = (SELECT indicator_id FROM krimp.indicator WHERE code = 'test_security')$$) AS before_release;
 -- (a release time is fixed when a figure is loaded; a new vintage with an earlier release time releases it)
 BEGIN; SELECT pg_temp.load_as('krimp_groningen', 'PV20', '2021', '301', now() - interval '1 day'); COMMIT;
-SELECT pg_temp.cell('krimp_limburg', $$SELECT count(*) FROM krimp.observation WHERE org_code = 'PV20' AND period = '2021'$$) AS after_release;
+SELECT pg_temp.cell('krimp_limburg', $$SELECT count(*) FROM krimp.observation WHERE org_code = 'PV20' AND period = '2021' AND indicator_id = (SELECT indicator_id FROM krimp.indicator WHERE code = 'test_security')$$) AS after_release;
 
 -- nothing of krimp is granted to PUBLIC: schema, tables, views, sequences, functions, types
 SELECT 'schema' AS kind, nspname::text AS name FROM pg_namespace, aclexplode(coalesce(nspacl, acldefault('n', nspowner))) a
@@ -139,7 +139,8 @@ VALUES (:hb, 1, 'PV20', 'test_security', ' gm9911 ', '2017', '42'), (:hb, 2, 'PV
 SELECT rows_read, rows_inserted, rows_rejected FROM krimp.apply_batch(:hb);
 SELECT reason FROM krimp.rejected_row WHERE batch_id = :hb;
 SELECT krimp.region_series('test_security', 'GM9911') AS series;
-SELECT count(*) AS limburg_rows_visible FROM krimp.observation_current WHERE org_code OPERATOR(pg_catalog.=) 'PV31';
+SELECT count(*) AS limburg_rows_visible FROM krimp.observation_current o JOIN krimp.indicator i USING (indicator_id)
+ WHERE o.org_code OPERATOR(pg_catalog.=) 'PV31' AND i.code OPERATOR(pg_catalog.=) 'test_security';
 RESET ROLE;
 RESET search_path;
 SET search_path = krimp, public;

@@ -118,6 +118,7 @@ CREATE TABLE krimp.region (
 );
 ALTER SEQUENCE krimp.region_id_seq OWNED BY krimp.region.region_id;
 CREATE INDEX region_geom_idx ON krimp.region USING gist (geom);
+CREATE INDEX region_code_idx ON krimp.region (code, valid_from);
 COMMENT ON TABLE krimp.region IS
     'region versions: a CBS code with the territory it named from valid_from up to (not including) valid_to; a code alone does not identify a territory, since a municipality keeps its code when a merger takes its name';
 COMMENT ON COLUMN krimp.region.geom IS 'boundary in the Dutch national reference system (EPSG:28992, RD New)';
@@ -347,10 +348,12 @@ SELECT pg_catalog.pg_extension_config_dump('krimp.rejected_row', '');
 
 -- Staging: a loader (krimpctl load, or SQL) copies raw rows here, then
 -- krimp.apply_batch() validates and files them in one statement.
-CREATE TABLE krimp.observation_staging (
-    batch_id            bigint NOT NULL REFERENCES krimp.load_batch ON DELETE CASCADE,
+-- Unlogged and without foreign keys: rows pass through once per load at COPY
+-- speed; krimp.apply_batch checks the batch and every field.
+CREATE UNLOGGED TABLE krimp.observation_staging (
+    batch_id            bigint NOT NULL,
     line_number         bigint NOT NULL,
-    org_code            text NOT NULL REFERENCES krimp.organisation,
+    org_code            text NOT NULL,
     indicator_code      text,
     region_code         text,
     period              text,

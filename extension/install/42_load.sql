@@ -10,7 +10,7 @@
 -- with the reason (or, with on_error => 'abort', the whole load fails).
 -- ===================================================================
 
-CREATE FUNCTION krimp.begin_batch(org_code text, source text, file_name text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION krimp.begin_batch(org_code text, source text, file_name text DEFAULT NULL)
     RETURNS bigint
     LANGUAGE sql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
@@ -24,15 +24,13 @@ COMMENT ON FUNCTION krimp.begin_batch(text, text, text) IS
 
 -- Why a staged row cannot be filed, or NULL when it can.  The checks in
 -- order: indicator, period, region, validity, granularity, value, status.
-CREATE FUNCTION krimp.staged_row_problem(
+CREATE OR REPLACE FUNCTION krimp.staged_row_problem(
     indicator_code text, indicator_granularity text, region_code text, region_known boolean,
     region_id bigint, period_text text, p krimp.period, value_text text, status text,
     kind text, forecast_producer text, forecast_base_year integer)
     RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    SELECT CASE
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE
         WHEN indicator_granularity IS NULL THEN format('unknown indicator "%s"', indicator_code)
         WHEN p IS NULL THEN format('invalid period "%s"', period_text)
         WHEN NOT region_known THEN format('unknown region code "%s"', region_code)
@@ -52,18 +50,15 @@ CREATE FUNCTION krimp.staged_row_problem(
         WHEN kind NOT IN ('realisation', 'forecast') THEN format('unknown kind "%s"', kind)
         WHEN kind = 'forecast' AND (coalesce(forecast_producer, '') = '' OR coalesce(forecast_base_year, 0) = 0) THEN
             'a forecast needs its producer and base year'
-    END
-$$;
+    END;
 COMMENT ON FUNCTION krimp.staged_row_problem(text, text, text, boolean, bigint, text, krimp.period, text, text, text, text, integer) IS
     'the reason a staged observation cannot be filed, or NULL (used by krimp.apply_batch)';
 
 -- A status as written in a file: the product's words, or CBS's markers
 -- (* voorlopig, ** nader voorlopig, . unknown); no marker means definitief.
-CREATE FUNCTION krimp.normalise_status(status text, value_text text) RETURNS text
+CREATE OR REPLACE FUNCTION krimp.normalise_status(status text, value_text text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    SELECT CASE
+    RETURN CASE
         WHEN coalesce(btrim(status), '') = '' THEN
             CASE WHEN btrim(value_text) = '.' THEN 'unknown' ELSE 'definitief' END
         WHEN lower(btrim(status)) IN ('definitief', 'nader voorlopig', 'voorlopig', 'estimate', 'unknown')
@@ -71,12 +66,11 @@ CREATE FUNCTION krimp.normalise_status(status text, value_text text) RETURNS tex
         WHEN btrim(status) = '*' THEN 'voorlopig'
         WHEN btrim(status) = '**' THEN 'nader voorlopig'
         WHEN btrim(status) = '.' THEN 'unknown'
-    END
-$$;
+    END;
 COMMENT ON FUNCTION krimp.normalise_status(text, text) IS
     'a status as written in a file (definitief, nader voorlopig, voorlopig, estimate, unknown, or CBS''s *, ** and .); NULL if it is none of these';
 
-CREATE FUNCTION krimp.apply_batch(batch_id bigint, on_error text DEFAULT 'reject',
+CREATE OR REPLACE FUNCTION krimp.apply_batch(batch_id bigint, on_error text DEFAULT 'reject',
                                   published_at timestamptz DEFAULT NULL)
     RETURNS krimp.load_batch
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -121,11 +115,15 @@ BEGIN
           LEFT JOIN krimp.indicator i ON i.code = btrim(st.indicator_code)
          WHERE st.batch_id = b.batch_id
     ), r AS (
-        SELECT s.*,
-               EXISTS (SELECT 1 FROM krimp.region rg
-                        WHERE rg.code = krimp.normalise_region_code(s.region_code)) AS region_known,
-               CASE WHEN s.p IS NOT NULL THEN krimp.region_at(s.region_code, s.p) END AS region_id
+        -- regions by join, not by a function call per row
+        SELECT s.*, kc.code IS NOT NULL AS region_known, rv.region_id
           FROM s
+          LEFT JOIN (SELECT DISTINCT rg.code FROM krimp.region rg) kc
+                 ON kc.code = krimp.normalise_region_code(s.region_code)
+          LEFT JOIN krimp.region rv
+                 ON rv.code = krimp.normalise_region_code(s.region_code)
+                AND rv.valid_from <= krimp.first_day(s.p)
+                AND (rv.valid_to IS NULL OR rv.valid_to > krimp.last_day(s.p))
     )
     SELECT r.*,
            krimp.staged_row_problem(r.indicator_code, r.indicator_granularity, r.region_code,
@@ -225,7 +223,7 @@ GRANT EXECUTE ON FUNCTION krimp.apply_batch(bigint, text, timestamptz) TO krimp_
 -- One indicator in one region version as a krimp.series: the realisations
 -- as known at a moment (now by default), the latest vintage of each period
 -- over all organisations.
-CREATE FUNCTION krimp.region_series(indicator_code text, region_id bigint,
+CREATE OR REPLACE FUNCTION krimp.region_series(indicator_code text, region_id bigint,
                                     known_at timestamptz DEFAULT 'infinity')
     RETURNS krimp.series
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -242,7 +240,7 @@ $$;
 COMMENT ON FUNCTION krimp.region_series(text, bigint, timestamptz) IS
     'the realisations of an indicator in one region version as one krimp.series, as known at a moment (now by default); where organisations publish the same figure, the latest vintage counts';
 
-CREATE FUNCTION krimp.region_series(indicator_code text, region_code text, on_date date DEFAULT NULL,
+CREATE OR REPLACE FUNCTION krimp.region_series(indicator_code text, region_code text, on_date date DEFAULT NULL,
                                     known_at timestamptz DEFAULT 'infinity')
     RETURNS krimp.series
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -258,7 +256,7 @@ COMMENT ON FUNCTION krimp.region_series(text, text, date, timestamptz) IS
     'the realisations of an indicator for the version of a CBS region code that holds on a date (by default its latest version) as one krimp.series';
 
 -- One series per (indicator, region version) on the layout as published.
-CREATE VIEW krimp.series_current WITH (security_invoker = true) AS
+CREATE OR REPLACE VIEW krimp.series_current WITH (security_invoker = true) AS
     SELECT i.indicator_id, i.code AS indicator_code, r.region_id, r.code AS region_code, r.name AS region_name,
            r.valid_from, r.valid_to, s.series
       FROM (SELECT x.indicator_id, x.region_id, krimp.series_agg(x.period, x.value) AS series

@@ -3,3 +3,12 @@
 -- privileges part again.  Changes to objects that 0.1 already had go here.
 
 \echo Use "ALTER EXTENSION krimp UPDATE TO '0.2'" to load this file. \quit
+
+-- The staging table of loads is unlogged and has no foreign keys in 0.2: rows
+-- pass through at COPY speed and krimp.apply_batch checks them (42_load.sql,
+-- run again below, replaces apply_batch and its helpers).
+ALTER TABLE krimp.observation_staging DROP CONSTRAINT observation_staging_batch_id_fkey;
+ALTER TABLE krimp.observation_staging DROP CONSTRAINT observation_staging_org_code_fkey;
+ALTER TABLE krimp.observation_staging SET UNLOGGED;
+-- regions are looked up by code when loads are applied
+CREATE INDEX region_code_idx ON krimp.region (code, valid_from);
