@@ -46,7 +46,8 @@ SELECT count(*) AS left_in_queue FROM krimp.series_queue;
 -- what was flagged, by kind and assessment (population: higher is better)
 SELECT kind, assessment, count(*) AS flags, count(*) FILTER (WHERE recent) AS recent
   FROM krimp.tipping_point_flag GROUP BY 1, 2 ORDER BY 1, 2;
--- Delfzijl (GM0010): the decline of about 296 a year slows to about 102 a year from 2016
+-- Delfzijl (GM0010): the decline of about 296 a year slows to about 102 a year from 2016 (not recent:
+-- Delfzijl merged into Eemsdelta in 2021, so its last years are history)
 SELECT f.period, f.kind, f.direction, f.assessment, round(f.before::numeric, 1) AS before,
        round(f.after::numeric, 1) AS after, round(f.p_value::numeric, 6) AS p_value, f.recent, f.status
   FROM krimp.tipping_point_flag f JOIN krimp.region r USING (region_id)

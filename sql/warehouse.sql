@@ -177,3 +177,13 @@ SELECT indicator_code, region_code, region_name, valid_from, valid_to, series
 SELECT b.org_code, b.loaded_by, b.source, b.file_name, b.state, b.rows_read, b.rows_inserted, b.rows_revised,
        b.rows_unchanged, b.rows_rejected, b.finished_at >= b.started_at AS timed
   FROM krimp.load_batch b WHERE b.batch_id IN (:batch, :batch2, :batch3, :batch4) ORDER BY b.batch_id;
+
+-- ---- every row of a batch is for the batch's organisation ----
+SET ROLE krimp_admin;
+SELECT krimp.begin_batch('PV20', 'test: mixed organisations') AS batch5 \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+VALUES (:batch5, 1, 'PV20', 'test_population', 'GM9903', '2022', '2900'),
+       (:batch5, 2, 'PV31', 'test_population', 'GM9903', '2022', '2901');
+SELECT rows_inserted, rows_rejected FROM krimp.apply_batch(:batch5);
+SELECT line_number, reason FROM krimp.rejected_row WHERE batch_id = :batch5;
+RESET ROLE;

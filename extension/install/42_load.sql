@@ -132,6 +132,11 @@ BEGIN
                                     r.forecast_base_year) AS problem
       FROM r;
 
+    -- every row of a batch is for the batch's organisation
+    UPDATE pg_temp.krimp_resolved x
+       SET problem = format('row for organisation %s in a load batch of %s', x.org_code, b.org_code)
+     WHERE x.problem IS NULL AND x.org_code IS DISTINCT FROM b.org_code;
+
     -- a key twice in one load: every copy is set aside
     UPDATE pg_temp.krimp_resolved x
        SET problem = format('duplicate key in this load: indicator %s, region %s, period %s on lines %s',

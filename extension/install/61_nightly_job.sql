@@ -1,0 +1,193 @@
+
+-- ===================================================================
+-- The nightly job's functions and procedure.  Only CREATE OR REPLACE, so
+-- that an upgrade runs this part again (see the Makefile).
+-- ===================================================================
+
+-- The released current realisations of one series, as the nightly job sees
+-- them: no embargoed figure, so that flags, which every role reads, never
+-- reveal one.
+CREATE OR REPLACE FUNCTION krimp.released_series(indicator_id integer, region_id bigint) RETURNS krimp.series
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    SELECT krimp.series_agg(x.period, x.value)
+      FROM (SELECT DISTINCT ON (o.period) o.period, o.value
+              FROM krimp.observation o
+             WHERE o.indicator_id = released_series.indicator_id AND o.region_id = released_series.region_id
+               AND o.kind = 'realisation' AND o.retracted_at IS NULL
+               AND (o.released_at IS NULL OR o.released_at <= pg_catalog.now())
+             ORDER BY o.period, o.published_at DESC, o.observation_id DESC) x
+$$;
+COMMENT ON FUNCTION krimp.released_series(integer, bigint) IS
+    'the current released realisations of an indicator in a region version, as the nightly job reads them';
+
+-- A benchmark on the scale of the series: a count (aggregation 'sum') is
+-- compared by its growth, so the national series is rescaled to the
+-- region's value at the first period both have ("as fast a rise as the
+-- national average"); rates and averages are compared as they are.
+CREATE OR REPLACE FUNCTION krimp.comparable_benchmark(s krimp.series, benchmark krimp.series, aggregation text)
+    RETURNS krimp.series
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    SELECT CASE
+        WHEN s IS NULL OR benchmark IS NULL THEN NULL
+        WHEN aggregation <> 'sum' THEN benchmark
+        ELSE (SELECT benchmark * (a.value / b.value)
+                FROM krimp.points(s) a JOIN krimp.points(benchmark) b USING (period)
+               WHERE a.value IS NOT NULL AND b.value IS NOT NULL AND b.value <> 0
+               ORDER BY a.period LIMIT 1)
+    END
+$$;
+COMMENT ON FUNCTION krimp.comparable_benchmark(krimp.series, krimp.series, text) IS
+    'the benchmark series on the scale of a series: for a count (aggregation sum) the national series rescaled to the region''s value at their first common period, so that the gap measures growth against the national average; otherwise the benchmark as it is';
+
+-- The national benchmark of a series: the same indicator for the country
+-- (NL01) version that holds when the series starts, if one is loaded.
+CREATE OR REPLACE FUNCTION krimp.benchmark_series(indicator_id integer, region_id bigint) RETURNS krimp.series
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    SELECT krimp.released_series(benchmark_series.indicator_id, nl.region_id)
+      FROM krimp.region r
+      JOIN krimp.region nl ON nl.code = 'NL01'
+       AND daterange(nl.valid_from, nl.valid_to) && daterange(r.valid_from, r.valid_to)
+     WHERE r.region_id = benchmark_series.region_id AND r.code <> 'NL01'
+     ORDER BY nl.valid_to DESC NULLS FIRST
+     LIMIT 1
+$$;
+COMMENT ON FUNCTION krimp.benchmark_series(integer, bigint) IS
+    'the national (NL01) series of the same indicator, the benchmark for convergence; NULL if none is loaded';
+
+CREATE OR REPLACE PROCEDURE krimp.nightly(full_run boolean DEFAULT false)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    t0 timestamptz := clock_timestamp();
+    run bigint;
+    horizon bigint;
+    n_series integer;
+    n_new integer;
+    n_confirmed integer;
+    n_withdrawn integer;
+BEGIN
+    -- one run at a time; a second one gives up at once
+    IF NOT pg_try_advisory_xact_lock(pg_catalog.hashtext('krimp.nightly')) THEN
+        RAISE EXCEPTION 'another nightly run is in progress'
+            USING ERRCODE = 'lock_not_available',
+                  HINT = 'Wait for it to finish; krimp.job_run records every finished run.';
+    END IF;
+    run := nextval('krimp.job_run_id_seq');
+
+    -- the series to examine: everything queued so far (later loads queue for the next run), or all
+    SELECT coalesce(max(queue_id), 0) INTO horizon FROM krimp.series_queue;
+    CREATE TEMP TABLE krimp_nightly_series ON COMMIT DROP AS
+    SELECT DISTINCT q.indicator_id, q.region_id FROM krimp.series_queue q WHERE q.queue_id <= horizon;
+    IF full_run THEN
+        INSERT INTO krimp_nightly_series
+        SELECT DISTINCT o.indicator_id, o.region_id FROM krimp.observation o
+        EXCEPT SELECT indicator_id, region_id FROM krimp_nightly_series;
+    END IF;
+    DELETE FROM krimp.series_queue q WHERE q.queue_id <= horizon;
+    SELECT count(*) INTO n_series FROM krimp_nightly_series;
+
+    -- detect, with each indicator's direction of good and the national benchmark
+    -- a change is recent only in a region version that still holds: the last
+    -- years of a municipality that merged away are history, not news
+    CREATE TEMP TABLE krimp_nightly_found ON COMMIT DROP AS
+    SELECT s.indicator_id, s.region_id, (rg.valid_to IS NULL OR rg.valid_to > current_date) AS region_current, tp.*
+      FROM krimp_nightly_series s
+      JOIN krimp.indicator i ON i.indicator_id = s.indicator_id
+      JOIN krimp.region rg ON rg.region_id = s.region_id
+      CROSS JOIN LATERAL (SELECT krimp.released_series(s.indicator_id, s.region_id) AS series) x
+      CROSS JOIN LATERAL krimp.tipping_points(
+          x.series,
+          krimp.comparable_benchmark(x.series, krimp.benchmark_series(s.indicator_id, s.region_id), i.aggregation),
+          i.direction_of_good) tp;
+
+    INSERT INTO krimp.job_run (run_id, started_at, finished_at, full_run, series_examined,
+                               flags_new, flags_confirmed, flags_withdrawn, duration_ms)
+    VALUES (run, t0, clock_timestamp(), full_run, n_series, 0, 0, 0, 0);
+
+    -- reconcile with the live flags of the examined series
+    WITH withdrawn AS (
+        UPDATE krimp.tipping_point_flag f
+           SET status = 'withdrawn', withdrawn_at = t0, last_run_id = run
+          FROM krimp_nightly_series s
+         WHERE f.indicator_id = s.indicator_id AND f.region_id = s.region_id AND f.status <> 'withdrawn'
+           AND NOT EXISTS (SELECT 1 FROM krimp_nightly_found x
+                            WHERE x.indicator_id = f.indicator_id AND x.region_id = f.region_id
+                              AND x.period = f.period AND x.kind = f.kind)
+        RETURNING 1)
+    SELECT count(*) INTO n_withdrawn FROM withdrawn;
+
+    WITH confirmed AS (
+        UPDATE krimp.tipping_point_flag f
+           SET status = 'confirmed', last_confirmed = t0, last_run_id = run,
+               direction = x.direction, assessment = x.assessment, before = x.before, after = x.after,
+               abs_change = x.abs_change, rel_change = x.rel_change, p_value = x.p_value,
+               score = x.score, recent = x.recent AND x.region_current
+          FROM krimp_nightly_found x
+         WHERE f.indicator_id = x.indicator_id AND f.region_id = x.region_id
+           AND f.period = x.period AND f.kind = x.kind AND f.status <> 'withdrawn'
+        RETURNING 1)
+    SELECT count(*) INTO n_confirmed FROM confirmed;
+
+    WITH fresh AS (
+        INSERT INTO krimp.tipping_point_flag (indicator_id, region_id, period, kind, direction, assessment,
+                                              before, after, abs_change, rel_change, p_value, score, recent,
+                                              status, first_flagged, last_confirmed, first_run_id, last_run_id)
+        SELECT x.indicator_id, x.region_id, x.period, x.kind, x.direction, x.assessment, x.before, x.after,
+               x.abs_change, x.rel_change, x.p_value, x.score, x.recent AND x.region_current, 'new', t0, t0, run, run
+          FROM krimp_nightly_found x
+         WHERE NOT EXISTS (SELECT 1 FROM krimp.tipping_point_flag f
+                            WHERE f.indicator_id = x.indicator_id AND f.region_id = x.region_id
+                              AND f.period = x.period AND f.kind = x.kind AND f.status <> 'withdrawn')
+        RETURNING 1)
+    SELECT count(*) INTO n_new FROM fresh;
+
+    UPDATE krimp.job_run
+       SET finished_at = clock_timestamp(), flags_new = n_new, flags_confirmed = n_confirmed,
+           flags_withdrawn = n_withdrawn,
+           duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000
+     WHERE run_id = run;
+
+    IF n_new > 0 THEN
+        PERFORM pg_notify('krimp_tipping_points',
+                          json_build_object('run_id', run, 'series_examined', n_series, 'new', n_new,
+                                            'confirmed', n_confirmed, 'withdrawn', n_withdrawn)::text);
+    END IF;
+    DROP TABLE krimp_nightly_found;
+    DROP TABLE krimp_nightly_series;
+END
+$$;
+COMMENT ON PROCEDURE krimp.nightly(boolean) IS
+    'the nightly job: detect tipping points in every series whose observations changed since the last run (all series with full_run => true), reconcile the flags (new, confirmed, withdrawn), record the run in krimp.job_run and NOTIFY krimp_tipping_points with a JSON summary when something new was flagged';
+REVOKE ALL ON PROCEDURE krimp.nightly(boolean) FROM PUBLIC;
+GRANT EXECUTE ON PROCEDURE krimp.nightly(boolean) TO krimp_admin;
+-- Schedule the nightly job with pg_cron, when pg_cron is installed.
+-- pg_cron 1.4 (Debian 12) reads schedules in GMT: '0 2 * * *' runs at 03:00
+-- in Amsterdam in winter and 04:00 in summer.
+CREATE OR REPLACE FUNCTION krimp.schedule_nightly(schedule text DEFAULT '0 2 * * *') RETURNS bigint
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    job bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'Install postgresql-15-cron, add pg_cron to shared_preload_libraries, CREATE EXTENSION pg_cron, or run "krimpctl nightly" from an external scheduler.';
+    END IF;
+    EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO job
+        USING 'krimp-nightly', schedule, 'CALL krimp.nightly()';
+    RETURN job;
+END
+$$;
+COMMENT ON FUNCTION krimp.schedule_nightly(text) IS
+    'schedule CALL krimp.nightly() with pg_cron (job name krimp-nightly; the schedule is read in GMT by pg_cron 1.4); an error with a hint when pg_cron is not installed';
+REVOKE ALL ON FUNCTION krimp.schedule_nightly(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.schedule_nightly(text) TO krimp_admin;
