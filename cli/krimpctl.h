@@ -121,5 +121,11 @@ typedef struct cli_command
 
 extern int	cmd_load(int argc, char **argv);
 extern int	cmd_nightly(int argc, char **argv);
+extern int	cmd_evaluate(int argc, char **argv);
+extern int	cmd_report(int argc, char **argv);
+extern int	cmd_demo(int argc, char **argv);
+
+/* evaluate.c: a query result as an aligned table (numbers to the right) */
+extern void cli_print_result(FILE *f, const PGresult *res, const char *indent);
 
 #endif							/* KRIMPCTL_H */

@@ -26,6 +26,9 @@ cli_conn	cli_default_conn = {NULL, NULL, NULL, NULL, PROMPT_AUTO};
 static const cli_command commands[] = {
 	{"load", cmd_load, "load CBS open data (OData v3/v4 JSON, StatLine CSV) into the warehouse"},
 	{"nightly", cmd_nightly, "run the nightly tipping-point job and print the new flags"},
+	{"evaluate", cmd_evaluate, "run a revaluation round of the targets and print its scorecard"},
+	{"report", cmd_report, "write an HTML report: tipping points, scorecard, map of the decline regions"},
+	{"demo", cmd_demo, "the main job on the bundled CBS data: load, nightly job, targets, round, report"},
 	{NULL, NULL, NULL}
 };
 

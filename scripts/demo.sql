@@ -1,7 +1,10 @@
--- The demo on the bundled real data (make demo): what is in the warehouse
--- after the load, harmonised onto the 2023 layout, and the most notable
--- tipping points the nightly job found.  scripts/demo.sh loads the data
--- first.  Bron: CBS, CC BY 4.0.
+-- A tour in SQL of the demo database, after make demo (scripts/demo.sh and
+-- krimpctl demo, which load the data, run the nightly job, the targets and the
+-- round 2020): what is in the warehouse, harmonised onto the 2023 layout, the
+-- decline regions against the Netherlands, the most notable tipping points
+-- (krimpctl demo prints the same list) and the scorecard of the round.
+--   psql "host=... port=... dbname=krimp" -f scripts/demo.sql
+-- Bron: CBS, CC BY 4.0.
 \set QUIET on
 \pset footer off
 SET client_min_messages = warning;
@@ -79,3 +82,8 @@ SELECT format('%s (%s), %s: %s', r.name, r.code, f.period,
    AND EXISTS (SELECT 1 FROM krimp.region_group_member m JOIN krimp.region_weights('2023-01-01') w USING (region_id)
                 WHERE w.target_id = f.region_id OR m.region_id = f.region_id)
  ORDER BY f.score DESC NULLS LAST LIMIT 10;
+
+\echo
+\echo == The revaluation round 2020 of the Demo covenant (krimpctl evaluate 2020)
+SELECT region_name AS region, targets, green, orange, red, grey, worst_items AS "worst items"
+  FROM krimp.scorecard WHERE round_year = 2020 ORDER BY red DESC, orange DESC, region_name;

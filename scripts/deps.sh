@@ -26,6 +26,7 @@ packages=(
   odbc-postgresql            # the same: psqlODBC (PostgreSQL Unicode / ANSI)
   libpostgresql-jdbc-java    # the same: pgJDBC
   default-jdk-headless       # the same: javac and java for test/bi/JdbcCheck.java
+  chromium                   # krimpctl report test (test/scripts/report.sh): renders the HTML headless
 )
 # Optional extras asked for by a caller (e.g. KRIMP_EXTRA_PACKAGES="chromium").
 read -r -a extra <<< "${KRIMP_EXTRA_PACKAGES:-}"

@@ -1,34 +1,44 @@
--- Load the bundled CBS population per municipality (table 37230ned, OData v3
--- dump) as BZK's observations of the indicator "population", with the
--- national total of the same file as NL01, in one load batch.  Does nothing
--- when the indicator already has observations.  Bron: CBS, CC BY 4.0.
--- Reads the repository root from PG_ABS_SRCDIR.
+-- The national total NL01 of the CBS population, after the municipal figures
+-- are loaded with krimpctl load (krimpctl demo does both, and runs this same
+-- step itself): per year, the sum of the municipalities' current figures, in
+-- the vintage of the newest of them, one load batch each; only where NL01
+-- lacks the figure or has another one, so a second run does nothing.
+-- Defines the indicator "population" first when it is missing.
+--   krimpctl load -i population -o BZK -s 'CBS 37230ned' data/cbs/Bevolkingsontwikkeling_gemeente_per_jaar.json
+--   psql -f scripts/load_population.sql
+-- Bron: CBS, CC BY 4.0.
 SET client_min_messages = warning;
-SET search_path = public, krimp;
-\getenv abs_srcdir PG_ABS_SRCDIR
-SELECT EXISTS (SELECT 1 FROM krimp.observation o JOIN krimp.indicator i USING (indicator_id)
-                WHERE i.code = 'population') AS population_loaded \gset
-\if :population_loaded
-\else
-BEGIN;
 INSERT INTO krimp.indicator (code, name, unit, granularity, theme, source, aggregation, direction_of_good, description)
 VALUES ('population', 'Bevolking op 1 januari', 'persons', 'year', 'demography', 'CBS 37230ned', 'sum', 1,
         'Population on 1 January (CBS, Bevolkingsontwikkeling; regio per maand, 37230ned)')
 ON CONFLICT (code) DO NOTHING;
-\set f :abs_srcdir '/data/cbs/Bevolkingsontwikkeling_gemeente_per_jaar.json'
-\set doc `cat :'f'`
-CREATE TEMP TABLE pop AS
-SELECT btrim(r->>'RegioS') AS code, r->>'Perioden' AS period, (r->>'BevolkingAanHetBeginVanDePeriode_1') AS value
-  FROM jsonb_each(ltrim(:'doc', E'\uFEFF')::jsonb -> 'value') AS e(id, r);
-\unset doc
-SELECT krimp.begin_batch('BZK', 'CBS 37230ned', 'Bevolkingsontwikkeling_gemeente_per_jaar.json') AS batch \gset
--- a null is a municipality that did not exist that year (before or after a merger): no row
-INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
-SELECT :batch, row_number() OVER (ORDER BY code, period), 'BZK', 'population', code, period, value
-  FROM pop WHERE value IS NOT NULL;
-INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
-SELECT :batch, 1000000 + row_number() OVER (ORDER BY period), 'BZK', 'population', 'NL01', period, sum(value::numeric)::text
-  FROM pop WHERE value IS NOT NULL GROUP BY period;
-SELECT rows_read, rows_inserted, rows_rejected FROM krimp.apply_batch(:batch, on_error => 'abort');
-COMMIT;
-\endif
+DO $nl$
+DECLARE
+    p record;
+    b bigint;
+BEGIN
+    FOR p IN
+        WITH cur AS (
+            SELECT DISTINCT ON (o.region_id, o.period) o.period, o.value, o.published_at
+              FROM krimp.observation o
+              JOIN krimp.indicator i ON i.indicator_id = o.indicator_id
+              JOIN krimp.region r ON r.region_id = o.region_id
+             WHERE i.code = 'population' AND r.level = 'municipality' AND o.kind = 'realisation'
+               AND o.retracted_at IS NULL
+             ORDER BY o.region_id, o.period, o.published_at DESC, o.observation_id DESC
+        ), total AS (
+            SELECT c.period, sum(c.value) AS value, max(c.published_at) AS published_at
+              FROM cur c WHERE c.value IS NOT NULL GROUP BY c.period
+        )
+        SELECT t.* FROM total t
+         WHERE krimp.value_at(krimp.region_series('population', 'NL01'), t.period) IS DISTINCT FROM t.value
+         ORDER BY t.period
+    LOOP
+        b := krimp.begin_batch('BZK', 'CBS 37230ned (national total: sum of the municipalities)', 'NL01');
+        INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code,
+                                               period, value)
+        VALUES (b, 1, 'BZK', 'population', 'NL01', p.period::text, p.value::text);
+        PERFORM krimp.apply_batch(b, 'abort', p.published_at);
+    END LOOP;
+END
+$nl$;

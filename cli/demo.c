@@ -1,0 +1,548 @@
+/*
+ * demo.c
+ *	  krimpctl demo: the main job on the bundled CBS data, step by step, in a
+ *	  database that has the extension and the bundled regions
+ *	  (scripts/demo.sh makes the cluster and the database and loads the
+ *	  regions first):
+ *
+ *	  1. the indicator "population", defined when missing;
+ *	  2. the CBS population per municipality 2002-2022 with krimpctl load,
+ *	     one load a year with the vintage CBS's spring publication would
+ *	     have had (1 April), so that targets and rounds read the figures as
+ *	     they were known then;
+ *	  3. the national total NL01, the sum of the municipalities in each
+ *	     vintage (the benchmark of the nightly job and of the targets);
+ *	  4. the figures harmonised onto the 2023 layout;
+ *	  5. the nightly job;
+ *	  6. example targets: the "Demo covenant", signed 2014-06-30, one
+ *	     population target per decline region on the 2014 layout;
+ *	  7. the revaluation round 2020 (krimpctl evaluate 2020);
+ *	  8. the most notable recent tipping points in the decline regions;
+ *	  9. the HTML report (krimpctl report).
+ *
+ *	  Every step does nothing when it has been done: a second run reuses
+ *	  what is there.  The loads, the round and the report are the commands
+ *	  themselves (cmd_load, cmd_evaluate, cmd_report), run in this process.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "krimpctl.h"
+
+#define POPULATION_FILE "cbs/Bevolkingsontwikkeling_gemeente_per_jaar.json"
+#define FIRST_YEAR 2002
+#define LAST_YEAR 2022
+#define ROUND_YEAR "2020"
+
+static void
+usage(void)
+{
+	printf("%s demo runs the main job on the bundled CBS data: the population per municipality\n"
+		   "2002-2022 loaded with krimpctl load (one vintage a year), the national total, the figures\n"
+		   "harmonised onto the 2023 layout, the nightly job, example targets for the decline regions,\n"
+		   "the revaluation round 2020, the most notable tipping points and the HTML report.\n\n", progname);
+	printf("Usage:\n  %s demo [OPTION]...\n\n", progname);
+	printf("Options:\n"
+		   "      --data=DIR           the bundled data directory (default: data)\n"
+		   "      --report=FILE        the HTML report to write (default: krimp-report.html)\n"
+		   "  -?, --help               show this help, then exit\n\n");
+	printf(CLI_CONN_HELP);
+	printf("\nThe database needs the extension and the bundled regions (scripts/demo.sh, or\n"
+		   "scripts/load_regions.sh); the user must be a member of krimp_admin.  Every step does\n"
+		   "nothing when it has been done.  See man krimpctl-demo.\n\n");
+	printf(KRIMPCTL_EXIT_CODES);
+}
+
+static void
+step(const char *title)
+{
+	printf("\n== %s\n", title);
+	fflush(stdout);
+}
+
+/* run a statement; print its rows as a table when it returns some */
+static bool
+run_sql(PGconn *conn, const char *sql, int nparams, const char *const *params, bool print, int *rc)
+{
+	PGresult   *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+	{
+		*rc = cli_server_error(conn, res, NULL);
+		PQclear(res);
+		return false;
+	}
+	if (print && st == PGRES_TUPLES_OK)
+		cli_print_result(stdout, res, "   ");
+	PQclear(res);
+	fflush(stdout);
+	return true;
+}
+
+static PGresult *
+get(PGconn *conn, const char *sql, int nparams, const char *const *params, int *rc)
+{
+	PGresult   *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		*rc = cli_server_error(conn, res, NULL);
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+/* run another command in this process, with the demo's connection options */
+static int
+sub_command(int (*cmd) (int, char **), const cli_conn *copts, int argc, char **argv)
+{
+	cli_conn	saved = cli_default_conn;
+	bool		quiet = cli_quiet;
+	int			rc;
+
+	cli_default_conn = *copts;
+	optind = 0;					/* the command parses its own arguments afresh */
+	fflush(stdout);
+	rc = cmd(argc, argv);
+	fflush(stdout);
+	cli_default_conn = saved;
+	cli_quiet = quiet;
+	return rc;
+}
+
+static const char *const sql_indicator =
+"INSERT INTO krimp.indicator (code, name, unit, granularity, theme, source, aggregation, direction_of_good, description) "
+"VALUES ('population', 'Bevolking op 1 januari', 'persons', 'year', 'demography', 'CBS 37230ned', 'sum', 1, "
+"        'Population on 1 January (CBS, Bevolkingsontwikkeling; regio per maand, 37230ned)') "
+"ON CONFLICT (code) DO NOTHING";
+
+/* years whose municipal figures are loaded */
+static const char *const sql_loaded_years =
+"SELECT DISTINCT krimp.year(o.period) FROM krimp.observation o "
+"  JOIN krimp.indicator i ON i.indicator_id OPERATOR(pg_catalog.=) o.indicator_id "
+"  JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) o.region_id "
+" WHERE i.code OPERATOR(pg_catalog.=) 'population' AND r.level OPERATOR(pg_catalog.=) 'municipality'";
+
+/* The national total NL01: the sum of the municipalities' current figures of each year, in the
+ * vintage of the newest of them; only where NL01 lacks that figure or has another one.  One load
+ * batch each, as a load would be. */
+static const char *const sql_national =
+"DO $nl$\n"
+"DECLARE\n"
+"    p record;\n"
+"    b bigint;\n"
+"    n integer := 0;\n"
+"BEGIN\n"
+"    FOR p IN\n"
+"        WITH cur AS (\n"
+"            SELECT DISTINCT ON (o.region_id, o.period) o.period, o.value, o.published_at\n"
+"              FROM krimp.observation o\n"
+"              JOIN krimp.indicator i ON i.indicator_id = o.indicator_id\n"
+"              JOIN krimp.region r ON r.region_id = o.region_id\n"
+"             WHERE i.code = 'population' AND r.level = 'municipality' AND o.kind = 'realisation'\n"
+"               AND o.retracted_at IS NULL\n"
+"             ORDER BY o.region_id, o.period, o.published_at DESC, o.observation_id DESC\n"
+"        ), total AS (\n"
+"            SELECT c.period, sum(c.value) AS value, max(c.published_at) AS published_at\n"
+"              FROM cur c WHERE c.value IS NOT NULL GROUP BY c.period\n"
+"        )\n"
+"        SELECT t.* FROM total t\n"
+"         WHERE krimp.value_at(krimp.region_series('population', 'NL01'), t.period) IS DISTINCT FROM t.value\n"
+"         ORDER BY t.period\n"
+"    LOOP\n"
+"        b := krimp.begin_batch('BZK', 'CBS 37230ned (national total: sum of the municipalities)', 'NL01');\n"
+"        INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code,\n"
+"                                               period, value)\n"
+"        VALUES (b, 1, 'BZK', 'population', 'NL01', p.period::text, p.value::text);\n"
+"        PERFORM krimp.apply_batch(b, 'abort', p.published_at);\n"
+"        n := n + 1;\n"
+"    END LOOP;\n"
+"    RAISE NOTICE '%', n;\n"
+"END\n"
+"$nl$";
+
+/* The Demo covenant: one population target per decline region on the 2014 layout, from the 2014
+ * figure as known when it was signed to 2030: the top decline regions limit the decline to 3%,
+ * the anticipation regions to 1%. */
+static const char *const sql_agreement =
+"INSERT INTO krimp.agreement (code, name, kind, parties, signed_on, starts_on, org_code) "
+"VALUES ('DEMO-2014', 'Demo covenant', 'covenant', "
+"        ARRAY['BZK', 'Provincie Groningen', 'Provincie Zeeland', 'Provincie Limburg'], "
+"        '2014-06-30', '2015-01-01', 'BZK') "
+"ON CONFLICT (code) DO NOTHING";
+static const char *const sql_targets =
+"INSERT INTO krimp.target (agreement_id, name, indicator_id, group_code, layout_year, baseline_period, "
+"                          horizon_period, horizon_value, path, actiehouder, against_direction_of_good, org_code) "
+"SELECT a.agreement_id, pg_catalog.format('Bevolking %s %s%%', g.name, "
+"                                         pg_catalog.to_char(100 * (x.factor - 1), 'FMSG0')), "
+"       i.indicator_id, g.group_code, 2014, '2014', '2030', pg_catalog.round(x.factor * s.v), 'linear', "
+"       'Gemeenten ' OPERATOR(pg_catalog.||) g.name, x.factor < 1, coalesce(g.province_code, 'BZK') "
+"  FROM krimp.agreement a "
+"  JOIN krimp.indicator i ON i.code OPERATOR(pg_catalog.=) 'population' "
+" CROSS JOIN krimp.region_group g "
+" CROSS JOIN LATERAL (SELECT CASE g.designation WHEN 'topkrimpregio' THEN 0.97 ELSE 0.99 END AS factor) x "
+" CROSS JOIN LATERAL (SELECT krimp.value_at(krimp.target_series_of(i.indicator_id, NULL, g.group_code, 2014, "
+"                                                                  '2014-07-01 00:00+00'), "
+"                                          '2014'::krimp.period) AS v) s "
+" WHERE a.code OPERATOR(pg_catalog.=) 'DEMO-2014' AND s.v IS NOT NULL "
+"   AND NOT EXISTS (SELECT FROM krimp.target t WHERE t.agreement_id OPERATOR(pg_catalog.=) a.agreement_id "
+"                                                AND t.group_code OPERATOR(pg_catalog.=) g.group_code)";
+
+/* the most notable recent tipping points in the decline regions, one line each (scripts/demo.sql) */
+static const char *const sql_notable =
+"SELECT pg_catalog.format('%s (%s), %s: %s', r.name, r.code, f.period, "
+"           CASE "
+"             WHEN f.kind IN ('trend turn', 'acceleration', 'deceleration') THEN "
+"               pg_catalog.format('%s: the population went from %s to %s persons a year (%s, p %s)', "
+"                      f.kind, pg_catalog.to_char(f.before, 'FMS99990'), pg_catalog.to_char(f.after, 'FMS99990'), "
+"                      f.assessment, CASE WHEN f.p_value < 0.0001 THEN '< 0.0001' "
+"                                         ELSE '= ' OPERATOR(pg_catalog.||) pg_catalog.to_char(f.p_value, 'FM0.0000') END) "
+"             WHEN f.kind IN ('convergence', 'divergence') THEN "
+"               pg_catalog.format('%s against the national growth: the gap moved %s instead of %s persons a year (%s)', "
+"                      f.kind, pg_catalog.to_char(f.after, 'FMS99990'), pg_catalog.to_char(f.before, 'FMS99990'), "
+"                      f.assessment) "
+"             ELSE "
+"               pg_catalog.format('%s from a level of %s to %s persons (%s)', f.kind, "
+"                      pg_catalog.to_char(f.before, 'FM9999990'), pg_catalog.to_char(f.after, 'FM9999990'), "
+"                      f.assessment) "
+"           END) AS \"tipping point\" "
+"  FROM krimp.tipping_point_flag f "
+"  JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) f.region_id "
+"  JOIN krimp.indicator i ON i.indicator_id OPERATOR(pg_catalog.=) f.indicator_id "
+" WHERE i.code OPERATOR(pg_catalog.=) 'population' AND f.status OPERATOR(pg_catalog.<>) 'withdrawn' AND f.recent "
+"   AND EXISTS (SELECT FROM krimp.region_group_member m "
+"                 JOIN krimp.region_weights('2023-01-01') w ON w.region_id OPERATOR(pg_catalog.=) m.region_id "
+"                WHERE w.target_id OPERATOR(pg_catalog.=) f.region_id "
+"                   OR m.region_id OPERATOR(pg_catalog.=) f.region_id) "
+" ORDER BY f.score DESC NULLS LAST LIMIT 10";
+
+static void
+national_notice(void *arg, const PGresult *res)
+{
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (msg)
+		*(int *) arg = atoi(msg);
+}
+
+static void
+silent_notice(void *arg, const PGresult *res)
+{
+	(void) arg;
+	(void) res;
+}
+
+int
+cmd_demo(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_CONN_LONGOPTS,
+		{"data", required_argument, NULL, 1},
+		{"report", required_argument, NULL, 2},
+		{NULL, 0, NULL, 0}
+	};
+	cli_conn	copts = cli_default_conn;
+	const char *data = "data";
+	const char *report = "krimp-report.html";
+	char	   *file = NULL,
+			   *rejects_dir = NULL;
+	int			c;
+	int			rc = EXIT_OK;
+	PGconn	   *conn;
+	PGresult   *res;
+	double		t0 = cli_now();
+	struct stat st;
+	bool		loaded[LAST_YEAR - FIRST_YEAR + 1] = {false};
+
+	optind = 0;					/* GNU getopt: start afresh, with argument permutation */
+	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "?", longopts, NULL)) != -1)
+	{
+		if (cli_conn_option(&copts, c, optarg))
+			continue;
+		switch (c)
+		{
+			case 1:
+				data = optarg;
+				break;
+			case 2:
+				report = optarg;
+				break;
+			case '?':
+				if ((optopt == 0 || optopt == '?') &&
+					(strcmp(argv[optind - 1], "-?") == 0 || strcmp(argv[optind - 1], "--help") == 0))
+				{
+					usage();
+					return EXIT_OK;
+				}
+				if (optopt && optopt != '?' && strchr("dhpU", optopt))
+					return cli_usage_error("demo", "option -%c needs a value", optopt);
+				/* fall through */
+			default:
+				return cli_usage_error("demo", "invalid option \"%s\"", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("demo", "unexpected argument \"%s\"", argv[optind]);
+
+	if (asprintf(&file, "%s/%s", data, POPULATION_FILE) < 0)
+		return EXIT_INPUT;
+	if (stat(file, &st) != 0)
+	{
+		cli_error("the bundled population file \"%s\" is missing (give the data directory with --data=DIR)", file);
+		free(file);
+		return EXIT_INPUT;
+	}
+	{
+		const char *slash = strrchr(report, '/');
+
+		if (asprintf(&rejects_dir, "%.*s%srejects", slash ? (int) (slash - report) : 0, report, slash ? "/" : "") < 0)
+		{
+			free(file);
+			return EXIT_INPUT;
+		}
+	}
+
+	conn = cli_connect(&copts, &rc);
+	if (!conn)
+	{
+		free(file);
+		free(rejects_dir);
+		return rc;
+	}
+	PQsetNoticeReceiver(conn, silent_notice, NULL);
+
+	/* what the database must have: the extension and the bundled regions */
+	res = get(conn, "SELECT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'krimp')", 0,
+			  NULL, &rc);
+	if (!res)
+		goto done;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+	{
+		PQclear(res);
+		cli_error("database \"%s\" has no krimp extension: CREATE EXTENSION krimp CASCADE first (scripts/demo.sh does)",
+				  PQdb(conn));
+		rc = EXIT_SERVER;
+		goto done;
+	}
+	PQclear(res);
+	printf("krimp demo on database \"%s\" (data: %s; Bron: CBS, CC BY 4.0)\n", PQdb(conn), data);
+
+	step("1. Regions: boundaries 2002-2023, mergers, decline regions");
+	res = get(conn, "SELECT EXISTS (SELECT FROM krimp.region_boundary)", 0, NULL, &rc);
+	if (!res)
+		goto done;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+	{
+		PQclear(res);
+		cli_error("no region boundaries are loaded: run scripts/load_regions.sh with PGDATABASE=%s first "
+				  "(scripts/demo.sh does)", PQdb(conn));
+		rc = EXIT_SERVER;
+		goto done;
+	}
+	PQclear(res);
+	if (!run_sql(conn,
+				 "SELECT r.level, count(*) AS \"region versions\", "
+				 "       count(*) FILTER (WHERE r.valid_to IS NULL) AS \"in 2023\", "
+				 "       (SELECT count(*) FROM krimp.region_change c JOIN krimp.region o "
+				 "            ON o.region_id OPERATOR(pg_catalog.=) c.old_region_id "
+				 "         WHERE o.level OPERATOR(pg_catalog.=) r.level) AS \"changes (mergers, splits)\" "
+				 "  FROM krimp.region r GROUP BY r.level ORDER BY min(pg_catalog.length(r.code)), r.level",
+				 0, NULL, true, &rc))
+		goto done;
+	if (!run_sql(conn,
+				 "SELECT g.designation, count(DISTINCT g.group_code) AS regions, count(m.region_id) AS municipalities "
+				 "  FROM krimp.region_group g JOIN krimp.region_group_member m "
+				 "    ON m.group_code OPERATOR(pg_catalog.=) g.group_code GROUP BY g.designation ORDER BY 1 DESC",
+				 0, NULL, true, &rc))
+		goto done;
+
+	step("2. The CBS population per municipality 2002-2022, with krimpctl load");
+	if (!run_sql(conn, sql_indicator, 0, NULL, false, &rc))
+		goto done;
+	res = get(conn, sql_loaded_years, 0, NULL, &rc);
+	if (!res)
+		goto done;
+	for (int i = 0; i < PQntuples(res); i++)
+	{
+		int			y = atoi(PQgetvalue(res, i, 0));
+
+		if (y >= FIRST_YEAR && y <= LAST_YEAR)
+			loaded[y - FIRST_YEAR] = true;
+	}
+	PQclear(res);
+	printf("   %s: OData v3 JSON of CBS table 37230ned, measure BevolkingAanHetBeginVanDePeriode_1.\n"
+		   "   One load a year (--filter Perioden=YYYYJJ00), dated 1 April of that year (--published-at), as\n"
+		   "   CBS's spring publication would have been, so that targets and rounds read the figures as they\n"
+		   "   were known then.  Rejected rows are municipalities that did not exist that year (CBS writes\n"
+		   "   null for them); they go to %s/.\n", file, rejects_dir);
+	{
+		int			todo = 0;
+
+		for (int y = FIRST_YEAR; y <= LAST_YEAR; y++)
+			todo += !loaded[y - FIRST_YEAR];
+		if (todo == 0)
+			printf("   All years %d-%d are loaded already.\n", FIRST_YEAR, LAST_YEAR);
+		else
+			mkdir(rejects_dir, 0777);
+	}
+	for (int y = FIRST_YEAR; y <= LAST_YEAR; y++)
+	{
+		char		filter[64],
+					published[64],
+					rejects[4096];
+		char	   *largv[20];
+		int			n = 0;
+		int			lrc;
+
+		if (loaded[y - FIRST_YEAR])
+			continue;
+		snprintf(filter, sizeof filter, "Perioden=%dJJ00", y);
+		snprintf(published, sizeof published, "%d-04-01 00:00:00+00", y);
+		snprintf(rejects, sizeof rejects, "%s/population-%d.rejects.csv", rejects_dir, y);
+		largv[n++] = "load";
+		largv[n++] = "-q";
+		largv[n++] = "--indicator=population";
+		largv[n++] = "--org=BZK";
+		largv[n++] = "--source=CBS 37230ned";
+		largv[n++] = "--filter";
+		largv[n++] = filter;
+		largv[n++] = "--published-at";
+		largv[n++] = published;
+		largv[n++] = "--rejects";
+		largv[n++] = rejects;
+		largv[n++] = file;
+		largv[n] = NULL;
+		lrc = sub_command(cmd_load, &copts, n, largv);
+		if (lrc != EXIT_OK)
+		{
+			rc = lrc;
+			goto done;
+		}
+		res = get(conn, "SELECT b.batch_id, b.rows_read, b.rows_inserted, b.rows_rejected FROM krimp.load_batch b "
+				  " WHERE b.org_code OPERATOR(pg_catalog.=) 'BZK' AND b.state OPERATOR(pg_catalog.=) 'done' "
+				  " ORDER BY b.batch_id DESC LIMIT 1", 0, NULL, &rc);
+		if (!res)
+			goto done;
+		if (PQntuples(res) == 1)
+			printf("   %d: batch %s, read %s, inserted %s, rejected %s\n", y, PQgetvalue(res, 0, 0),
+				   PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3));
+		PQclear(res);
+		fflush(stdout);
+	}
+	if (!run_sql(conn,
+				 "SELECT count(*) AS figures, count(DISTINCT o.region_id) AS \"municipality versions\", "
+				 "       min(krimp.year(o.period)) AS first, max(krimp.year(o.period)) AS last, "
+				 "       count(DISTINCT o.batch_id) AS \"load batches\" "
+				 "  FROM krimp.observation o "
+				 "  JOIN krimp.indicator i ON i.indicator_id OPERATOR(pg_catalog.=) o.indicator_id "
+				 "  JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) o.region_id "
+				 " WHERE i.code OPERATOR(pg_catalog.=) 'population' AND r.level OPERATOR(pg_catalog.=) 'municipality'",
+				 0, NULL, true, &rc))
+		goto done;
+
+	step("3. The national total NL01: the sum of the municipalities, in each year's vintage");
+	{
+		int			added = 0;
+
+		PQsetNoticeReceiver(conn, national_notice, &added);
+		if (!run_sql(conn, sql_national, 0, NULL, false, &rc))
+			goto done;
+		PQsetNoticeReceiver(conn, silent_notice, NULL);
+		printf("   %d national figure(s) added%s\n", added, added ? "" : " (all there already)");
+	}
+	if (!run_sql(conn, "SELECT krimp.region_series('population', 'NL01')::pg_catalog.text AS \"NL01\"", 0, NULL, true, &rc))
+		goto done;
+
+	step("4. Harmonised onto the 2023 layout (krimp.harmonised_series)");
+	printf("   Delfzijl, Appingedam and Loppersum merged into Eemsdelta in 2021; on the 2023 layout Eemsdelta\n"
+		   "   has a series from 2002, the sum of its predecessors.\n");
+	if (!run_sql(conn,
+				 "SELECT 'Delfzijl (GM0010), as published' AS series, "
+				 "       krimp.region_series('population', 'GM0010')::pg_catalog.text AS \"values\" "
+				 "UNION ALL "
+				 "SELECT 'Eemsdelta (GM1979), 2023 layout', h.series::pg_catalog.text "
+				 "  FROM krimp.harmonised_series('population', 2023) h WHERE h.code OPERATOR(pg_catalog.=) 'GM1979'",
+				 0, NULL, true, &rc))
+		goto done;
+	if (!run_sql(conn,
+				 "SELECT count(*) AS \"municipalities of 2023\", "
+				 "       sum(krimp.value_at(h.series, '2002'::krimp.period))::pg_catalog.int8 AS \"their population 2002\", "
+				 "       sum(krimp.value_at(h.series, '2022'::krimp.period))::pg_catalog.int8 AS \"their population 2022\" "
+				 "  FROM krimp.harmonised_series('population', 2023) h "
+				 "  JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) h.region_id "
+				 " WHERE r.level OPERATOR(pg_catalog.=) 'municipality'",
+				 0, NULL, true, &rc))
+		goto done;
+
+	step("5. The nightly job: tipping points in every series whose figures changed");
+	if (!run_sql(conn, "CALL krimp.nightly()", 0, NULL, false, &rc))
+		goto done;
+	if (!run_sql(conn,
+				 "SELECT j.run_id AS run, j.series_examined AS \"series examined\", j.flags_new AS \"new flags\", "
+				 "       j.flags_confirmed AS confirmed, j.flags_withdrawn AS withdrawn, "
+				 "       pg_catalog.round(j.duration_ms::pg_catalog.numeric) AS ms "
+				 "  FROM krimp.job_run j ORDER BY j.run_id DESC LIMIT 3", 0, NULL, true, &rc))
+		goto done;
+	if (!run_sql(conn,
+				 "SELECT f.kind, count(*) FILTER (WHERE f.assessment OPERATOR(pg_catalog.=) 'improving') AS improving, "
+				 "       count(*) FILTER (WHERE f.assessment OPERATOR(pg_catalog.=) 'worsening') AS worsening, "
+				 "       count(*) FILTER (WHERE f.recent) AS recent "
+				 "  FROM krimp.tipping_point_flag f WHERE f.status OPERATOR(pg_catalog.<>) 'withdrawn' "
+				 " GROUP BY f.kind ORDER BY f.kind", 0, NULL, true, &rc))
+		goto done;
+
+	step("6. Targets: the Demo covenant (signed 2014-06-30), one per decline region on the 2014 layout");
+	printf("   Population from the 1 January 2014 figure as known on the signing day to 2030: the top decline\n"
+		   "   regions limit the decline to 3%%, the anticipation regions to 1%%.\n");
+	if (!run_sql(conn, sql_agreement, 0, NULL, false, &rc) || !run_sql(conn, sql_targets, 0, NULL, false, &rc))
+		goto done;
+	if (!run_sql(conn,
+				 "SELECT t.name AS target, t.baseline_period::pg_catalog.text AS baseline, "
+				 "       t.baseline_value::pg_catalog.int8 AS \"baseline value\", "
+				 "       t.horizon_period::pg_catalog.text AS horizon, t.horizon_value::pg_catalog.int8 AS \"horizon value\", "
+				 "       t.org_code AS org "
+				 "  FROM krimp.target t JOIN krimp.agreement a ON a.agreement_id OPERATOR(pg_catalog.=) t.agreement_id "
+				 " WHERE a.code OPERATOR(pg_catalog.=) 'DEMO-2014' ORDER BY t.name", 0, NULL, true, &rc))
+		goto done;
+
+	step("7. The revaluation round " ROUND_YEAR ": krimpctl evaluate " ROUND_YEAR);
+	{
+		char	   *eargv[] = {"evaluate", ROUND_YEAR, NULL};
+
+		rc = sub_command(cmd_evaluate, &copts, 2, eargv);
+		if (rc != EXIT_OK)
+			goto done;
+	}
+
+	step("8. The most notable recent tipping points in the decline regions (largest score first)");
+	if (!run_sql(conn, sql_notable, 0, NULL, true, &rc))
+		goto done;
+
+	step("9. The report: krimpctl report");
+	{
+		char	   *rargv[] = {"report", "--output", (char *) report, "--round", ROUND_YEAR, NULL};
+		char	   *abs;
+
+		rc = sub_command(cmd_report, &copts, 5, rargv);
+		if (rc != EXIT_OK)
+			goto done;
+		abs = realpath(report, NULL);
+		printf("   The report: %s\n   Open it in a browser: file://%s\n", abs ? abs : report, abs ? abs : report);
+		free(abs);
+	}
+
+	printf("\nDone in %.1f s.  Connect with:\n  psql \"host=%s port=%s user=%s dbname=%s\"\n",
+		   cli_now() - t0, PQhost(conn), PQport(conn), PQuser(conn), PQdb(conn));
+
+done:
+	fflush(stdout);
+	PQfinish(conn);
+	free(file);
+	free(rejects_dir);
+	return rc;
+}

@@ -1,0 +1,384 @@
+/*
+ * evaluate.c
+ *	  krimpctl evaluate: CALL krimp.revaluation_round(year, recompute, reason)
+ *	  and print the round's scorecard (krimp.scorecard) as a table for people
+ *	  or JSON / CSV for pipelines.  The call and the reading of its results
+ *	  share one transaction, so the scorecard printed is the one stored.
+ *
+ *	  Also home of cli_print_result(), the aligned table printer that
+ *	  krimpctl demo uses as well.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_gen.h>
+
+#include "krimpctl.h"
+#include "krimp_core.h"
+
+typedef enum
+{
+	OUT_TABLE,
+	OUT_JSON,
+	OUT_CSV
+} out_format;
+
+/* columns of the scorecard query */
+enum
+{
+	S_CODE, S_NAME, S_THEME, S_TARGETS, S_GREEN, S_ORANGE, S_RED, S_GREY, S_WORST, S_NCOLS
+};
+static const char *const score_names[] = {
+	"region_code", "region_name", "theme", "targets", "green", "orange", "red", "grey", "worst_items"
+};
+
+static void
+usage(void)
+{
+	printf("%s evaluate runs a revaluation round (CALL krimp.revaluation_round(year)): every target\n"
+		   "in force on 31 December of the round year is judged as the figures were known at the end\n"
+		   "of that day, and the round's scorecard is printed (krimp.scorecard).\n\n", progname);
+	printf("Usage:\n  %s evaluate [OPTION]... ROUND_YEAR\n\n", progname);
+	printf("Options:\n"
+		   "      --recompute          add a recomputation of a round that exists (needs --reason)\n"
+		   "      --reason=TEXT        why the round is recomputed\n"
+		   "  -F, --format=FORMAT      table (default), json or csv\n"
+		   "  -?, --help               show this help, then exit\n\n");
+	printf(CLI_CONN_HELP);
+	printf("\nRounds lie every five years from krimp.revaluation_setting.origin_year (2015).  A round\n"
+		   "that exists is left as it is (a notice says so) and its scorecard printed.  The user\n"
+		   "must be a member of krimp_admin; see man krimpctl-evaluate.\n\n");
+	printf(KRIMPCTL_EXIT_CODES);
+}
+
+/* display width of UTF-8 text: one column per character */
+static int
+text_width(const char *s)
+{
+	int			w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char) *s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+void
+cli_print_result(FILE *f, const PGresult *res, const char *indent)
+{
+	int			nc = PQnfields(res);
+	int			nr = PQntuples(res);
+	int		   *width = calloc(nc > 0 ? nc : 1, sizeof(int));
+	bool	   *right = calloc(nc > 0 ? nc : 1, sizeof(bool));
+
+	if (!width || !right)
+	{
+		free(width);
+		free(right);
+		return;
+	}
+	for (int c = 0; c < nc; c++)
+	{
+		Oid			t = PQftype(res, c);
+
+		/* int2, int4, int8, float4, float8, numeric, oid */
+		right[c] = t == 21 || t == 23 || t == 20 || t == 700 || t == 701 || t == 1700 || t == 26;
+		width[c] = text_width(PQfname(res, c));
+		for (int r = 0; r < nr; r++)
+		{
+			int			w = text_width(PQgetvalue(res, r, c));
+
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	fputs(indent, f);
+	for (int c = 0; c < nc; c++)
+	{
+		const char *h = PQfname(res, c);
+		int			pad = width[c] - text_width(h);
+
+		fprintf(f, "%s%*s%s%*s", c ? "  " : "", right[c] ? pad : 0, "", h, (right[c] || c == nc - 1) ? 0 : pad, "");
+	}
+	fputc('\n', f);
+	fputs(indent, f);
+	for (int c = 0; c < nc; c++)
+	{
+		fputs(c ? "  " : "", f);
+		for (int i = 0; i < width[c]; i++)
+			fputc('-', f);
+	}
+	fputc('\n', f);
+	for (int r = 0; r < nr; r++)
+	{
+		fputs(indent, f);
+		for (int c = 0; c < nc; c++)
+		{
+			const char *v = PQgetvalue(res, r, c);
+			int			pad = width[c] - text_width(v);
+
+			fprintf(f, "%s%*s%s%*s", c ? "  " : "", right[c] ? pad : 0, "", v,
+					(right[c] || c == nc - 1) ? 0 : pad, "");
+		}
+		fputc('\n', f);
+	}
+	free(width);
+	free(right);
+}
+
+/* NOTICE "round N exists; nothing changed": say it our way, and remember it */
+static void
+notice_receiver(void *arg, const PGresult *res)
+{
+	bool	   *existed = arg;
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+
+	if (!msg)
+		return;
+	if (strstr(msg, "exists; nothing changed"))
+		*existed = true;
+	if (!cli_quiet)
+	{
+		fprintf(stderr, "%s: %s\n", progname, msg);
+		if (hint && strstr(msg, "exists; nothing changed"))
+			fprintf(stderr, "%s: hint: use --recompute --reason=TEXT to add a recomputation; earlier results are kept\n",
+					progname);
+	}
+}
+
+static void
+gen_key(yajl_gen g, const char *k)
+{
+	yajl_gen_string(g, (const unsigned char *) k, strlen(k));
+}
+
+static void
+gen_value(yajl_gen g, const PGresult *res, int row, int col, bool number)
+{
+	if (PQgetisnull(res, row, col))
+		yajl_gen_null(g);
+	else if (number)
+	{
+		char		buf[KRIMP_DOUBLE_BUFLEN];
+		double		v = strtod(PQgetvalue(res, row, col), NULL);
+
+		if (!isfinite(v))
+		{
+			yajl_gen_null(g);
+			return;
+		}
+		krimp_format_double(v, buf);
+		yajl_gen_number(g, buf, strlen(buf));
+	}
+	else
+		yajl_gen_string(g, (const unsigned char *) PQgetvalue(res, row, col), PQgetlength(res, row, col));
+}
+
+/* round: round_year, recomputation, round_date, known_at, data_vintage, targets, reason, run_at */
+static void
+print_json(const PGresult *round, const PGresult *score, bool added)
+{
+	yajl_gen	g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	size_t		len;
+	static const char *const keys[] = {"round_year", "recomputation", "round_date", "known_at", "data_vintage",
+	"targets", "reason", "run_at"};
+
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_map_open(g);
+	for (int c = 0; c < 8; c++)
+	{
+		gen_key(g, keys[c]);
+		gen_value(g, round, 0, c, c == 0 || c == 1 || c == 5);
+	}
+	gen_key(g, "computed_now");
+	yajl_gen_bool(g, added);
+	gen_key(g, "scorecard");
+	yajl_gen_array_open(g);
+	for (int r = 0; r < PQntuples(score); r++)
+	{
+		yajl_gen_map_open(g);
+		for (int c = 0; c < S_NCOLS; c++)
+		{
+			gen_key(g, score_names[c]);
+			gen_value(g, score, r, c, c >= S_TARGETS && c <= S_GREY);
+		}
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_get_buf(g, &buf, &len);
+	fwrite(buf, 1, len, stdout);
+	yajl_gen_free(g);
+}
+
+static void
+print_csv(const PGresult *round, const PGresult *score)
+{
+	fputs("round_year,recomputation", stdout);
+	for (int c = 0; c < S_NCOLS; c++)
+		printf(",%s", score_names[c]);
+	fputc('\n', stdout);
+	for (int r = 0; r < PQntuples(score); r++)
+	{
+		cli_csv_field(stdout, PQgetvalue(round, 0, 0), false);
+		cli_csv_field(stdout, PQgetvalue(round, 0, 1), false);
+		for (int c = 0; c < S_NCOLS; c++)
+			cli_csv_field(stdout, PQgetisnull(score, r, c) ? NULL : PQgetvalue(score, r, c), c == S_NCOLS - 1);
+	}
+}
+
+static void
+print_table(const PGresult *round, const PGresult *score, bool added)
+{
+	printf("revaluation round %s%s%s: %s target(s) judged as known at %s; newest figure read %s%s\n",
+		   PQgetvalue(round, 0, 0),
+		   strcmp(PQgetvalue(round, 0, 1), "0") != 0 ? ", recomputation " : "",
+		   strcmp(PQgetvalue(round, 0, 1), "0") != 0 ? PQgetvalue(round, 0, 1) : "",
+		   PQgetvalue(round, 0, 5), PQgetvalue(round, 0, 3),
+		   PQgetisnull(round, 0, 4) ? "none" : PQgetvalue(round, 0, 4),
+		   added ? "" : " (stored earlier)");
+	if (PQntuples(score) == 0)
+	{
+		printf("no targets in force on %s\n", PQgetvalue(round, 0, 2));
+		return;
+	}
+	cli_print_result(stdout, score, "");
+}
+
+int
+cmd_evaluate(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_CONN_LONGOPTS,
+		{"recompute", no_argument, NULL, 1},
+		{"reason", required_argument, NULL, 2},
+		{"format", required_argument, NULL, 'F'},
+		{NULL, 0, NULL, 0}
+	};
+	cli_conn	copts = cli_default_conn;
+	bool		recompute = false;
+	const char *reason = NULL;
+	out_format	fmt = OUT_TABLE;
+	int			c;
+	int			rc = EXIT_OK;
+	const char *year;
+	bool		existed = false;
+	PGconn	   *conn;
+	PGresult   *res,
+			   *round = NULL,
+			   *score = NULL;
+	const char *params[3];
+
+	optind = 0;				/* GNU getopt: start afresh, with argument permutation */
+	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "F:?", longopts, NULL)) != -1)
+	{
+		if (cli_conn_option(&copts, c, optarg))
+			continue;
+		switch (c)
+		{
+			case 1:
+				recompute = true;
+				break;
+			case 2:
+				reason = optarg;
+				break;
+			case 'F':
+				if (strcmp(optarg, "table") == 0)
+					fmt = OUT_TABLE;
+				else if (strcmp(optarg, "json") == 0)
+					fmt = OUT_JSON;
+				else if (strcmp(optarg, "csv") == 0)
+					fmt = OUT_CSV;
+				else
+					return cli_usage_error("evaluate", "unknown format \"%s\" (table, json or csv)", optarg);
+				break;
+			case '?':
+				if ((optopt == 0 || optopt == '?') &&
+					(strcmp(argv[optind - 1], "-?") == 0 || strcmp(argv[optind - 1], "--help") == 0))
+				{
+					usage();
+					return EXIT_OK;
+				}
+				if (optopt && optopt != '?' && strchr("dhpUF", optopt))
+					return cli_usage_error("evaluate", "option -%c needs a value", optopt);
+				/* fall through */
+			default:
+				return cli_usage_error("evaluate", "invalid option \"%s\"", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("evaluate", "no round year given");
+	if (optind + 1 < argc)
+		return cli_usage_error("evaluate", "unexpected argument \"%s\"", argv[optind + 1]);
+	year = argv[optind];
+	if (strlen(year) != 4 || strspn(year, "0123456789") != 4)
+		return cli_usage_error("evaluate", "the round year must be a year such as 2020, not \"%s\"", year);
+	if (recompute && (!reason || !*reason))
+		return cli_usage_error("evaluate", "--recompute needs --reason=TEXT (why the round is computed again)");
+	if (reason && !recompute)
+		return cli_usage_error("evaluate", "--reason goes with --recompute");
+
+	conn = cli_connect(&copts, &rc);
+	if (!conn)
+		return rc;
+	PQsetNoticeReceiver(conn, notice_receiver, &existed);
+	if (!cli_exec_ok(conn, "BEGIN", &rc))
+		goto done;
+	params[0] = year;
+	params[1] = recompute ? "true" : "false";
+	params[2] = reason;
+	res = PQexecParams(conn, "CALL krimp.revaluation_round($1::pg_catalog.int4, $2::pg_catalog.bool, $3::pg_catalog.text)",
+					   3, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		rc = cli_server_error(conn, res, NULL);
+		PQclear(res);
+		goto done;
+	}
+	PQclear(res);
+	round = PQexecParams(conn,
+						 "SELECT r.round_year, r.recomputation, r.round_date, "
+						 "       pg_catalog.to_char(r.known_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"'), "
+						 "       pg_catalog.to_char(r.data_vintage AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"'), "
+						 "       r.targets, r.reason, r.run_at "
+						 "  FROM krimp.revaluation_round r WHERE r.round_year = $1::pg_catalog.int4 "
+						 " ORDER BY r.recomputation DESC LIMIT 1",
+						 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(round) != PGRES_TUPLES_OK || PQntuples(round) != 1)
+	{
+		rc = cli_server_error(conn, round, "could not read the round");
+		goto done;
+	}
+	score = PQexecParams(conn,
+						 "SELECT s.region_code, s.region_name, s.theme, s.targets, s.green, s.orange, s.red, s.grey, "
+						 "       s.worst_items "
+						 "  FROM krimp.scorecard s WHERE s.round_year = $1::pg_catalog.int4 "
+						 " ORDER BY s.red DESC, s.orange DESC, s.grey DESC, s.region_name, s.theme",
+						 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(score) != PGRES_TUPLES_OK)
+	{
+		rc = cli_server_error(conn, score, "could not read the scorecard");
+		goto done;
+	}
+	if (!cli_exec_ok(conn, "COMMIT", &rc))
+		goto done;
+
+	if (fmt == OUT_JSON)
+		print_json(round, score, !existed);
+	else if (fmt == OUT_CSV)
+		print_csv(round, score);
+	else
+		print_table(round, score, !existed);
+	fflush(stdout);
+
+done:
+	PQclear(round);
+	PQclear(score);
+	cli_rollback_quietly(conn);
+	PQfinish(conn);
+	return rc;
+}

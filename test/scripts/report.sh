@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# krimpctl evaluate, report and demo against the cluster in PGHOST/PGPORT:
+# the main job (krimpctl demo) on the bundled data in a database of its own
+# and its second run reusing everything; evaluate's formats, notice and exit
+# codes; the HTML report checked as text (one document, charts and map as
+# SVG with path data, escaped text, no external resource, "Bron: CBS") and
+# rendered in headless Chromium (the SVG elements survive parsing; the
+# screenshot is not blank and shows the traffic-light colours).
+# Creates its own database and drops it at the end.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+K=$root/cli/krimpctl
+db=krimp_report_test
+export PGDATABASE=$db
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+passed=0 failed=0
+check() { if [ "$2" -eq 0 ]; then echo "ok - $1"; passed=$((passed + 1)); else echo "not ok - $1"; failed=$((failed + 1)); fi; }
+q() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
+run() { "$K" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err"); }
+cleanup() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+[ -x "$K" ] || make -s -C "$root" cli >/dev/null
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
+q -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" >/dev/null
+check "created the database $db with the extension" $?
+bash scripts/load_regions.sh "$root" >/dev/null
+check "loaded the bundled regions (scripts/load_regions.sh)" $?
+
+# ---- help and usage errors -------------------------------------------------
+run --help
+[ $rc -eq 0 ] && grep -q '^  evaluate ' <<<"$out" && grep -q '^  report ' <<<"$out" && grep -q '^  demo ' <<<"$out"
+check "krimpctl --help lists evaluate, report and demo" $?
+run evaluate --help
+[ $rc -eq 0 ] && grep -q -- '--recompute' <<<"$out" && grep -q -- '--reason=TEXT' <<<"$out" && grep -q -- '--format=FORMAT' <<<"$out" \
+  && grep -q 'Exit status' <<<"$out"
+check "krimpctl evaluate --help" $?
+run report --help
+[ $rc -eq 0 ] && grep -q -- '--output=FILE' <<<"$out" && grep -q -- '--round=YEAR' <<<"$out" && grep -q -- '--limit=N' <<<"$out"
+check "krimpctl report --help" $?
+run demo --help
+[ $rc -eq 0 ] && grep -q -- '--data=DIR' <<<"$out" && grep -q -- '--report=FILE' <<<"$out"
+check "krimpctl demo --help" $?
+run evaluate
+[ $rc -eq 1 ] && grep -q 'no round year given' <<<"$err"
+check "evaluate without a year: exit 1" $?
+run evaluate twenty
+[ $rc -eq 1 ] && grep -q 'must be a year' <<<"$err"
+check "evaluate with a bad year: exit 1" $?
+run evaluate 2020 --recompute
+[ $rc -eq 1 ] && grep -q -- '--recompute needs --reason' <<<"$err"
+check "evaluate --recompute without a reason: exit 1" $?
+run report --limit many
+[ $rc -eq 1 ] && grep -q -- '--limit must be a number' <<<"$err"
+check "report --limit with a bad number: exit 1" $?
+run demo --data "$tmp/nowhere"
+[ $rc -eq 3 ] && grep -q 'bundled population file' <<<"$err"
+check "demo with a data directory without the population file: exit 3" $?
+
+# ---- the main job ------------------------------------------------------------
+t0=$(date +%s.%N)
+run demo --data "$root/data" --report "$tmp/demo.html"
+t1=$(date +%s.%N)
+printf '%s\n' "$out" > "$tmp/demo1.out"
+[ $rc -eq 0 ] && grep -q '2002: batch [0-9]*, read 556, inserted 496, rejected 60' <<<"$out" \
+  && grep -q '21 national figure(s) added' <<<"$out" && grep -q 'Eemsdelta (GM1979), 2023 layout  2002:{52510,' <<<"$out" \
+  && grep -q 'revaluation round 2020: 11 target(s)' <<<"$out" && grep -q 'Bevolking Zeeuws-Vlaanderen -3%' <<<"$out" \
+  && grep -q 'The most notable recent tipping points' <<<"$out" && grep -q 'psql "host=' <<<"$out" && [ -s "$tmp/demo.html" ]
+check "krimpctl demo: loads (21 yearly vintages), NL01, harmonised, nightly, targets, round 2020, report ($(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s)" $?
+[ "$(q -c "SELECT count(*), count(DISTINCT batch_id) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.level = 'municipality'")" = "8753|21" ] \
+  && [ "$(q -c "SELECT krimp.value_at(krimp.region_series('population', 'NL01'), '2002')")" = "16105285" ] \
+  && [ -s "$tmp/rejects/population-2002.rejects.csv" ]
+check "demo: 8753 municipal figures in 21 batches, NL01 2002 = 16105285, rejects beside the report" $?
+# the round as the docs work it out: Zeeuws-Vlaanderen -3% green (2020: path 104,725, realised 105,192)
+[ "$(q -c "SELECT light || ' ' || latest_value FROM krimp.round_result WHERE round_year = 2020 AND region_code = 'KR-ZVLAANDEREN'")" = "green 105192" ] \
+  && [ "$(q -c "SELECT light FROM krimp.round_result WHERE round_year = 2020 AND region_code = 'KR-PARKSTAD'")" = "red" ]
+check "demo: round 2020 lights as in docs/targets.md (Zeeuws-Vlaanderen green at 105192, Parkstad red)" $?
+before=$(q -c "SELECT (SELECT count(*) FROM krimp.load_batch) || ' ' || (SELECT count(*) FROM krimp.target) || ' ' || (SELECT count(*) FROM krimp.revaluation_round) || ' ' || (SELECT count(*) FROM krimp.observation)")
+t0=$(date +%s.%N)
+run demo --data "$root/data" --report "$tmp/demo.html"
+t1=$(date +%s.%N)
+after=$(q -c "SELECT (SELECT count(*) FROM krimp.load_batch) || ' ' || (SELECT count(*) FROM krimp.target) || ' ' || (SELECT count(*) FROM krimp.revaluation_round) || ' ' || (SELECT count(*) FROM krimp.observation)")
+[ $rc -eq 0 ] && [ "$before" = "$after" ] && grep -q 'loaded already' <<<"$out" && grep -q '0 national figure(s) added' <<<"$out" \
+  && grep -q 'round 2020 exists; nothing changed' <<<"$err" && [ -s "$tmp/demo.html" ]
+check "krimpctl demo again reuses everything: no batch, target, round or figure added ($(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s)" $?
+
+# ---- evaluate ------------------------------------------------------------------
+# a target of one municipality with a recent tipping point, named to test escaping
+region=$(q -c "SELECT f.region_id FROM krimp.tipping_point_flag f JOIN krimp.region r USING (region_id) WHERE f.recent AND f.status <> 'withdrawn' AND r.valid_to IS NULL ORDER BY f.score DESC LIMIT 1")
+q >/dev/null <<SQL
+INSERT INTO krimp.agreement (code, name, kind, parties, signed_on, starts_on, org_code)
+VALUES ('TEST-<&>', 'Test <covenant> & "co"', 'programme', ARRAY['BZK'], '2016-06-30', '2017-01-01', 'BZK');
+INSERT INTO krimp.target (agreement_id, name, indicator_id, region_id, baseline_period, horizon_period, horizon_value,
+                          path, actiehouder, org_code)
+SELECT a.agreement_id, 'Groei <b>& "meer"</b>', i.indicator_id, $region, '2016', '2030',
+       1.05 * krimp.value_at(krimp.region_series('population', $region::bigint), '2016'), 'growth', 'Gemeente', 'BZK'
+  FROM krimp.agreement a, krimp.indicator i WHERE a.code = 'TEST-<&>' AND i.code = 'population';
+SQL
+check "a region target for the municipality with the highest recent tipping point (region $region)" $?
+run evaluate 2020
+[ $rc -eq 0 ] && grep -q 'round 2020 exists; nothing changed' <<<"$err" && grep -q -- '--recompute' <<<"$err" \
+  && grep -q '(stored earlier)' <<<"$out" && grep -q '^KR-PARKSTAD ' <<<"$out"
+check "evaluate 2020 again: the notice, exit 0, the stored scorecard" $?
+run evaluate 2021
+[ $rc -eq 5 ] && grep -q '2021 is not a revaluation round' <<<"$err" && grep -q 'nearest round is 2020' <<<"$err"
+check "evaluate 2021: exit 5 with the server's message and hint" $?
+run evaluate --recompute --reason 'a new test target' -F json 2020
+printf '%s' "$out" > "$tmp/eval.json"
+[ $rc -eq 0 ] && python3 - "$tmp/eval.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['round_year'] == 2020 and d['recomputation'] == 1 and d['targets'] == 12, d
+assert d['computed_now'] is True and d['reason'] == 'a new test target'
+rows = {r['region_code']: r for r in d['scorecard']}
+assert rows['KR-PARKSTAD']['red'] == 1 and rows['KR-ZVLAANDEREN']['green'] == 1, rows
+assert len(d['scorecard']) == 12
+PY
+check "evaluate --recompute --reason -F json: recomputation 1 with 12 targets, the scorecard as JSON" $?
+run evaluate 2020 --format=csv
+[ $rc -eq 0 ] && [ "$(head -n1 <<<"$out")" = "round_year,recomputation,region_code,region_name,theme,targets,green,orange,red,grey,worst_items" ] \
+  && [ "$(wc -l <<<"$out")" -eq 13 ] && grep -q '^2020,1,KR-PARKSTAD,Parkstad Limburg,demography,1,0,0,1,0,' <<<"$out"
+check "evaluate -F csv: header and 12 rows of recomputation 1" $?
+run -d "dbname=$db user=nosuchuser" evaluate 2020
+[ $rc -eq 2 ] && grep -q 'nosuchuser' <<<"$err"
+check "evaluate with a user that does not exist: exit 2" $?
+
+# ---- report: the HTML as text --------------------------------------------------
+html=$tmp/report.html
+run report -o "$html" --limit 12
+[ $rc -eq 0 ] && [ -s "$html" ] && grep -q 'report written to' <<<"$err"
+check "krimpctl report -o FILE: exit 0, $(wc -c < "$html") bytes" $?
+python3 - "$html" <<'PY'
+import re, sys
+h = open(sys.argv[1], encoding='utf-8').read()
+ok = True
+def need(cond, what):
+    global ok
+    if not cond:
+        print('   missing: ' + what); ok = False
+need(h.count('<html') == 1 and h.count('</html>') == 1 and h.startswith('<!DOCTYPE html>'), 'one <html> document')
+need(h.count('<body') == 1 and h.count('</body>') == 1 and h.count('<style>') == 1, 'one body, inline CSS')
+charts = re.findall(r'<svg class="chart".*?</svg>', h, re.S)
+need(len(charts) >= 12 + 12, 'at least 12 tipping-point and 12 target charts, found %d' % len(charts))
+need(all('<polyline' in c and re.search(r'points="[0-9.]+,[0-9.]+ [0-9.]+,', c) for c in charts[:12]), 'polyline data in every tipping-point chart')
+need(sum('class="mark"' in c for c in charts) >= 12, 'the change marked')
+need(sum('class="bench"' in c for c in charts) >= 12, 'the national benchmark')
+need(sum('class="target"' in c for c in charts) >= 13, 'target paths (12 targets and the region target of a tipping point)')
+need(re.search(r'<path class="target"[^>]*d="M[0-9.]+ [0-9.]+ L', h), 'path data of a target path')
+m = re.search(r'<svg class="map"[^>]*viewBox="(-?\d+) (-?\d+) (\d+) (\d+)".*?</svg>', h, re.S)
+need(m, 'the map')
+if m:
+    mp = m.group(0)
+    need(len(re.findall(r'<path class="province" d="[Mm] ?-?\d', mp)) == 12, 'the 12 provinces as background')
+    need(len(re.findall(r'<path class="region" data-group="[A-Z-]+" fill="#[0-9a-f]{6}" d="[Mm] ?-?\d', mp)) == 52, 'the 52 member municipalities')
+    need(len(re.findall(r'<path class="group"', mp)) == 11, 'the 11 decline region outlines')
+    need('#d64541' in mp and '#2e9e4f' in mp, 'regions coloured red and green')
+need('Legend' in h and 'recent worsening tipping point' in h, 'the legend')
+need('Bron: CBS' in h and '<footer>' in h, 'Bron: CBS in the footer')
+need('Groei &lt;b&gt;&amp; &quot;meer&quot;&lt;/b&gt;' in h and '<b>&' not in h, 'escaped target name')
+# nothing external: no script, no link, no src/href, no url(), no @import; the only URL is the SVG namespace
+need(not re.search(r'<script|<link|<img|<iframe|\bsrc=|\bhref=|url\(|@import', h, re.I), 'no script, link or external reference')
+need(set(re.findall(r'https?://[^\s"\'<>)]+', h)) <= {'http://www.w3.org/2000/svg'}, 'no URL but the SVG namespace')
+need('more</strong> are not shown' in h, 'the count of tipping points not shown')
+sys.exit(0 if ok else 1)
+PY
+check "the HTML: one document, charts with polyline and path data, the change, benchmark and target paths, the map's 12 provinces and 52 members, escaped text, no external resource, Bron: CBS" $?
+run report --round 2015
+[ $rc -eq 1 ] && grep -q 'no revaluation round 2015' <<<"$err"
+check "report --round for a round not run: exit 1" $?
+run report -o "$tmp/no/such/dir/r.html"
+[ $rc -eq 3 ] && grep -q 'could not write' <<<"$err" && [ ! -e "$tmp/no" ]
+check "report into a directory that does not exist: exit 3" $?
+run report -o - --limit 0
+[ $rc -eq 0 ] && grep -q '</html>' <<<"$out" && grep -q '<svg class="map"' <<<"$out"
+check "report -o - writes to stdout" $?
+
+# ---- report: rendered by Chromium ------------------------------------------------
+chrome=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$chrome" ]; then
+  check "chromium is installed (scripts/deps.sh)" 1
+else
+  flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
+         --disable-component-update --disable-sync --hide-scrollbars)
+  timeout 120 "$chrome" "${flags[@]}" --user-data-dir="$(mktemp -d -p "$tmp")" --dump-dom "file://$html" > "$tmp/dom.html" 2>"$tmp/chrome.err"
+  python3 - "$tmp/dom.html" <<'PY'
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.n = {}; self.stack = []; self.in_map = 0; self.map_paths = 0; self.chart_lines = 0; self.in_chart = 0
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs); self.n[tag] = self.n.get(tag, 0) + 1
+        if tag == 'svg':
+            self.stack.append(a.get('class'))
+        if tag == 'path' and self.stack and self.stack[-1] == 'map' and a.get('d'):
+            self.map_paths += 1
+        if tag == 'polyline' and self.stack and self.stack[-1] == 'chart' and a.get('points'):
+            self.chart_lines += 1
+    def handle_endtag(self, tag):
+        if tag == 'svg' and self.stack:
+            self.stack.pop()
+p = P(); p.feed(open(sys.argv[1], encoding='utf-8').read())
+print('   dom: %d svg, %d polyline in charts, %d paths in the map' % (p.n.get('svg', 0), p.chart_lines, p.map_paths))
+sys.exit(0 if p.n.get('svg', 0) >= 25 and p.chart_lines >= 24 and p.map_paths >= 75 and p.n.get('html') == 1 else 1)
+PY
+  check "chromium --dump-dom: the SVG charts and the map are in the parsed document" $?
+  timeout 120 "$chrome" "${flags[@]}" --user-data-dir="$(mktemp -d -p "$tmp")" --screenshot="$tmp/shot.png" \
+    --window-size=1200,3000 "file://$html" >/dev/null 2>>"$tmp/chrome.err"
+  [ -s "$tmp/shot.png" ] && python3 - "$tmp/shot.png" <<'PY'
+import struct, sys, zlib
+data = open(sys.argv[1], 'rb').read()
+assert data[:8] == b'\x89PNG\r\n\x1a\n'
+pos, idat, w = 8, b'', 0
+while pos < len(data):
+    n, kind = struct.unpack('>I4s', data[pos:pos + 8]); body = data[pos + 8:pos + 8 + n]; pos += 12 + n
+    if kind == b'IHDR':
+        w, h, depth, ctype = struct.unpack('>IIBB', body[:10])
+        assert depth == 8 and ctype in (2, 6), (depth, ctype)
+        bpp = 3 if ctype == 2 else 4
+    elif kind == b'IDAT':
+        idat += body
+raw = zlib.decompress(idat); stride = w * bpp; prev = bytearray(stride); rows = []; i = 0
+for y in range(h):
+    f = raw[i]; line = bytearray(raw[i + 1:i + 1 + stride]); i += 1 + stride
+    for x in range(stride):
+        a = line[x - bpp] if x >= bpp else 0; b = prev[x]; c = prev[x - bpp] if x >= bpp else 0
+        if f == 1: line[x] = (line[x] + a) & 255
+        elif f == 2: line[x] = (line[x] + b) & 255
+        elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    rows.append(line); prev = line
+total = w * h; nonwhite = 0
+near = {'red': (214, 69, 65), 'green': (46, 158, 79), 'navy': (21, 50, 91), 'series': (31, 78, 140)}
+count = dict.fromkeys(near, 0)
+for line in rows:
+    for x in range(0, stride, bpp):
+        r, g, b = line[x], line[x + 1], line[x + 2]
+        if min(r, g, b) < 230: nonwhite += 1
+        for k, (R, G, B) in near.items():
+            if abs(r - R) < 24 and abs(g - G) < 24 and abs(b - B) < 24: count[k] += 1
+share = nonwhite / total
+print('   screenshot %dx%d: %.1f%% not white; pixels near red %d, green %d, header navy %d, series blue %d'
+      % (w, h, 100 * share, count['red'], count['green'], count['navy'], count['series']))
+sys.exit(0 if share > 0.05 and count['red'] > 2000 and count['green'] > 2000 and count['navy'] > 20000 and count['series'] > 500 else 1)
+PY
+  check "chromium --screenshot 1200x3000: not blank, with the traffic-light colours, the header and the series" $?
+  if [ -n "${KRIMP_REPORT_KEEP:-}" ]; then cp "$html" "$tmp/shot.png" "$KRIMP_REPORT_KEEP/" 2>/dev/null; fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
