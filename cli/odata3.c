@@ -46,7 +46,7 @@ v3_record(input_state *in, json_record *rec)
 			   *period,
 			   *value,
 			   *status = NULL;
-	input_row	row;
+	input_row	row = {0};	/* every field, decimal_comma too (JSON numbers use a point) */
 	bool		failed = false;
 
 	if (!in->measure_used[0])

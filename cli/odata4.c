@@ -35,7 +35,7 @@ v4_record(input_state *in, json_record *rec)
 	json_field *region,
 			   *period,
 			   *status = NULL;
-	input_row	row;
+	input_row	row = {0};	/* every field, decimal_comma too (JSON numbers use a point) */
 	bool		failed = false;
 
 	if (!measure || !measure->val)
