@@ -272,18 +272,8 @@ cmd_demo(int argc, char **argv)
 			case 2:
 				report = optarg;
 				break;
-			case '?':
-				if ((optopt == 0 || optopt == '?') &&
-					(strcmp(argv[optind - 1], "-?") == 0 || strcmp(argv[optind - 1], "--help") == 0))
-				{
-					usage();
-					return EXIT_OK;
-				}
-				if (optopt && optopt != '?' && strchr("dhpU", optopt))
-					return cli_usage_error("demo", "option -%c needs a value", optopt);
-				/* fall through */
-			default:
-				return cli_usage_error("demo", "invalid option \"%s\"", argv[optind - 1]);
+			default:				/* '?' too */
+				return cli_option_error("demo", argv, "dhpU", usage);
 		}
 	}
 	if (optind < argc)

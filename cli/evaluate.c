@@ -18,13 +18,6 @@
 #include "krimpctl.h"
 #include "krimp_core.h"
 
-typedef enum
-{
-	OUT_TABLE,
-	OUT_JSON,
-	OUT_CSV
-} out_format;
-
 /* columns of the scorecard query */
 enum
 {
@@ -287,27 +280,11 @@ cmd_evaluate(int argc, char **argv)
 				reason = optarg;
 				break;
 			case 'F':
-				if (strcmp(optarg, "table") == 0)
-					fmt = OUT_TABLE;
-				else if (strcmp(optarg, "json") == 0)
-					fmt = OUT_JSON;
-				else if (strcmp(optarg, "csv") == 0)
-					fmt = OUT_CSV;
-				else
-					return cli_usage_error("evaluate", "unknown format \"%s\" (table, json or csv)", optarg);
+				if (cli_parse_format("evaluate", optarg, &fmt) != EXIT_OK)
+					return EXIT_USAGE;
 				break;
-			case '?':
-				if ((optopt == 0 || optopt == '?') &&
-					(strcmp(argv[optind - 1], "-?") == 0 || strcmp(argv[optind - 1], "--help") == 0))
-				{
-					usage();
-					return EXIT_OK;
-				}
-				if (optopt && optopt != '?' && strchr("dhpUF", optopt))
-					return cli_usage_error("evaluate", "option -%c needs a value", optopt);
-				/* fall through */
-			default:
-				return cli_usage_error("evaluate", "invalid option \"%s\"", argv[optind - 1]);
+			default:				/* '?' too */
+				return cli_option_error("evaluate", argv, "dhpUF", usage);
 		}
 	}
 	if (optind >= argc)

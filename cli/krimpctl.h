@@ -93,6 +93,24 @@ extern void cli_error(const char *fmt,...) __attribute__((format(printf, 1, 2)))
 extern void cli_warning(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void cli_info(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern int	cli_usage_error(const char *command, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * getopt_long returned '?' (or an option the command does not handle): -? and
+ * --help print the usage (EXIT_OK); an option of value_opts without its value,
+ * or anything else, is a usage error.
+ */
+extern int	cli_option_error(const char *command, char **argv, const char *value_opts, void (*usage) (void));
+
+/* What nightly and evaluate print: a table, JSON or CSV (-F). */
+typedef enum
+{
+	OUT_TABLE,
+	OUT_JSON,
+	OUT_CSV
+} out_format;
+
+/* -F table|json|csv into *fmt; EXIT_OK, or a usage error for another name. */
+extern int	cli_parse_format(const char *command, const char *name, out_format *fmt);
 extern double cli_now(void);
 
 /* a progress bar on stderr, shown only on a terminal and without --quiet */

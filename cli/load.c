@@ -801,20 +801,8 @@ cmd_load(int argc, char **argv)
 			case 9:
 				o.fail_on_reject = true;
 				break;
-			case '?':
-				if (optopt == 0 || optopt == '?')
-				{
-					if (strcmp(argv[optind - 1], "-?") == 0 || strcmp(argv[optind - 1], "--help") == 0)
-					{
-						usage();
-						return EXIT_OK;
-					}
-				}
-				if (optopt && optopt != '?' && strchr("dhpUiomsfr", optopt))
-					return cli_usage_error("load", "option -%c needs a value", optopt);
-				return cli_usage_error("load", "invalid option \"%s\"", argv[optind - 1]);
-			default:
-				return cli_usage_error("load", "invalid option \"%s\"", argv[optind - 1]);
+			default:				/* '?' too */
+				return cli_option_error("load", argv, "dhpUiomsfr", usage);
 		}
 	}
 	if (!o.indicator)

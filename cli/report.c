@@ -1299,18 +1299,8 @@ cmd_report(int argc, char **argv)
 					r.limit = (int) n;
 				}
 				break;
-			case '?':
-				if ((optopt == 0 || optopt == '?') &&
-					(strcmp(argv[optind - 1], "-?") == 0 || strcmp(argv[optind - 1], "--help") == 0))
-				{
-					usage();
-					return EXIT_OK;
-				}
-				if (optopt && optopt != '?' && strchr("dhpUo", optopt))
-					return cli_usage_error("report", "option -%c needs a value", optopt);
-				/* fall through */
-			default:
-				return cli_usage_error("report", "invalid option \"%s\"", argv[optind - 1]);
+			default:				/* '?' too */
+				return cli_option_error("report", argv, "dhpUo", usage);
 		}
 	}
 	if (optind < argc)

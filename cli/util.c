@@ -2,6 +2,7 @@
  * util.c
  *	  Messages, the progress bar, CSV fields.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,34 @@ cli_info(const char *fmt,...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+}
+
+int
+cli_option_error(const char *command, char **argv, const char *value_opts, void (*usage) (void))
+{
+	if ((optopt == 0 || optopt == '?') &&
+		(strcmp(argv[optind - 1], "-?") == 0 || strcmp(argv[optind - 1], "--help") == 0))
+	{
+		usage();
+		return EXIT_OK;
+	}
+	if (optopt && optopt != '?' && strchr(value_opts, optopt))
+		return cli_usage_error(command, "option -%c needs a value", optopt);
+	return cli_usage_error(command, "invalid option \"%s\"", argv[optind - 1]);
+}
+
+int
+cli_parse_format(const char *command, const char *name, out_format *fmt)
+{
+	if (strcmp(name, "table") == 0)
+		*fmt = OUT_TABLE;
+	else if (strcmp(name, "json") == 0)
+		*fmt = OUT_JSON;
+	else if (strcmp(name, "csv") == 0)
+		*fmt = OUT_CSV;
+	else
+		return cli_usage_error(command, "unknown format \"%s\" (table, json or csv)", name);
+	return EXIT_OK;
 }
 
 int
