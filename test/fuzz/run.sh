@@ -6,6 +6,7 @@
 #   bash test/fuzz/run.sh --minutes N      build, then fuzz each target N minutes, two at a time
 #                                          (--jobs J to change), and merge the inputs that add
 #                                          coverage into test/fuzz/corpus/<target>/
+#   bash test/fuzz/run.sh --seeds          rewrite the binary seeds (test/fuzz/make_corpus.c)
 #   ... [TARGET ...]                       only these targets (names as below, without fuzz_)
 #
 # Targets are built with clang -g -O1 -fsanitize=fuzzer,address,undefined
@@ -21,9 +22,10 @@ mode=build minutes=0 jobs=2 only=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --replay) mode=replay ;;
+    --seeds) mode=seeds ;;
     --minutes) mode=fuzz; minutes=${2:?--minutes N}; shift ;;
     --jobs) jobs=${2:?--jobs J}; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) only+=("$1") ;;
   esac
@@ -59,6 +61,13 @@ for t in "${targets[@]}"; do
 done
 
 mkdir -p build/fuzz
+if [ $mode = seeds ]; then
+  "$CC" -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iextension/core -o build/fuzz/make_corpus \
+    test/fuzz/make_corpus.c "${core[@]}" -lm || exit 1
+  mkdir -p test/fuzz/corpus/{period,series_recv,trend}
+  build/fuzz/make_corpus test/fuzz/corpus && echo "fuzz: binary seeds written to test/fuzz/corpus/"
+  exit
+fi
 build_one() {
   local name=$1 srcs=("${core[@]}") libs=(-lm)
   if cli_target "$name"; then srcs+=("${cli[@]}"); libs=(-lyajl -lcsv -lm); fi
