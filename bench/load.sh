@@ -7,6 +7,12 @@
 # staging table's shape.  Prints the machine, the commands, the times, the
 # split of krimpctl's time and the ratio.  Aim: at least half of COPY's speed.
 #
+# Two more lines show where the time goes: the same rows already resolved
+# (ids, typed values, as krimp.apply_batch files them) copied straight into a
+# table of krimp.observation's own shape with its checks: without its indexes,
+# with them, and with its indexes and foreign keys.  Those are the floor for any
+# loader that files into this schema: nothing before the insert is counted.
+#
 #   bash bench/load.sh                          # 10M rows
 #   KRIMP_BENCH_ROWS=1000000 bash bench/load.sh # a smaller run
 set -euo pipefail
@@ -36,17 +42,24 @@ CREATE TABLE copy_baseline (batch_id bigint, line_number bigint, org_code text, 
                             region_code text, period text, value text, status text, released_at timestamptz);
 SQL
 
+# the region ids the neighbourhoods got (consecutive), and a batch for the floor rows
+read -r first_region n_ids < <(psql -X -A -t -F ' ' -c "SELECT min(region_id), max(region_id) - min(region_id) + 1 FROM krimp.region")
+[ "$n_ids" -eq "$regions" ] || { echo "region ids are not consecutive" >&2; exit 1; }
+typed_batch=$(psql -X -A -t -c "SELECT krimp.begin_batch('BZK', 'bench floor')")
+
 echo "== krimpctl load: $rows rows ($regions neighbourhoods x $months months), OData v3 JSON"
 bench_machine
 echo "files:   $work"
 # the same rows twice: as CBS publishes them (JSON, padded codes), and as COPY text
 t=$(date +%s.%N)
-python3 - "$rows" "$months" "$work/bench.json" "$work/bench.tsv" <<'PY'
+python3 - "$rows" "$months" "$work/bench.json" "$work/bench.tsv" "$work/typed.tsv" \
+        "$first_region" "$typed_batch" <<'PY'
 import sys
 rows, months = int(sys.argv[1]), int(sys.argv[2])
-with open(sys.argv[3], 'w', encoding='utf-8-sig') as j, open(sys.argv[4], 'w') as t:
+first_region, typed_batch = int(sys.argv[6]), int(sys.argv[7])
+with open(sys.argv[3], 'w', encoding='utf-8-sig') as j, open(sys.argv[4], 'w') as t, open(sys.argv[5], 'w') as o:
     j.write('{"odata.metadata":"synthetic","value":[')
-    buf_j, buf_t = [], []
+    buf_j, buf_t, buf_o = [], [], []
     for i in range(rows):
         r, m = divmod(i, months)
         code = 'BU%08d' % (r + 1)
@@ -54,13 +67,17 @@ with open(sys.argv[3], 'w', encoding='utf-8-sig') as j, open(sys.argv[4], 'w') a
         v = 1000 + (r * 37 + m * 11) % 500
         buf_j.append('%s{"ID":%d,"RegioS":"%s  ","Perioden":"%s","Inwoners_1":%d}' % (',' if i else '', i, code, per, v))
         buf_t.append('1\t%d\tBZK\tinhabitants\t%s\t%s\t%d\t\\N\t\\N\n' % (i + 1, code, per, v))
+        # as filed: indicator 1, region id, period, value, status, kind, producer, base year,
+        # source, organisation, batch, vintage, release
+        buf_o.append('1\t%d\t%04d-%02d\t%d\tdefinitief\trealisation\t\t0\tbench\tBZK\t%d\t2026-01-01 00:00:00+00\t\\N\n'
+                     % (first_region + r, 2000 + m // 12, m % 12 + 1, v, typed_batch))
         if len(buf_j) == 100000:
-            j.write(''.join(buf_j)); t.write(''.join(buf_t)); buf_j, buf_t = [], []
-    j.write(''.join(buf_j)); t.write(''.join(buf_t))
+            j.write(''.join(buf_j)); t.write(''.join(buf_t)); o.write(''.join(buf_o)); buf_j, buf_t, buf_o = [], [], []
+    j.write(''.join(buf_j)); t.write(''.join(buf_t)); o.write(''.join(buf_o))
     j.write(']}')
 PY
-printf 'generated in %.0f s: %s JSON, %s COPY text\n' "$(calc "$(date +%s.%N) - $t")" \
-  "$(du -h "$work/bench.json" | cut -f1)" "$(du -h "$work/bench.tsv" | cut -f1)"
+printf 'generated in %.0f s: %s JSON, %s COPY text, %s resolved rows\n' "$(calc "$(date +%s.%N) - $t")" \
+  "$(du -h "$work/bench.json" | cut -f1)" "$(du -h "$work/bench.tsv" | cut -f1)" "$(du -h "$work/typed.tsv" | cut -f1)"
 
 echo
 echo "baseline: psql -c '\\copy copy_baseline FROM $work/bench.tsv'"
@@ -69,6 +86,31 @@ psql -X -q -v ON_ERROR_STOP=1 -c "\\copy copy_baseline FROM '$work/bench.tsv'"
 copy_s=$(calc "$(date +%s.%N) - $t")
 printf '  plain COPY:     %8.1f s  %10.0f rows/s\n' "$copy_s" "$(calc "$rows / $copy_s")"
 psql -X -q -c "DROP TABLE copy_baseline"
+
+# the floor: resolved rows into krimp.observation's shape (its defaults, checks
+# and indexes), without and with the foreign keys krimp.observation has
+cols="indicator_id, region_id, period, value, status, kind, forecast_producer, forecast_base_year, source, org_code, batch_id, published_at, released_at"
+floor() {  # floor LABEL none|keys|fks
+  local like="INCLUDING DEFAULTS INCLUDING CONSTRAINTS"
+  [ "$2" = none ] || like="$like INCLUDING INDEXES"
+  psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS floor_copy" \
+    -c "CREATE TABLE floor_copy (LIKE krimp.observation $like)"
+  if [ "$2" = fks ]; then
+    # the foreign keys krimp.observation has, as the catalog gives them
+    psql -X -q -v ON_ERROR_STOP=1 -c "ALTER TABLE floor_copy $(psql -X -A -t -c "SELECT string_agg('ADD ' ||
+      pg_get_constraintdef(oid), ', ') FROM pg_constraint WHERE conrelid = 'krimp.observation'::regclass AND contype = 'f'")"
+  fi
+  local t0; t0=$(date +%s.%N)
+  psql -X -q -v ON_ERROR_STOP=1 -c "\\copy floor_copy ($cols) FROM '$work/typed.tsv'"
+  local s; s=$(calc "$(date +%s.%N) - $t0")
+  printf '  %-34s %8.1f s  %10.0f rows/s  (%.2f of plain COPY)\n' "$1" "$s" "$(calc "$rows / $s")" "$(calc "$copy_s / $s")"
+  psql -X -q -c "DROP TABLE floor_copy"
+}
+n_fk=$(psql -X -A -t -c "SELECT count(*) FROM pg_constraint WHERE conrelid = 'krimp.observation'::regclass AND contype = 'f'")
+echo "floor:    psql -c '\\copy floor_copy ($cols) FROM $work/typed.tsv'"
+floor "resolved rows, no index, no FK:" none
+floor "resolved rows, keys, no FK:" keys
+floor "resolved rows, keys and FKs ($n_fk):" fks
 
 echo "krimpctl: $K load --indicator inhabitants --org BZK --rejects $work/rejects.csv $work/bench.json"
 t=$(date +%s.%N)

@@ -104,6 +104,44 @@ SELECT o.period, o.value, o.status, o.published_at
 SELECT o.period, o.value, o.status, o.published_at
   FROM krimp.observation_current o JOIN krimp.region r USING (region_id)
  WHERE r.code = 'GM9903' AND o.kind = 'realisation' ORDER BY o.period;
+-- the current vintages are looked up per row (a small batch beside a large
+-- table) or set-wise (a large batch); both give the same result: one row
+-- unchanged, one revised, one new
+CREATE FUNCTION pg_temp.load_with_lookup(mode text) RETURNS TABLE (counts text, current_from_2020 text)
+    LANGUAGE plpgsql AS $$
+DECLARE
+    b bigint;
+BEGIN
+    PERFORM set_config('krimp.load_lookup', mode, true);
+    b := krimp.begin_batch('PV20', 'test: lookup ' || mode);
+    INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value, status)
+    VALUES (b, 1, 'PV20', 'test_population', 'GM9903', '2020', '2960', 'nader voorlopig'),
+           (b, 2, 'PV20', 'test_population', 'GM9903', '2021', '2945', 'voorlopig'),
+           (b, 3, 'PV20', 'test_population', 'GM9903', '2022', '2930', 'voorlopig');
+    SELECT format('read %s, inserted %s, revised %s, unchanged %s, rejected %s', a.rows_read, a.rows_inserted,
+                  a.rows_revised, a.rows_unchanged, a.rows_rejected)
+      INTO counts FROM krimp.apply_batch(b, published_at => '2023-03-01 12:00+01') a;
+    SELECT string_agg(format('%s %s %s %s', r.code, o.period, o.value, o.status), '; ' ORDER BY r.code, o.period)
+      INTO current_from_2020
+      FROM krimp.observation_current o JOIN krimp.region r USING (region_id)
+      JOIN krimp.indicator i USING (indicator_id)
+     WHERE i.code = 'test_population' AND o.kind = 'realisation' AND o.period >= '2020';
+    RETURN NEXT;
+END $$;
+BEGIN;
+SET ROLE krimp_groningen;
+SELECT * FROM pg_temp.load_with_lookup('per_row');
+ROLLBACK;
+BEGIN;
+SET ROLE krimp_groningen;
+SELECT * FROM pg_temp.load_with_lookup('set_wise');
+ROLLBACK;
+BEGIN;
+SET ROLE krimp_groningen;
+\set VERBOSITY terse
+SELECT * FROM pg_temp.load_with_lookup('sometimes');
+\set VERBOSITY default
+ROLLBACK;
 -- both vintages of 2020 are kept
 SELECT o.value, o.status, o.published_at FROM krimp.observation o JOIN krimp.region r USING (region_id)
  WHERE r.code = 'GM9903' AND o.period = '2020' ORDER BY o.published_at;
@@ -159,6 +197,36 @@ SELECT i.indicator_id, krimp.region_at('GM9903', '2022'), '2022', 'NaN', 'defini
 INSERT INTO krimp.observation (indicator_id, region_id, period, value, status, source, org_code, batch_id, published_at)
 SELECT i.indicator_id, krimp.region_at('GM9903', '2022'), '2022', 5, 'unknown', 'x', 'PV20', :batch, '2022-01-01'
   FROM krimp.indicator i WHERE i.code = 'test_population';
+-- a figure belongs to the organisation of the batch that loaded it
+INSERT INTO krimp.observation (indicator_id, region_id, period, value, status, source, org_code, batch_id, published_at)
+SELECT i.indicator_id, krimp.region_at('GM9903', '2022'), '2022', 5, 'definitief', 'x', 'PV31', :batch, '2022-01-01'
+  FROM krimp.indicator i WHERE i.code = 'test_population';
+-- the foreign keys hold for direct inserts: checked once per statement (the
+-- distinct keys), in place of PostgreSQL's check per row, with its error
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+INSERT INTO krimp.observation (indicator_id, region_id, period, value, status, source, org_code, batch_id, published_at)
+SELECT i.indicator_id, r.region_id, '2022', 5, 'definitief', 'x', 'PV20', :batch, '2022-01-01'
+  FROM krimp.indicator i, (VALUES (krimp.region_at('GM9903', '2022')), (-1)) r(region_id)
+ WHERE i.code = 'test_population';
+INSERT INTO krimp.observation (indicator_id, region_id, period, value, status, source, org_code, batch_id, published_at)
+VALUES (-7, krimp.region_at('GM9903', '2022'), '2022', 5, 'definitief', 'x', 'PV20', :batch, '2022-01-01');
+\set SHOW_CONTEXT errors
+\set VERBOSITY terse
+-- nothing of a failed statement is kept
+SELECT count(*) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.code = 'GM9903' AND o.period = '2022';
+-- PostgreSQL's per-row check of inserts is off for exactly the three foreign keys; its checks of updates
+-- and of the referenced tables stay
+SELECT c.conname, p.proname, t.tgenabled
+  FROM pg_trigger t JOIN pg_constraint c ON c.oid = t.tgconstraint JOIN pg_proc p ON p.oid = t.tgfoid
+ WHERE c.conrelid = 'krimp.observation'::regclass AND c.contype = 'f' AND t.tgrelid = c.conrelid
+ ORDER BY 1, 2;
+-- a region version that figures refer to cannot be deleted
+INSERT INTO krimp.region (code, name, level, valid_from) VALUES ('GM9909', 'Testgemeente 9', 'municipality', '2000-01-01');
+INSERT INTO krimp.observation (indicator_id, region_id, period, value, status, source, org_code, batch_id, published_at)
+SELECT i.indicator_id, krimp.region_at('GM9909', '2022'), '2022', 5, 'definitief', 'x', 'PV20', :batch, '2022-01-01'
+  FROM krimp.indicator i WHERE i.code = 'test_population';
+DELETE FROM krimp.region WHERE code = 'GM9909';
 \set VERBOSITY default
 
 -- ---- forecasts sit beside realisations ----

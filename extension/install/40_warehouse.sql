@@ -249,7 +249,9 @@ CREATE TABLE krimp.load_batch (
     rows_inserted   integer,
     rows_revised    integer,
     rows_unchanged  integer,
-    rows_rejected   integer
+    rows_rejected   integer,
+    -- the target of krimp.observation's key (batch, organisation)
+    CONSTRAINT load_batch_batch_org_key UNIQUE (batch_id, org_code)
 );
 ALTER SEQUENCE krimp.load_batch_id_seq OWNED BY krimp.load_batch.batch_id;
 COMMENT ON TABLE krimp.load_batch IS
@@ -270,8 +272,8 @@ CREATE TABLE krimp.observation (
     forecast_producer   text NOT NULL DEFAULT '',
     forecast_base_year  integer NOT NULL DEFAULT 0,
     source              text NOT NULL,
-    org_code            text NOT NULL REFERENCES krimp.organisation,
-    batch_id            bigint NOT NULL REFERENCES krimp.load_batch,
+    org_code            text NOT NULL,
+    batch_id            bigint NOT NULL,
     published_at        timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
     released_at         timestamptz,
     retracted_at        timestamptz,
@@ -283,7 +285,12 @@ CREATE TABLE krimp.observation (
                              AND value OPERATOR(pg_catalog.<>) '-Infinity'::double precision)),
     CHECK ((kind OPERATOR(pg_catalog.=) 'forecast') OPERATOR(pg_catalog.=)
            (forecast_producer OPERATOR(pg_catalog.<>) '' AND forecast_base_year OPERATOR(pg_catalog.<>) 0)),
-    CHECK ((retracted_at IS NULL) OPERATOR(pg_catalog.=) (retraction_reason IS NULL))
+    CHECK ((retracted_at IS NULL) OPERATOR(pg_catalog.=) (retraction_reason IS NULL)),
+    -- a figure belongs to the organisation of the batch that loaded it; one
+    -- key for both (the batch's organisation is a key of krimp.organisation),
+    -- since every foreign key is a lookup per inserted row
+    CONSTRAINT observation_batch_org_fkey FOREIGN KEY (batch_id, org_code)
+        REFERENCES krimp.load_batch (batch_id, org_code)
 );
 ALTER SEQUENCE krimp.observation_id_seq OWNED BY krimp.observation.observation_id;
 -- a figure's key plus its vintage: one row per figure per publication time

@@ -83,8 +83,17 @@ DECLARE
     n_rejected integer;
     n_inserted integer;
     n_revised integer;
+    n_good bigint;
+    table_rows real;
+    current_join text;
+    lookup text := coalesce(nullif(pg_catalog.current_setting('krimp.load_lookup', true), ''), 'auto');
     first_problem record;
 BEGIN
+    IF lookup NOT IN ('auto', 'per_row', 'set_wise') THEN
+        RAISE EXCEPTION 'unknown krimp.load_lookup "%"', lookup
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Set krimp.load_lookup to auto (the default), per_row or set_wise.';
+    END IF;
     IF on_error NOT IN ('reject', 'abort') THEN
         RAISE EXCEPTION 'unknown on_error mode "%"', on_error
             USING ERRCODE = 'invalid_parameter_value',
@@ -101,27 +110,37 @@ BEGIN
                   HINT = 'Open a new batch with krimp.begin_batch() for a new load.';
     END IF;
 
-    -- resolve and check every staged row once
+    -- the batch's rows, parsed once, in a table of their own with statistics,
+    -- so that the planner sizes the joins below by the real row count (the
+    -- shared staging table's statistics say nothing about this batch)
+    IF pg_catalog.to_regclass('pg_temp.krimp_staged') IS NOT NULL THEN
+        DROP TABLE pg_temp.krimp_staged;
+    END IF;
     IF pg_catalog.to_regclass('pg_temp.krimp_resolved') IS NOT NULL THEN
         DROP TABLE pg_temp.krimp_resolved;
     END IF;
+    CREATE TEMP TABLE krimp_staged ON COMMIT DROP AS
+    SELECT st.line_number, st.org_code, st.indicator_code, st.region_code, st.period, st.value, st.status,
+           st.kind, st.forecast_producer, st.forecast_base_year, st.released_at,
+           krimp.try_period(st.period) AS p,
+           krimp.normalise_region_code(st.region_code) AS norm_region,
+           krimp.normalise_status(st.status, st.value) AS norm_status,
+           coalesce(nullif(btrim(st.kind), ''), 'realisation') AS norm_kind
+      FROM krimp.observation_staging st
+     WHERE st.batch_id = b.batch_id;
+    ANALYZE pg_temp.krimp_staged;
+
+    -- resolve and check every staged row once; regions by join, not by a
+    -- function call per row
     CREATE TEMP TABLE krimp_resolved ON COMMIT DROP AS
-    WITH s AS (
-        SELECT st.*, krimp.try_period(st.period) AS p,
-               krimp.normalise_status(st.status, st.value) AS norm_status,
-               coalesce(nullif(btrim(st.kind), ''), 'realisation') AS norm_kind,
-               i.indicator_id, i.granularity AS indicator_granularity
-          FROM krimp.observation_staging st
-          LEFT JOIN krimp.indicator i ON i.code = btrim(st.indicator_code)
-         WHERE st.batch_id = b.batch_id
-    ), r AS (
-        -- regions by join, not by a function call per row
-        SELECT s.*, kc.code IS NOT NULL AS region_known, rv.region_id
-          FROM s
-          LEFT JOIN (SELECT DISTINCT rg.code FROM krimp.region rg) kc
-                 ON kc.code = krimp.normalise_region_code(s.region_code)
+    WITH r AS (
+        SELECT s.*, i.indicator_id, i.granularity AS indicator_granularity,
+               kc.code IS NOT NULL AS region_known, rv.region_id
+          FROM pg_temp.krimp_staged s
+          LEFT JOIN krimp.indicator i ON i.code = btrim(s.indicator_code)
+          LEFT JOIN (SELECT DISTINCT rg.code FROM krimp.region rg) kc ON kc.code = s.norm_region
           LEFT JOIN krimp.region rv
-                 ON rv.code = krimp.normalise_region_code(s.region_code)
+                 ON rv.code = s.norm_region
                 AND rv.valid_from <= krimp.first_day(s.p)
                 AND (rv.valid_to IS NULL OR rv.valid_to > krimp.last_day(s.p))
     )
@@ -131,6 +150,8 @@ BEGIN
                                     r.norm_status, r.norm_kind, r.forecast_producer,
                                     r.forecast_base_year) AS problem
       FROM r;
+    DROP TABLE pg_temp.krimp_staged;
+    ANALYZE pg_temp.krimp_resolved;
 
     -- every row of a batch is for the batch's organisation
     UPDATE pg_temp.krimp_resolved x
@@ -171,7 +192,42 @@ BEGIN
            x.problem
       FROM pg_temp.krimp_resolved x WHERE x.problem IS NOT NULL;
 
-    -- file the good rows: a new vintage unless the current one says the same
+    -- file the good rows: a new vintage unless the current one says the same.
+    -- The current vintages are looked up per row through the vintage key when
+    -- the batch is small beside the table, and read set-wise (one pass over
+    -- the batch's indicators, hash-joined) when it is not.
+    -- (krimp.load_lookup = per_row or set_wise chooses; auto, the default, by size)
+    SELECT count(*) INTO n_good FROM pg_temp.krimp_resolved x WHERE x.problem IS NULL;
+    SELECT c.reltuples INTO table_rows FROM pg_catalog.pg_class c WHERE c.oid = 'krimp.observation'::pg_catalog.regclass;
+    IF lookup = 'set_wise' OR (lookup = 'auto' AND n_good::real * 10 >= table_rows) THEN
+        current_join := $j$
+          LEFT JOIN (
+              SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period, o.kind, o.forecast_producer,
+                                  o.forecast_base_year)
+                     o.indicator_id, o.region_id, o.period, o.kind, o.forecast_producer, o.forecast_base_year,
+                     o.observation_id, o.value, o.status
+                FROM krimp.observation o
+               WHERE o.org_code = $1 AND o.retracted_at IS NULL
+                 AND o.indicator_id IN (SELECT DISTINCT x.indicator_id FROM pg_temp.krimp_resolved x
+                                         WHERE x.problem IS NULL)
+               ORDER BY o.indicator_id, o.region_id, o.period, o.kind, o.forecast_producer,
+                        o.forecast_base_year, o.published_at DESC, o.observation_id DESC) cur
+                 ON cur.indicator_id = g.indicator_id AND cur.region_id = g.region_id AND cur.period = g.p
+                AND cur.kind = g.norm_kind AND cur.forecast_producer = coalesce(g.forecast_producer, '')
+                AND cur.forecast_base_year = coalesce(g.forecast_base_year, 0)$j$;
+    ELSE
+        current_join := $j$
+          LEFT JOIN LATERAL (
+              SELECT o.observation_id, o.value, o.status
+                FROM krimp.observation o
+               WHERE o.indicator_id = g.indicator_id AND o.region_id = g.region_id AND o.period = g.p
+                 AND o.org_code = $1 AND o.kind = g.norm_kind
+                 AND o.forecast_producer = coalesce(g.forecast_producer, '')
+                 AND o.forecast_base_year = coalesce(g.forecast_base_year, 0)
+                 AND o.retracted_at IS NULL
+               ORDER BY o.published_at DESC, o.observation_id DESC LIMIT 1) cur ON true$j$;
+    END IF;
+    EXECUTE format($q$
     WITH good AS (
         SELECT x.*, CASE WHEN x.norm_status = 'unknown' THEN NULL ELSE btrim(x.value)::double precision END AS v
           FROM pg_temp.krimp_resolved x WHERE x.problem IS NULL
@@ -179,30 +235,22 @@ BEGIN
         SELECT g.*, cur.observation_id AS current_id,
                (cur.observation_id IS NOT NULL AND cur.value IS NOT DISTINCT FROM g.v
                 AND cur.status = g.norm_status) AS unchanged
-          FROM good g
-          LEFT JOIN LATERAL (
-              SELECT o.observation_id, o.value, o.status
-                FROM krimp.observation o
-               WHERE o.indicator_id = g.indicator_id AND o.region_id = g.region_id AND o.period = g.p
-                 AND o.org_code = b.org_code AND o.kind = g.norm_kind
-                 AND o.forecast_producer = coalesce(g.forecast_producer, '')
-                 AND o.forecast_base_year = coalesce(g.forecast_base_year, 0)
-                 AND o.retracted_at IS NULL
-               ORDER BY o.published_at DESC, o.observation_id DESC LIMIT 1) cur ON true
+          FROM good g %s
     ), ins AS (
         INSERT INTO krimp.observation (indicator_id, region_id, period, value, status, kind,
                                        forecast_producer, forecast_base_year, source, org_code,
                                        batch_id, published_at, released_at)
         SELECT c.indicator_id, c.region_id, c.p, c.v, c.norm_status, c.norm_kind,
-               coalesce(c.forecast_producer, ''), coalesce(c.forecast_base_year, 0), b.source, b.org_code,
-               b.batch_id, vintage, c.released_at
+               coalesce(c.forecast_producer, ''), coalesce(c.forecast_base_year, 0), $2, $1,
+               $3, $4, c.released_at
           FROM compared c WHERE NOT c.unchanged
         RETURNING 1
     )
     SELECT count(*) FILTER (WHERE NOT unchanged AND current_id IS NULL),
            count(*) FILTER (WHERE NOT unchanged AND current_id IS NOT NULL)
+      FROM compared$q$, current_join)
       INTO n_inserted, n_revised
-      FROM compared;
+     USING b.org_code, b.source, b.batch_id, vintage;
 
     DELETE FROM krimp.observation_staging st WHERE st.batch_id = b.batch_id;
     UPDATE krimp.load_batch lb

@@ -10,5 +10,14 @@
 ALTER TABLE krimp.observation_staging DROP CONSTRAINT observation_staging_batch_id_fkey;
 ALTER TABLE krimp.observation_staging DROP CONSTRAINT observation_staging_org_code_fkey;
 ALTER TABLE krimp.observation_staging SET UNLOGGED;
+-- An observation's batch and organisation are one foreign key: the figure
+-- belongs to the organisation of the batch that loaded it (one lookup per
+-- inserted row instead of two).
+ALTER TABLE krimp.load_batch ADD CONSTRAINT load_batch_batch_org_key UNIQUE (batch_id, org_code);
+ALTER TABLE krimp.observation
+    DROP CONSTRAINT observation_org_code_fkey,
+    DROP CONSTRAINT observation_batch_id_fkey,
+    ADD CONSTRAINT observation_batch_org_fkey FOREIGN KEY (batch_id, org_code)
+        REFERENCES krimp.load_batch (batch_id, org_code);
 -- regions are looked up by code when loads are applied
 CREATE INDEX region_code_idx ON krimp.region (code, valid_from);
