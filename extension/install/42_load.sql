@@ -229,7 +229,9 @@ BEGIN
     END IF;
     EXECUTE format($q$
     WITH good AS (
-        SELECT x.*, CASE WHEN x.norm_status = 'unknown' THEN NULL ELSE btrim(x.value)::double precision END AS v
+        SELECT x.indicator_id, x.region_id, x.p, x.norm_status, x.norm_kind, x.forecast_producer,
+               x.forecast_base_year, x.released_at,
+               CASE WHEN x.norm_status = 'unknown' THEN NULL ELSE btrim(x.value)::double precision END AS v
           FROM pg_temp.krimp_resolved x WHERE x.problem IS NULL
     ), compared AS (
         SELECT g.*, cur.observation_id AS current_id,
