@@ -59,6 +59,13 @@ SELECT 'trigger ' || pg_get_triggerdef(t.oid)
   FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
  WHERE c.relnamespace IN ('krimp'::regnamespace, to_regnamespace('krimp_bi')) AND NOT t.tgisinternal ORDER BY 1;
 
+-- which triggers fire, internal ones (foreign keys) included, named by their constraint: krimp switches off
+-- PostgreSQL's per-row insert checks of krimp.observation's foreign keys (41_references.sql)
+SELECT 'trigger state ' || c.relname || ' ' || coalesce(con.conname, t.tgname) || ' ' || p.proname || ' ' || t.tgenabled::text
+  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
+  LEFT JOIN pg_constraint con ON con.oid = t.tgconstraint
+ WHERE c.relnamespace IN ('krimp'::regnamespace, to_regnamespace('krimp_bi')) ORDER BY 1;
+
 SELECT 'view ' || c.oid::regclass || E'\n' || pg_get_viewdef(c.oid)
   FROM pg_class c WHERE c.relnamespace IN ('krimp'::regnamespace, to_regnamespace('krimp_bi')) AND c.relkind::text IN ('v', 'm') ORDER BY 1;
 
