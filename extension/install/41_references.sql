@@ -22,16 +22,18 @@ CREATE FUNCTION krimp.observation_references_trigger() RETURNS trigger
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
-    indicator_ids integer[];
+    indicator_ids bigint[];
     region_ids bigint[];
     batch_ids bigint[];
     org_codes text[];
     n_found integer;
+    ref record;
+    missing_id bigint;
     missing record;
 BEGIN
     WITH k AS (SELECT DISTINCT a.indicator_id, a.region_id, a.batch_id, a.org_code FROM added a),
          bo AS (SELECT DISTINCT k.batch_id, k.org_code FROM k)
-    SELECT (SELECT pg_catalog.array_agg(DISTINCT k.indicator_id) FROM k),
+    SELECT (SELECT pg_catalog.array_agg(DISTINCT k.indicator_id::bigint) FROM k),
            (SELECT pg_catalog.array_agg(DISTINCT k.region_id) FROM k),
            (SELECT pg_catalog.array_agg(bo.batch_id ORDER BY bo.batch_id, bo.org_code) FROM bo),
            (SELECT pg_catalog.array_agg(bo.org_code ORDER BY bo.batch_id, bo.org_code) FROM bo)
@@ -43,33 +45,24 @@ BEGIN
     -- lock what the rows refer to, so that it cannot be deleted before this
     -- transaction ends; a row deleted by a transaction that committed in
     -- between is not locked, and so counts as missing
-    SELECT pg_catalog.count(*) INTO n_found
-      FROM (SELECT 1 FROM krimp.indicator i WHERE i.indicator_id OPERATOR(pg_catalog.=) ANY (indicator_ids)
-               FOR KEY SHARE OF i) l;
-    IF n_found OPERATOR(pg_catalog.<) pg_catalog.cardinality(indicator_ids) THEN
-        SELECT x.id INTO missing FROM pg_catalog.unnest(indicator_ids) x(id)
-         WHERE NOT EXISTS (SELECT FROM krimp.indicator i WHERE i.indicator_id OPERATOR(pg_catalog.=) x.id)
-         ORDER BY x.id LIMIT 1;
-        RAISE EXCEPTION 'insert or update on table "observation" violates foreign key constraint "%"',
-                        'observation_indicator_id_fkey'
-            USING ERRCODE = 'foreign_key_violation',
-                  DETAIL = pg_catalog.format('Key (indicator_id)=(%s) is not present in table "indicator".', missing.id),
-                  SCHEMA = 'krimp', TABLE = 'observation', CONSTRAINT = 'observation_indicator_id_fkey';
-    END IF;
-
-    SELECT pg_catalog.count(*) INTO n_found
-      FROM (SELECT 1 FROM krimp.region r WHERE r.region_id OPERATOR(pg_catalog.=) ANY (region_ids)
-               FOR KEY SHARE OF r) l;
-    IF n_found OPERATOR(pg_catalog.<) pg_catalog.cardinality(region_ids) THEN
-        SELECT x.id INTO missing FROM pg_catalog.unnest(region_ids) x(id)
-         WHERE NOT EXISTS (SELECT FROM krimp.region r WHERE r.region_id OPERATOR(pg_catalog.=) x.id)
-         ORDER BY x.id LIMIT 1;
-        RAISE EXCEPTION 'insert or update on table "observation" violates foreign key constraint "%"',
-                        'observation_region_id_fkey'
-            USING ERRCODE = 'foreign_key_violation',
-                  DETAIL = pg_catalog.format('Key (region_id)=(%s) is not present in table "region".', missing.id),
-                  SCHEMA = 'krimp', TABLE = 'observation', CONSTRAINT = 'observation_region_id_fkey';
-    END IF;
+    FOR ref IN
+        SELECT * FROM (VALUES ('indicator', 'indicator_id', 'observation_indicator_id_fkey', indicator_ids),
+                              ('region', 'region_id', 'observation_region_id_fkey', region_ids)) r(tab, col, fkey, ids)
+    LOOP
+        EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM (SELECT 1 FROM krimp.%I t
+                                    WHERE t.%I OPERATOR(pg_catalog.=) ANY ($1) FOR KEY SHARE OF t) l', ref.tab, ref.col)
+           INTO n_found USING ref.ids;
+        IF n_found OPERATOR(pg_catalog.<) pg_catalog.cardinality(ref.ids) THEN
+            EXECUTE pg_catalog.format('SELECT pg_catalog.min(x.id) FROM pg_catalog.unnest($1) x(id)
+                                        WHERE NOT EXISTS (SELECT FROM krimp.%I t WHERE t.%I OPERATOR(pg_catalog.=) x.id)',
+                                      ref.tab, ref.col)
+               INTO missing_id USING ref.ids;
+            RAISE EXCEPTION 'insert or update on table "observation" violates foreign key constraint "%"', ref.fkey
+                USING ERRCODE = 'foreign_key_violation',
+                      DETAIL = pg_catalog.format('Key (%s)=(%s) is not present in table "%s".', ref.col, missing_id, ref.tab),
+                      SCHEMA = 'krimp', TABLE = 'observation', CONSTRAINT = ref.fkey;
+        END IF;
+    END LOOP;
 
     SELECT pg_catalog.count(*) INTO n_found
       FROM (SELECT 1 FROM krimp.load_batch b
