@@ -134,11 +134,9 @@ BEGIN
     -- function call per row
     CREATE TEMP TABLE krimp_resolved ON COMMIT DROP AS
     WITH r AS (
-        SELECT s.*, i.indicator_id, i.granularity AS indicator_granularity,
-               kc.code IS NOT NULL AS region_known, rv.region_id
+        SELECT s.*, i.indicator_id, i.granularity AS indicator_granularity, rv.region_id
           FROM pg_temp.krimp_staged s
           LEFT JOIN krimp.indicator i ON i.code = btrim(s.indicator_code)
-          LEFT JOIN (SELECT DISTINCT rg.code FROM krimp.region rg) kc ON kc.code = s.norm_region
           LEFT JOIN krimp.region rv
                  ON rv.code = s.norm_region
                 AND rv.valid_from <= krimp.first_day(s.p)
@@ -146,7 +144,10 @@ BEGIN
     )
     SELECT r.*,
            krimp.staged_row_problem(r.indicator_code, r.indicator_granularity, r.region_code,
-                                    r.region_known, r.region_id, r.period, r.p, r.value,
+                                    -- (looked up only for a row whose region has no version then)
+                                    r.region_id IS NOT NULL
+                                    OR EXISTS (SELECT FROM krimp.region rg WHERE rg.code = r.norm_region),
+                                    r.region_id, r.period, r.p, r.value,
                                     r.norm_status, r.norm_kind, r.forecast_producer,
                                     r.forecast_base_year) AS problem
       FROM r;
