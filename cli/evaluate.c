@@ -9,14 +9,10 @@
  *	  krimpctl demo uses as well.
  */
 #include <getopt.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <yajl/yajl_gen.h>
-
 #include "krimpctl.h"
-#include "krimp_core.h"
 
 /* columns of the scorecard query */
 enum
@@ -142,41 +138,11 @@ notice_receiver(void *arg, const PGresult *res)
 	}
 }
 
-static void
-gen_key(yajl_gen g, const char *k)
-{
-	yajl_gen_string(g, (const unsigned char *) k, strlen(k));
-}
-
-static void
-gen_value(yajl_gen g, const PGresult *res, int row, int col, bool number)
-{
-	if (PQgetisnull(res, row, col))
-		yajl_gen_null(g);
-	else if (number)
-	{
-		char		buf[KRIMP_DOUBLE_BUFLEN];
-		double		v = strtod(PQgetvalue(res, row, col), NULL);
-
-		if (!isfinite(v))
-		{
-			yajl_gen_null(g);
-			return;
-		}
-		krimp_format_double(v, buf);
-		yajl_gen_number(g, buf, strlen(buf));
-	}
-	else
-		yajl_gen_string(g, (const unsigned char *) PQgetvalue(res, row, col), PQgetlength(res, row, col));
-}
-
 /* round: round_year, recomputation, round_date, known_at, data_vintage, targets, reason, run_at */
 static void
 print_json(const PGresult *round, const PGresult *score, bool added)
 {
 	yajl_gen	g = yajl_gen_alloc(NULL);
-	const unsigned char *buf;
-	size_t		len;
 	static const char *const keys[] = {"round_year", "recomputation", "round_date", "known_at", "data_vintage",
 	"targets", "reason", "run_at"};
 
@@ -184,28 +150,32 @@ print_json(const PGresult *round, const PGresult *score, bool added)
 	yajl_gen_map_open(g);
 	for (int c = 0; c < 8; c++)
 	{
-		gen_key(g, keys[c]);
-		gen_value(g, round, 0, c, c == 0 || c == 1 || c == 5);
+		cli_json_key(g, keys[c]);
+		if (c == 0 || c == 1 || c == 5)
+			cli_json_number(g, round, 0, c);
+		else
+			cli_json_text(g, round, 0, c);
 	}
-	gen_key(g, "computed_now");
+	cli_json_key(g, "computed_now");
 	yajl_gen_bool(g, added);
-	gen_key(g, "scorecard");
+	cli_json_key(g, "scorecard");
 	yajl_gen_array_open(g);
 	for (int r = 0; r < PQntuples(score); r++)
 	{
 		yajl_gen_map_open(g);
 		for (int c = 0; c < S_NCOLS; c++)
 		{
-			gen_key(g, score_names[c]);
-			gen_value(g, score, r, c, c >= S_TARGETS && c <= S_GREY);
+			cli_json_key(g, score_names[c]);
+			if (c >= S_TARGETS && c <= S_GREY)
+				cli_json_number(g, score, r, c);
+			else
+				cli_json_text(g, score, r, c);
 		}
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
-	yajl_gen_get_buf(g, &buf, &len);
-	fwrite(buf, 1, len, stdout);
-	yajl_gen_free(g);
+	cli_json_print(g);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include <libpq-fe.h>
+#include <yajl/yajl_gen.h>
 
 /* Exit codes: documented in docs/krimpctl.md and in --help. */
 enum
@@ -128,6 +129,10 @@ extern void cli_progress_end(cli_progress *pg);
 
 /* CSV and JSON output */
 extern void cli_csv_field(FILE *f, const char *s, bool last);
+extern void cli_json_key(yajl_gen g, const char *k);
+extern void cli_json_number(yajl_gen g, const PGresult *res, int row, int col);
+extern void cli_json_text(yajl_gen g, const PGresult *res, int row, int col);
+extern void cli_json_print(yajl_gen g);
 
 /* The commands: one file each. */
 typedef struct cli_command

@@ -6,14 +6,10 @@
  *	  is held until the COMMIT, so the latest run visible is this one.
  */
 #include <getopt.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <yajl/yajl_gen.h>
-
 #include "krimpctl.h"
-#include "krimp_core.h"
 
 /* columns of the flags query */
 enum
@@ -43,49 +39,10 @@ usage(void)
 	printf(KRIMPCTL_EXIT_CODES);
 }
 
-/* a number from the server as JSON: shortest round-trip text, null if not finite */
-static void
-gen_number(yajl_gen g, const PGresult *res, int row, int col)
-{
-	char		buf[KRIMP_DOUBLE_BUFLEN];
-	double		v;
-
-	if (PQgetisnull(res, row, col))
-	{
-		yajl_gen_null(g);
-		return;
-	}
-	v = strtod(PQgetvalue(res, row, col), NULL);
-	if (!isfinite(v))
-	{
-		yajl_gen_null(g);
-		return;
-	}
-	krimp_format_double(v, buf);
-	yajl_gen_number(g, buf, strlen(buf));
-}
-
-static void
-gen_text(yajl_gen g, const PGresult *res, int row, int col)
-{
-	if (PQgetisnull(res, row, col))
-		yajl_gen_null(g);
-	else
-		yajl_gen_string(g, (const unsigned char *) PQgetvalue(res, row, col), PQgetlength(res, row, col));
-}
-
-static void
-gen_key(yajl_gen g, const char *k)
-{
-	yajl_gen_string(g, (const unsigned char *) k, strlen(k));
-}
-
 static void
 print_json(const PGresult *run, const PGresult *flags)
 {
 	yajl_gen	g = yajl_gen_alloc(NULL);
-	const unsigned char *buf;
-	size_t		len;
 	static const char *const run_keys[] = {"run_id", "series_examined", "new", "confirmed", "withdrawn",
 	"duration_ms"};
 
@@ -93,21 +50,21 @@ print_json(const PGresult *run, const PGresult *flags)
 	yajl_gen_map_open(g);
 	for (int c = 0; c < 6; c++)
 	{
-		gen_key(g, run_keys[c]);
-		gen_number(g, run, 0, c);
+		cli_json_key(g, run_keys[c]);
+		cli_json_number(g, run, 0, c);
 	}
-	gen_key(g, "full_run");
+	cli_json_key(g, "full_run");
 	yajl_gen_bool(g, strcmp(PQgetvalue(run, 0, 6), "t") == 0);
-	gen_key(g, "flags");
+	cli_json_key(g, "flags");
 	yajl_gen_array_open(g);
 	for (int r = 0; r < PQntuples(flags); r++)
 	{
 		yajl_gen_map_open(g);
 		for (int c = 0; c < F_DECIMALS; c++)
 		{
-			gen_key(g, flag_names[c]);
+			cli_json_key(g, flag_names[c]);
 			if (c >= F_BEFORE && c <= F_SCORE)
-				gen_number(g, flags, r, c);
+				cli_json_number(g, flags, r, c);
 			else if (c == F_RECENT)
 			{
 				if (PQgetisnull(flags, r, c))
@@ -116,15 +73,13 @@ print_json(const PGresult *run, const PGresult *flags)
 					yajl_gen_bool(g, strcmp(PQgetvalue(flags, r, c), "t") == 0);
 			}
 			else
-				gen_text(g, flags, r, c);
+				cli_json_text(g, flags, r, c);
 		}
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
-	yajl_gen_get_buf(g, &buf, &len);
-	fwrite(buf, 1, len, stdout);
-	yajl_gen_free(g);
+	cli_json_print(g);
 }
 
 static void

@@ -3,6 +3,7 @@
  *	  Messages, the progress bar, CSV fields.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <csv.h>
 
 #include "krimpctl.h"
+#include "krimp_core.h"
 
 static void
 vmessage(const char *level, const char *fmt, va_list ap)
@@ -183,4 +185,54 @@ cli_csv_field(FILE *f, const char *s, bool last)
 	else if (s)
 		fputs(s, f);
 	fputc(last ? '\n' : ',', f);
+}
+
+/* JSON output with yajl: a key; a number from the server as the shortest
+ * round-trip text (null if NULL or not finite); a text value (null if NULL);
+ * and the finished document written to stdout (the generator is freed). */
+void
+cli_json_key(yajl_gen g, const char *k)
+{
+	yajl_gen_string(g, (const unsigned char *) k, strlen(k));
+}
+
+void
+cli_json_number(yajl_gen g, const PGresult *res, int row, int col)
+{
+	char		buf[KRIMP_DOUBLE_BUFLEN];
+	double		v;
+
+	if (PQgetisnull(res, row, col))
+	{
+		yajl_gen_null(g);
+		return;
+	}
+	v = strtod(PQgetvalue(res, row, col), NULL);
+	if (!isfinite(v))
+	{
+		yajl_gen_null(g);
+		return;
+	}
+	krimp_format_double(v, buf);
+	yajl_gen_number(g, buf, strlen(buf));
+}
+
+void
+cli_json_text(yajl_gen g, const PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		yajl_gen_null(g);
+	else
+		yajl_gen_string(g, (const unsigned char *) PQgetvalue(res, row, col), PQgetlength(res, row, col));
+}
+
+void
+cli_json_print(yajl_gen g)
+{
+	const unsigned char *buf;
+	size_t		len;
+
+	yajl_gen_get_buf(g, &buf, &len);
+	fwrite(buf, 1, len, stdout);
+	yajl_gen_free(g);
 }
