@@ -255,3 +255,47 @@ VALUES (:batch5, 1, 'PV20', 'test_population', 'GM9903', '2022', '2900'),
 SELECT rows_inserted, rows_rejected FROM krimp.apply_batch(:batch5);
 SELECT line_number, reason FROM krimp.rejected_row WHERE batch_id = :batch5;
 RESET ROLE;
+
+-- ---- COPY by an organisation: into a temporary table that apply_batch is given ----
+-- PostgreSQL refuses COPY FROM into a table with row-level security, so an
+-- organisation's role cannot COPY into krimp.observation_staging; it copies
+-- into a table of the same shape of its own, which apply_batch reads and
+-- empties (as krimpctl load does).
+SET ROLE krimp_groningen;
+SELECT krimp.begin_batch('PV20', 'test: COPY through a temporary table') AS batch6 \gset
+COPY krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value) FROM stdin;
+\.
+CREATE TEMPORARY TABLE my_rows (LIKE krimp.observation_staging);
+ALTER TABLE my_rows ALTER batch_id SET DEFAULT :batch6;
+COPY my_rows (line_number, org_code, indicator_code, region_code, period, value, status) FROM stdin;
+1	PV20	test_population	GM9903	2025	2940	\N
+2	PV20	test_population	GM9903	2026	2930	voorlopig
+3	PV31	test_population	GM9903	2027	2920	\N
+4	PV20	test_population	GM0000	2027	1	\N
+\.
+-- a row of another batch in the same table is left alone
+INSERT INTO my_rows (batch_id, line_number, org_code) VALUES (:batch6 + 1000, 1, 'PV20');
+SELECT state, rows_read, rows_inserted, rows_revised, rows_unchanged, rows_rejected
+  FROM krimp.apply_batch(:batch6, staged => 'pg_temp.my_rows');
+SELECT line_number, reason FROM krimp.rejected_row WHERE batch_id = :batch6 ORDER BY line_number;
+SELECT o.period, o.value, o.status, o.org_code FROM krimp.observation o JOIN krimp.indicator i USING (indicator_id)
+ WHERE o.batch_id = :batch6 ORDER BY o.period;
+SELECT batch_id - :batch6 AS other_batch_offset, count(*) AS rows_left FROM my_rows GROUP BY 1;
+-- what the staged table can be
+SELECT krimp.begin_batch('PV20', 'test: staged table errors') AS batch7 \gset
+\set VERBOSITY terse
+SELECT krimp.apply_batch(:batch7, staged => 'pg_temp.no_such_rows');
+SELECT krimp.apply_batch(:batch7, staged => 4294967295::oid::regclass);
+CREATE TEMPORARY TABLE krimp_staged (LIKE krimp.observation_staging);
+SELECT krimp.apply_batch(:batch7, staged => 'pg_temp.krimp_staged');
+CREATE TEMPORARY TABLE thin_rows (batch_id bigint, line_number bigint);
+SELECT krimp.apply_batch(:batch7, staged => 'pg_temp.thin_rows');
+\set VERBOSITY default
+-- another organisation's batch cannot be applied from any table ("load batch N
+-- does not exist or is not yours"; the SQLSTATE only, as batch ids depend on the tests run before)
+SET ROLE krimp_limburg;
+\set VERBOSITY sqlstate
+SELECT krimp.apply_batch(:batch7, staged => 'pg_temp.my_rows');
+\set VERBOSITY default
+RESET ROLE;
+DROP TABLE pg_temp.my_rows, pg_temp.krimp_staged, pg_temp.thin_rows;

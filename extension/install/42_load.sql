@@ -3,7 +3,10 @@
 -- Loading observations in batches, and reading them as series.
 --
 -- A load: krimp.begin_batch() opens a batch for one of your organisations;
--- raw rows go into krimp.observation_staging (COPY, or INSERT); then
+-- raw rows go into krimp.observation_staging (INSERT), or into a table of its
+-- shape that apply_batch is given (a temporary table: the way to COPY, which
+-- PostgreSQL refuses into a table with row-level security for everyone but
+-- its owner and superusers); then
 -- krimp.apply_batch() validates every row and files them in one statement:
 -- new figures are inserted, changed figures become new vintages, identical
 -- figures change nothing, and bad rows are set aside in krimp.rejected_row
@@ -71,7 +74,7 @@ COMMENT ON FUNCTION krimp.normalise_status(text, text) IS
     'a status as written in a file (definitief, nader voorlopig, voorlopig, estimate, unknown, or CBS''s *, ** and .); NULL if it is none of these';
 
 CREATE OR REPLACE FUNCTION krimp.apply_batch(batch_id bigint, on_error text DEFAULT 'reject',
-                                  published_at timestamptz DEFAULT NULL)
+                                  published_at timestamptz DEFAULT NULL, staged regclass DEFAULT NULL)
     RETURNS krimp.load_batch
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, krimp, pg_temp
@@ -88,11 +91,29 @@ DECLARE
     current_join text;
     lookup text := coalesce(nullif(pg_catalog.current_setting('krimp.load_lookup', true), ''), 'auto');
     first_problem record;
+    staged_rel text := 'krimp.observation_staging';
 BEGIN
     IF lookup NOT IN ('auto', 'per_row', 'set_wise') THEN
         RAISE EXCEPTION 'unknown krimp.load_lookup "%"', lookup
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Set krimp.load_lookup to auto (the default), per_row or set_wise.';
+    END IF;
+    IF staged IS NOT NULL THEN
+        -- qualified by its own schema: the function's search_path must not
+        -- pick another table of that name
+        SELECT format('%I.%I', n.nspname, c.relname) INTO staged_rel
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.oid = staged;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'relation with OID % does not exist', staged::oid
+                USING ERRCODE = 'undefined_table',
+                      HINT = 'Name the table that holds the staged rows, for example staged => ''pg_temp.my_rows''.';
+        END IF;
+        IF staged IN (pg_catalog.to_regclass('pg_temp.krimp_staged'), pg_catalog.to_regclass('pg_temp.krimp_resolved')) THEN
+            RAISE EXCEPTION 'staged rows cannot be read from %, a working table of apply_batch', staged
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Stage the rows in a table of another name.';
+        END IF;
     END IF;
     IF on_error NOT IN ('reject', 'abort') THEN
         RAISE EXCEPTION 'unknown on_error mode "%"', on_error
@@ -119,6 +140,7 @@ BEGIN
     IF pg_catalog.to_regclass('pg_temp.krimp_resolved') IS NOT NULL THEN
         DROP TABLE pg_temp.krimp_resolved;
     END IF;
+    EXECUTE format($q$
     CREATE TEMP TABLE krimp_staged ON COMMIT DROP AS
     SELECT st.line_number, st.org_code, st.indicator_code, st.region_code, st.period, st.value, st.status,
            st.kind, st.forecast_producer, st.forecast_base_year, st.released_at,
@@ -126,8 +148,8 @@ BEGIN
            krimp.normalise_region_code(st.region_code) AS norm_region,
            krimp.normalise_status(st.status, st.value) AS norm_status,
            coalesce(nullif(btrim(st.kind), ''), 'realisation') AS norm_kind
-      FROM krimp.observation_staging st
-     WHERE st.batch_id = b.batch_id;
+      FROM %s st
+     WHERE st.batch_id = %s$q$, staged_rel, b.batch_id);
     ANALYZE pg_temp.krimp_staged;
 
     -- resolve and check every staged row once; regions by join, not by a
@@ -255,7 +277,7 @@ BEGIN
       INTO n_inserted, n_revised
      USING b.org_code, b.source, b.batch_id, vintage;
 
-    DELETE FROM krimp.observation_staging st WHERE st.batch_id = b.batch_id;
+    EXECUTE format('DELETE FROM %s st WHERE st.batch_id = $1', staged_rel) USING b.batch_id;
     UPDATE krimp.load_batch lb
        SET state = 'done', finished_at = clock_timestamp(), rows_read = n_read,
            rows_inserted = n_inserted, rows_revised = n_revised,
@@ -266,13 +288,13 @@ BEGIN
     RETURN b;
 END
 $$;
-COMMENT ON FUNCTION krimp.apply_batch(bigint, text, timestamptz) IS
-    'file the staged rows of an open load batch in one statement: new figures are inserted, changed ones become new vintages, identical ones change nothing, bad rows go to krimp.rejected_row with the reason (on_error => ''abort'' loads nothing instead); returns the batch with its counts';
+COMMENT ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass) IS
+    'file the staged rows of an open load batch (from krimp.observation_staging, or the table named by staged) in one statement: new figures are inserted, changed ones become new vintages, identical ones change nothing, bad rows go to krimp.rejected_row with the reason (on_error => ''abort'' loads nothing instead); returns the batch with its counts';
 
 REVOKE ALL ON FUNCTION krimp.begin_batch(text, text, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION krimp.apply_batch(bigint, text, timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.begin_batch(text, text, text) TO krimp_writer, krimp_admin;
-GRANT EXECUTE ON FUNCTION krimp.apply_batch(bigint, text, timestamptz) TO krimp_writer, krimp_admin;
+GRANT EXECUTE ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass) TO krimp_writer, krimp_admin;
 
 -- ---- series --------------------------------------------------------
 

@@ -264,7 +264,27 @@ check "nightly without the right: exit 5 with the server's message" $?
 run load -i density -o PV20 -U krimp_cli_nobody --rejects "$tmp/m.csv" "$root/test/cli/density.csv"
 [ $rc -eq 5 ] && grep -q 'permission denied' <<<"$err"
 check "load without the right: exit 5 with the server's message" $?
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP ROLE IF EXISTS krimp_cli_nobody" >/dev/null 2>&1
+
+# ---- an organisation's own login (no superuser, row-level security applies) ----
+q -c "DROP ROLE IF EXISTS krimp_cli_zeeland" -c "CREATE ROLE krimp_cli_zeeland LOGIN IN ROLE krimp_zeeland" >/dev/null 2>&1
+run load -i density -o PV29 -U krimp_cli_zeeland --rejects "$tmp/zl.csv" "$root/test/cli/density.csv"
+echo "  $(sed -n 2p <<<"$out")"
+[ $rc -eq 0 ] && grep -q 'of PV29, batch' <<<"$out" && grep -q 'read 6, inserted 4, revised 0, unchanged 0, rejected 2' <<<"$out" \
+  && [ "$(q -c "SELECT count(*) FROM krimp.observation o JOIN krimp.indicator i USING (indicator_id) WHERE i.code = 'density' AND o.org_code = 'PV29'")" = 4 ] \
+  && [ "$(wc -l < "$tmp/zl.csv")" -eq 3 ]
+check "load as an organisation's login (krimp_zeeland): 4 figures of PV29, 2 rows rejected to the file" $?
+run load -i density -o PV29 -U krimp_cli_zeeland --rejects "$tmp/zl.csv" "$root/test/cli/density.csv"
+[ $rc -eq 0 ] && grep -q 'read 6, inserted 0, revised 0, unchanged 4, rejected 2' <<<"$out"
+check "the organisation's reload changes nothing" $?
+n_batches=$(batches)
+run load -i density -o PV20 -U krimp_cli_zeeland --rejects "$tmp/zl.csv" "$root/test/cli/density.csv"
+echo "  $(head -n1 <<<"$err")"
+[ $rc -eq 5 ] && grep -q 'row-level security policy for table "load_batch"' <<<"$err" && [ "$(batches)" = "$n_batches" ]
+check "a load for another organisation: exit 5 with the server's message, no batch" $?
+[ "$(q -c "SELECT count(*) FROM krimp.observation_staging")" = 0 ]
+check "nothing left in the shared staging table (krimpctl stages in a temporary table)" $?
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP ROLE IF EXISTS krimp_cli_nobody" \
+  -c "DROP ROLE IF EXISTS krimp_cli_zeeland" >/dev/null 2>&1
 check "dropped the database" $?
 
 echo "$passed passed, $failed failed"

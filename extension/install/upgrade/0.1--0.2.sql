@@ -10,6 +10,9 @@
 ALTER TABLE krimp.observation_staging DROP CONSTRAINT observation_staging_batch_id_fkey;
 ALTER TABLE krimp.observation_staging DROP CONSTRAINT observation_staging_org_code_fkey;
 ALTER TABLE krimp.observation_staging SET UNLOGGED;
+-- apply_batch gained a parameter (staged: the table the rows are in); 42_load.sql
+-- creates it anew.
+DROP FUNCTION krimp.apply_batch(bigint, text, timestamptz);
 -- An observation's batch and organisation are one foreign key: the figure
 -- belongs to the organisation of the batch that loaded it (one lookup per
 -- inserted row instead of two).
