@@ -15,6 +15,12 @@
 # foreign keys checked per statement, its triggers).  That last one is the
 # floor for any loader into this schema: nothing before the insert is counted.
 #
+# Two more lines bound what another design could do: krimpctl's reading and
+# sending alone (parsing the JSON and COPYing the rows to a temporary table, as
+# its summary reports it), and the same figures stored as blocks, one row per
+# series and batch (240 values as a krimp.series and their statuses as an
+# array) in a table with a key: a storage krimp does not have.
+#
 #   bash bench/load.sh                          # 10M rows
 #   KRIMP_BENCH_ROWS=1000000 bash bench/load.sh # a smaller run
 set -euo pipefail
@@ -66,10 +72,17 @@ echo "files:   $work"
 # the same rows twice: as CBS publishes them (JSON, padded codes), and as COPY text
 t=$(date +%s.%N)
 python3 - "$rows" "$months" "$work/bench.json" "$work/bench.tsv" "$work/typed.tsv" \
-        "$first_region" "$typed_batch" <<'PY'
+        "$first_region" "$typed_batch" "$work/blocks.tsv" <<'PY'
 import sys
 rows, months = int(sys.argv[1]), int(sys.argv[2])
 first_region, typed_batch = int(sys.argv[6]), int(sys.argv[7])
+with open(sys.argv[8], 'w') as bl:
+    # the same figures as blocks: one row per series (a region's months), values as a krimp.series
+    for r in range((rows + months - 1) // months):
+        n = min(months, rows - r * months)
+        vals = ','.join(str(1000 + (r * 37 + m * 11) % 500) for m in range(n))
+        bl.write('1\t%d\t%d\tBZK\t2026-01-01 00:00:00+00\t2000-01:{%s}\t{%s}\n'
+                 % (first_region + r, typed_batch, vals, ','.join('d' * n)))
 with open(sys.argv[3], 'w', encoding='utf-8-sig') as j, open(sys.argv[4], 'w') as t, open(sys.argv[5], 'w') as o:
     j.write('{"odata.metadata":"synthetic","value":[')
     buf_j, buf_t, buf_o = [], [], []
@@ -89,8 +102,9 @@ with open(sys.argv[3], 'w', encoding='utf-8-sig') as j, open(sys.argv[4], 'w') a
     j.write(''.join(buf_j)); t.write(''.join(buf_t)); o.write(''.join(buf_o))
     j.write(']}')
 PY
-printf 'generated in %.0f s: %s JSON, %s COPY text, %s resolved rows\n' "$(calc "$(date +%s.%N) - $t")" \
-  "$(du -h "$work/bench.json" | cut -f1)" "$(du -h "$work/bench.tsv" | cut -f1)" "$(du -h "$work/typed.tsv" | cut -f1)"
+printf 'generated in %.0f s: %s JSON, %s COPY text, %s resolved rows, %s blocks\n' "$(calc "$(date +%s.%N) - $t")" \
+  "$(du -h "$work/bench.json" | cut -f1)" "$(du -h "$work/bench.tsv" | cut -f1)" "$(du -h "$work/typed.tsv" | cut -f1)" \
+  "$(du -h "$work/blocks.tsv" | cut -f1)"
 
 echo
 echo "baseline: psql -c '\\copy copy_baseline FROM $work/bench.tsv'"
@@ -137,12 +151,30 @@ floor "its shape, indexes, FKs checked per row:" fks
 echo "          and the same rows into krimp.observation itself (indexes, its $n_fk FKs checked per statement,"
 echo "          its triggers), in a database set up alike: psql -d krimp_bench_floor -c '\\copy krimp.observation ...'"
 floor "krimp.observation:" observation
+echo "          the same figures as blocks, one row per series and batch ($regions rows: the values as a"
+echo "          krimp.series, the statuses as an array), into a table keyed by indicator, region and batch:"
+echo "          psql -c '\\copy block_floor FROM $work/blocks.tsv'"
+psql -X -q -v ON_ERROR_STOP=1 -c "CREATE TABLE block_floor (indicator_id integer NOT NULL, region_id bigint NOT NULL,
+  batch_id bigint NOT NULL, org_code text NOT NULL, published_at timestamptz NOT NULL, series krimp.series NOT NULL,
+  statuses \"char\"[] NOT NULL, PRIMARY KEY (indicator_id, region_id, batch_id))"
+t=$(date +%s.%N)
+psql -X -q -v ON_ERROR_STOP=1 -c "\\copy block_floor FROM '$work/blocks.tsv'"
+s=$(calc "$(date +%s.%N) - $t")
+[ "$(psql -X -A -t -c "SELECT sum(krimp.length(series)) FROM block_floor")" = "$rows" ] \
+  || { echo "the blocks do not hold $rows figures" >&2; exit 1; }
+printf '  %-40s %8.1f s  %10.0f figures/s  (%.2f of plain COPY; a storage krimp does not have)\n' \
+  "blocks (series per region and batch):" "$s" "$(calc "$rows / $s")" "$(calc "$copy_s / $s")"
+psql -X -q -c "DROP TABLE block_floor"
 
 echo "krimpctl: $K load --indicator inhabitants --org BZK --rejects $work/rejects.csv $work/bench.json"
 t=$(date +%s.%N)
-"$K" load --indicator inhabitants --org BZK --rejects "$work/rejects.csv" "$work/bench.json" | sed 's/^/  /'
+"$K" load --indicator inhabitants --org BZK --rejects "$work/rejects.csv" "$work/bench.json" | tee "$work/load.out" \
+  | sed 's/^/  /'
 load_s=$(calc "$(date +%s.%N) - $t")
 printf '  krimpctl load:  %8.1f s  %10.0f rows/s\n' "$load_s" "$(calc "$rows / $load_s")"
+sent_s=$(sed -n 's/.*(read and sent \([0-9.]*\) s,.*/\1/p' "$work/load.out")
+printf '  of which reading the JSON and sending the rows (COPY to a temporary table): %.1f s (%.2f of plain COPY)\n' \
+  "$sent_s" "$(calc "$copy_s / $sent_s")"
 printf 'ratio: krimpctl load runs at %.3f of plain COPY'"'"'s speed (aim: at least 0.5),\n' "$(calc "$copy_s / $load_s")"
 printf '       at %.2f of the speed of filing the resolved rows into krimp.observation\n' "$(calc "$floor_s / $load_s")"
 

@@ -38,6 +38,7 @@
 
 #define CHUNK_SIZE (256 * 1024)
 #define COPY_BUF_SIZE (512 * 1024)
+#define FIELD_MAX 64			/* a field's longest text, with its NUL */
 
 typedef struct load_options
 {
@@ -98,7 +99,8 @@ usage(void)
 
 /* ---- checking a row and streaming it ---------------------------------- */
 
-static char *
+/* The field without surrounding white space into buf; false if it does not fit */
+static bool
 trim_copy(const char *s, char *buf, size_t size)
 {
 	size_t		n;
@@ -109,10 +111,17 @@ trim_copy(const char *s, char *buf, size_t size)
 	while (n > 0 && isspace((unsigned char) s[n - 1]))
 		n--;
 	if (n >= size)
-		n = size - 1;
+		return false;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	return buf;
+	return true;
+}
+
+/* A field longer than any region code, period, number or status marker */
+static bool
+too_long(input_state *in, const char *what, const char *text)
+{
+	return input_fail(in, "%s \"%.20s...\" is too long (at most %d characters)", what, text, FIELD_MAX - 1);
 }
 
 /* The forms krimp.region_level() accepts: NL01, LD01-LD04, PV##, CR##, GM####, WK######, BU######## */
@@ -218,22 +227,24 @@ static bool
 load_row(input_state *in, const input_row *row)
 {
 	load_sink  *s = in->sink_ctx;
-	char		region[64],
-				period_text[64],
-				value_text[64],
-				status[64],
+	char		region[FIELD_MAX],
+				period_text[FIELD_MAX],
+				value_text[FIELD_MAX],
+				status[FIELD_MAX],
 				line[32];
 	krimp_period p;
 	krimp_error err;
 
-	trim_copy(row->region, region, sizeof region);
+	if (!trim_copy(row->region, region, sizeof region))
+		return too_long(in, "region code", row->region);
 	for (char *c = region; *c; c++)
 		*c = toupper((unsigned char) *c);
 	if (!is_region_code(region))
 		return input_fail(in, "\"%s\" is not a CBS region code (NL01, LD01-LD04, PV##, CR##, GM####, WK######, BU########)",
 						  region);
 
-	trim_copy(row->period, period_text, sizeof period_text);
+	if (!trim_copy(row->period, period_text, sizeof period_text))
+		return too_long(in, "period", row->period);
 	if (!krimp_period_parse(period_text, &p, &err))
 		return input_fail(in, "%s", err.message);
 	krimp_period_format(p, period_text);
@@ -241,13 +252,14 @@ load_row(input_state *in, const input_row *row)
 	status[0] = '\0';
 	if (row->status)
 	{
-		trim_copy(row->status, status, sizeof status);
+		if (!trim_copy(row->status, status, sizeof status))
+			return too_long(in, "status marker", row->status);
 		for (const char *c = status; *c; c++)
 			if (*c == '\t' || *c == '\\')
 				return input_fail(in, "invalid status marker \"%s\"", status);
 	}
-	if (row->value)
-		trim_copy(row->value, value_text, sizeof value_text);
+	if (row->value && !trim_copy(row->value, value_text, sizeof value_text))
+		return too_long(in, "number", row->value);
 	if (!row->value || strcmp(value_text, ".") == 0)
 	{
 		strcpy(value_text, "\\N");
@@ -276,16 +288,39 @@ load_row(input_state *in, const input_row *row)
 		}
 		else if (!is_number(value_text))
 			return input_fail(in, "invalid number \"%s\"", value_text);
-		errno = 0;
-		v = strtod(value_text, NULL);
-		if (errno == ERANGE || !isfinite(v))
-			return input_fail(in, "number out of range \"%s\"", value_text);
-		krimp_format_double(v, value_text);
+		if (value_text[strspn(value_text, "+-0.")] == '\0')
+			strcpy(value_text, "0");	/* zero, without the sign of -0 */
+		else if (strpbrk(value_text, "eE"))
+		{
+			/*
+			 * Only an exponent can take a number of FIELD_MAX characters
+			 * out of a double's range; others go as written (the server
+			 * reads them as double precision).
+			 */
+			errno = 0;
+			v = strtod(value_text, NULL);
+			if (errno == ERANGE || !isfinite(v))
+				return input_fail(in, "number out of range \"%s\"", value_text);
+			krimp_format_double(v, value_text);
+		}
 	}
 
 	if (s->len + 1024 > COPY_BUF_SIZE && !sink_flush(s))
 		return input_fail(in, "could not send data to the server: %s", PQerrorMessage(s->conn));
-	snprintf(line, sizeof line, "%lld\t", row->line_number);
+	{
+		/* the line number and a tab, without printf's cost per row */
+		char		digits[24];
+		int			n = 0;
+		unsigned long long u = (unsigned long long) row->line_number;
+
+		do
+			digits[n++] = (char) ('0' + u % 10);
+		while ((u /= 10) > 0);
+		for (int i = 0; i < n; i++)
+			line[i] = digits[n - 1 - i];
+		line[n] = '\t';
+		line[n + 1] = '\0';
+	}
 	sink_append(s, s->prefix);
 	sink_append(s, line);
 	sink_append(s, s->middle);

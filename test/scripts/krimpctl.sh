@@ -193,6 +193,7 @@ malformed "a JSON syntax error, with line and byte" syntax_error.json 'invalid J
 malformed "an unknown period code, with record, line and byte" unknown_period.json 'record 2 (line 2, byte 76): invalid input syntax for type period: "2011XX00"'
 malformed "not a region code" bad_region.csv 'line 3: "XY9901" is not a CBS region code'
 malformed "a bad number" bad_number.csv 'line 3: invalid number "12,5x"'
+malformed "a number longer than 63 characters (never cut short)" long_number.json 'record 2 (line 2, byte [0-9]*): number "0.000000000000000000..." is too long (at most 63 characters)'
 malformed "a wrong separator" wrong_separator.csv 'line 1: .*comma separated: use --delimiter=,'
 malformed "two measures without --measure" two_measures.json 'the file has 2 measures (Bevolking_1, Dichtheid_2)'
 malformed "an unknown --measure" two_measures.json 'no measure "Nope_3" in the file' --measure Nope_3
@@ -283,6 +284,15 @@ echo "  $(head -n1 <<<"$err")"
 check "a load for another organisation: exit 5 with the server's message, no batch" $?
 [ "$(q -c "SELECT count(*) FROM krimp.observation_staging")" = 0 ]
 check "nothing left in the shared staging table (krimpctl stages in a temporary table)" $?
+# a hardened database without TEMPORARY for PUBLIC: the krimp roles need it back (docs/getting-started.md)
+q -c "REVOKE TEMPORARY ON DATABASE $db FROM PUBLIC" >/dev/null
+run load -i density -o PV29 -U krimp_cli_zeeland --rejects "$tmp/zl.csv" "$root/test/cli/density.csv"
+[ $rc -eq 5 ] && grep -q 'permission denied to create temporary tables' <<<"$err"
+check "without the database's TEMPORARY privilege: exit 5 with the server's message" $?
+q -c "GRANT TEMPORARY ON DATABASE $db TO krimp_writer, krimp_admin" >/dev/null
+run load -i density -o PV29 -U krimp_cli_zeeland --rejects "$tmp/zl.csv" "$root/test/cli/density.csv"
+[ $rc -eq 0 ] && grep -q 'unchanged 4, rejected 2' <<<"$out"
+check "with TEMPORARY granted to krimp_writer and krimp_admin the organisation loads again" $?
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP ROLE IF EXISTS krimp_cli_nobody" \
   -c "DROP ROLE IF EXISTS krimp_cli_zeeland" >/dev/null 2>&1
 check "dropped the database" $?
