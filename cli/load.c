@@ -223,6 +223,23 @@ copy_escape(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
+/* A line number and a tab, without printf's cost per row */
+static void
+format_line_number(char *buf, long long line_number)
+{
+	char		digits[24];
+	int			n = 0;
+	unsigned long long u = (unsigned long long) line_number;
+
+	do
+		digits[n++] = (char) ('0' + u % 10);
+	while ((u /= 10) > 0);
+	for (int i = 0; i < n; i++)
+		buf[i] = digits[n - 1 - i];
+	buf[n] = '\t';
+	buf[n + 1] = '\0';
+}
+
 static bool
 load_row(input_state *in, const input_row *row)
 {
@@ -307,20 +324,7 @@ load_row(input_state *in, const input_row *row)
 
 	if (s->len + 1024 > COPY_BUF_SIZE && !sink_flush(s))
 		return input_fail(in, "could not send data to the server: %s", PQerrorMessage(s->conn));
-	{
-		/* the line number and a tab, without printf's cost per row */
-		char		digits[24];
-		int			n = 0;
-		unsigned long long u = (unsigned long long) row->line_number;
-
-		do
-			digits[n++] = (char) ('0' + u % 10);
-		while ((u /= 10) > 0);
-		for (int i = 0; i < n; i++)
-			line[i] = digits[n - 1 - i];
-		line[n] = '\t';
-		line[n + 1] = '\0';
-	}
+	format_line_number(line, row->line_number);
 	sink_append(s, s->prefix);
 	sink_append(s, line);
 	sink_append(s, s->middle);
