@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # krimpctl, the command-line client, against the cluster in PGHOST/PGPORT:
 # help and exit codes, connections (libpq's message, no password prompt under
-# trust), each input format (the real CBS OData v3 file, OData v4 and
+# trust; a server that asks for a password: the prompt, -w, the password file,
+# a service file), each input format (the real CBS OData v3 file, OData v4 and
 # StatLine CSV fixtures in test/cli/), malformed files that load nothing,
 # idempotent reload, a revision, the rejects file, and the nightly command's
 # output formats and its own exit code when another run is in progress.
@@ -293,8 +294,49 @@ q -c "GRANT TEMPORARY ON DATABASE $db TO krimp_writer, krimp_admin" >/dev/null
 run load -i density -o PV29 -U krimp_cli_zeeland --rejects "$tmp/zl.csv" "$root/test/cli/density.csv"
 [ $rc -eq 0 ] && grep -q 'unchanged 4, rejected 2' <<<"$out"
 check "with TEMPORARY granted to krimp_writer and krimp_admin the organisation loads again" $?
+
+# ---- a server that asks for a password: the prompt, -w, ~/.pgpass, a service file ----
+# (a pg_hba.conf line for one login over TCP, put back as it was at the end)
+hba=$(q -c "SHOW hba_file")
+cp "$hba" "$tmp/pg_hba.conf.orig"
+restore_hba() { cat "$tmp/pg_hba.conf.orig" > "$hba"; q -d postgres -c "SELECT pg_reload_conf()" >/dev/null; }
+trap 'restore_hba; cleanup' EXIT
+q -c "DROP ROLE IF EXISTS krimp_cli_pw" -c "SET password_encryption = 'scram-sha-256'" \
+  -c "CREATE ROLE krimp_cli_pw LOGIN PASSWORD 'pw-test-only' IN ROLE krimp_reader" >/dev/null
+{ echo "host all krimp_cli_pw 127.0.0.1/32 scram-sha-256"; cat "$tmp/pg_hba.conf.orig"; } > "$hba" \
+  && [ "$(q -c "SELECT pg_reload_conf()")" = t ] && sleep 0.5 \
+  && [ "$(q -c "SELECT count(*) FROM pg_hba_file_rules WHERE 'krimp_cli_pw' = ANY (user_name) AND auth_method = 'scram-sha-256'")" = 1 ]
+check "the server asks krimp_cli_pw for a password over TCP (pg_hba.conf: scram-sha-256)" $?
+pw() { "$K" -h 127.0.0.1 -p "$PGPORT" -U krimp_cli_pw "$@" report -o "$tmp/pw.html" >"$tmp/out" 2>"$tmp/err"; rc=$?
+       err=$(cat "$tmp/err"); }
+pw </dev/null
+[ $rc -eq 2 ] && [ "$(grep -o 'Password: ' <<<"$err" | wc -l)" -eq 1 ] && grep -q 'no password supplied' <<<"$err"
+check "no password anywhere: one prompt (the server asked), no answer fails with exit 2 and libpq's message" $?
+pw -w </dev/null
+[ $rc -eq 2 ] && ! grep -q 'Password: ' <<<"$err" && grep -q 'no password supplied' <<<"$err"
+check "-w: no prompt, exit 2 with libpq's message" $?
+pw <<<not-the-password
+[ $rc -eq 2 ] && grep -q 'password authentication failed for user "krimp_cli_pw"' <<<"$err"
+check "a wrong password: exit 2 with libpq's message" $?
+pw <<<pw-test-only
+[ $rc -eq 0 ] && [ "$(grep -o 'Password: ' <<<"$err" | wc -l)" -eq 1 ] && [ -s "$tmp/pw.html" ]
+check "the password typed at the prompt: connected, the report written" $?
+printf '127.0.0.1:%s:%s:krimp_cli_pw:pw-test-only\n' "$PGPORT" "$db" > "$tmp/pgpass"; chmod 600 "$tmp/pgpass"
+rm -f "$tmp/pw.html"
+PGPASSFILE=$tmp/pgpass pw </dev/null
+[ $rc -eq 0 ] && ! grep -q 'Password: ' <<<"$err" && [ -s "$tmp/pw.html" ]
+check "the password file (PGPASSFILE, as ~/.pgpass): no prompt" $?
+printf '[krimp_cli]\nhost=127.0.0.1\nport=%s\ndbname=%s\nuser=krimp_cli_pw\n' "$PGPORT" "$db" > "$tmp/services"
+rm -f "$tmp/pw.html"
+# (without the PG* variables of this test, which would otherwise reach the server on their own)
+env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE PGSERVICEFILE="$tmp/services" PGPASSFILE="$tmp/pgpass" \
+  "$K" -d service=krimp_cli report -o "$tmp/pw.html" >"$tmp/out" 2>"$tmp/err" </dev/null; rc=$?
+[ $rc -eq 0 ] && ! grep -q 'Password: ' "$tmp/err" && [ -s "$tmp/pw.html" ]
+check "a service file (-d service=NAME) and the password file, no PG* variables: connected, no prompt" $?
+restore_hba
+
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP ROLE IF EXISTS krimp_cli_nobody" \
-  -c "DROP ROLE IF EXISTS krimp_cli_zeeland" >/dev/null 2>&1
+  -c "DROP ROLE IF EXISTS krimp_cli_zeeland" -c "DROP ROLE IF EXISTS krimp_cli_pw" >/dev/null 2>&1
 check "dropped the database" $?
 
 echo "$passed passed, $failed failed"
