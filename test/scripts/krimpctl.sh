@@ -178,6 +178,10 @@ check "the summary names each reason with its line numbers" $?
 "$K" load -i density -o PV20 --rejects "$tmp/stdin.csv" - < "$root/test/cli/density.csv" >"$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && grep -q 'inserted 0, revised 0, unchanged 4, rejected 2' "$tmp/out"
 check "reading standard input (-); a reload of the CSV changes nothing" $?
+b=$(batches)
+run load -i density -o PV20 --rejects "$tmp/no/such/dir/rejects.csv" "$root/test/cli/density.csv"
+[ $rc -eq 3 ] && grep -q 'could not write the rejects file' <<<"$err" && [ "$(batches)" = "$b" ]
+check "a rejects file that cannot be written: exit 3, the load rolled back (rejected rows never only in the table)" $?
 
 # ---- malformed files: a clear message with the position, exit 3, nothing loaded ----
 malformed() {  # label file expected-message-pattern [options]
