@@ -69,6 +69,50 @@ prompt_password(void)
 	return result;
 }
 
+/* "0.2" as 2, "1.10" as 1010; -1 if it is not major.minor */
+static int
+version_number(const char *v)
+{
+	int			major,
+				minor;
+	char		rest;
+
+	if (sscanf(v, "%d.%d%c", &major, &minor, &rest) != 2 || major < 0 || minor < 0 || minor > 999)
+		return -1;
+	return major * 1000 + minor;
+}
+
+/*
+ * The commands call the extension's functions of this client's version:
+ * say so when the database has no krimp extension, or an older one, rather
+ * than let the first call fail with "function ... does not exist".
+ */
+static int
+check_extension(PGconn *conn)
+{
+	PGresult   *res = PQexec(conn, "SELECT extversion FROM pg_catalog.pg_extension "
+							 "WHERE extname OPERATOR(pg_catalog.=) 'krimp'");
+	int			rc = EXIT_OK;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = cli_server_error(conn, res, "could not read the installed extensions");
+	else if (PQntuples(res) == 0)
+	{
+		cli_error("the krimp extension is not installed in database \"%s\"", PQdb(conn));
+		cli_hint("a superuser installs it with CREATE EXTENSION krimp CASCADE;");
+		rc = EXIT_SERVER;
+	}
+	else if (version_number(PQgetvalue(res, 0, 0)) < version_number(KRIMP_VERSION))
+	{
+		cli_error("krimpctl %s needs version %s of the krimp extension or later; database \"%s\" has %s",
+				  KRIMP_VERSION, KRIMP_VERSION, PQdb(conn), PQgetvalue(res, 0, 0));
+		cli_hint("update it with ALTER EXTENSION krimp UPDATE;");
+		rc = EXIT_SERVER;
+	}
+	PQclear(res);
+	return rc;
+}
+
 PGconn *
 cli_connect(const cli_conn *opts, int *exit_code)
 {
@@ -125,6 +169,11 @@ cli_connect(const cli_conn *opts, int *exit_code)
 		return NULL;
 	}
 	PQclear(res);
+	if (!opts->any_database && (*exit_code = check_extension(conn)) != EXIT_OK)
+	{
+		PQfinish(conn);
+		return NULL;
+	}
 	*exit_code = EXIT_OK;
 	return conn;
 }

@@ -106,6 +106,7 @@ sub_command(int (*cmd) (int, char **), const cli_conn *copts, int argc, char **a
 	int			rc;
 
 	cli_default_conn = *copts;
+	cli_default_conn.any_database = false;	/* the commands check the extension the demo made */
 	optind = 0;					/* the command parses its own arguments afresh */
 	fflush(stdout);
 	rc = cmd(argc, argv);
@@ -297,6 +298,7 @@ cmd_demo(int argc, char **argv)
 		}
 	}
 
+	copts.any_database = true;	/* the demo creates the extension when it is missing */
 	conn = cli_connect(&copts, &rc);
 	if (!conn)
 	{

@@ -50,6 +50,7 @@ typedef struct cli_conn
 	const char *port;
 	const char *user;
 	prompt_mode prompt;
+	bool		any_database;	/* connect without checking for the krimp extension (demo) */
 } cli_conn;
 
 /* Global state set by main(): connection options given before the command
@@ -91,6 +92,7 @@ extern void cli_rollback_quietly(PGconn *conn);
 
 /* util.c */
 extern void cli_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void cli_hint(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void cli_warning(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void cli_info(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern int	cli_usage_error(const char *command, const char *fmt,...) __attribute__((format(printf, 2, 3)));

@@ -21,7 +21,7 @@
 
 const char *progname = "krimpctl";
 bool		cli_quiet = false;
-cli_conn	cli_default_conn = {NULL, NULL, NULL, NULL, PROMPT_AUTO};
+cli_conn	cli_default_conn = {NULL, NULL, NULL, NULL, PROMPT_AUTO, false};
 
 static const cli_command commands[] = {
 	{"load", cmd_load, "load CBS open data (OData v3/v4 JSON, StatLine CSV) into the warehouse"},

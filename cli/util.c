@@ -43,6 +43,17 @@ cli_warning(const char *fmt,...)
 	va_end(ap);
 }
 
+/* how to fix what an error reported: "krimpctl: hint: ..." */
+void
+cli_hint(const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vmessage("hint: ", fmt, ap);
+	va_end(ap);
+}
+
 /* a summary line on stderr, unless --quiet */
 void
 cli_info(const char *fmt,...)

@@ -99,6 +99,23 @@ check "a URI as --dbname (after the command): exit 2, libpq's message" $?
 run load -i nosuch -o PV20 -d "dbname=$db" "$root/test/cli/density.csv"
 [ $rc -eq 1 ] && grep -q 'indicator "nosuch" does not exist' <<<"$err" && ! grep -qi 'password' <<<"$err$out"
 check "trust authentication: no password prompt" $?
+# a database without the extension, and one with the extension of 0.1: a clear message, exit 5
+old_db=${db}_old
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $old_db" -c "CREATE DATABASE $old_db" >/dev/null 2>&1
+run -d "$old_db" nightly
+[ $rc -eq 5 ] && grep -q "the krimp extension is not installed in database \"$old_db\"" <<<"$err" \
+  && grep -q 'hint: a superuser installs it with CREATE EXTENSION krimp CASCADE' <<<"$err"
+check "a database without the extension: exit 5, what to do" $?
+q -d "$old_db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp VERSION '0.1' CASCADE" >/dev/null
+run -d "$old_db" load -i density -o PV20 "$root/test/cli/density.csv"
+[ $rc -eq 5 ] && grep -q "krimpctl 0.2 needs version 0.2 of the krimp extension or later; database \"$old_db\" has 0.1" <<<"$err" \
+  && grep -q 'hint: update it with ALTER EXTENSION krimp UPDATE' <<<"$err"
+check "a database with krimp 0.1: exit 5 before anything is read, what to do" $?
+q -d "$old_db" -c "ALTER EXTENSION krimp UPDATE" >/dev/null
+run -d "$old_db" nightly --format csv
+[ $rc -eq 0 ]
+check "after ALTER EXTENSION krimp UPDATE the commands run" $?
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $old_db" >/dev/null 2>&1
 out=$(echo secret | "$K" -W nightly --format csv 2>&1 >/dev/null); rc=$?
 [ $rc -eq 0 ] && grep -q 'Password: ' <<<"$out"
 check "-W prompts for a password before connecting (read from stdin without a terminal)" $?
