@@ -3,6 +3,8 @@
 # with a hint where pg_cron is not installed, and schedules CALL
 # krimp.nightly() where it is.  pg_cron keeps its jobs in the database named
 # by cron.database_name (postgres in the test cluster, see scripts/cluster.sh).
+# A krimp_admin login schedules it too, after GRANT USAGE ON SCHEMA cron, and
+# the test waits (up to 80 s) for pg_cron to run it as that login.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 passed=0 failed=0
@@ -34,7 +36,32 @@ again=$(psql -X -A -t -d postgres -c "SELECT krimp.schedule_nightly('30 1 * * *'
 n=$(psql -X -A -t -d postgres -c "SELECT count(*) || ' ' || min(schedule) FROM cron.job WHERE jobname = 'krimp-nightly'")
 [ "$n" = "1 30 1 * * *" ] && [ "$again" = "$job" ]
 check "scheduling again replaces the schedule of the same job ($n)" $?
-psql -X -q -d postgres -c "SELECT cron.unschedule('krimp-nightly')" -c "SET client_min_messages = warning" \
+psql -X -q -d postgres -c "SELECT cron.unschedule('krimp-nightly')" >/dev/null
+
+# An administrator's login (no superuser) schedules it once a superuser has
+# granted krimp_admin the use of pg_cron's schema; the job then runs as that
+# login: every minute here, and the test waits for its first run.
+psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS krimp_cron_admin" -c "CREATE ROLE krimp_cron_admin LOGIN IN ROLE krimp_admin"
+err=$(psql -X -q -d postgres -U krimp_cron_admin -v VERBOSITY=verbose -c "SELECT krimp.schedule_nightly('* * * * *')" 2>&1)
+grep -q '42501' <<<"$err" && grep -q 'permission denied for schema cron' <<<"$err"
+check "a krimp_admin login without USAGE on schema cron: 42501 permission denied for schema cron" $?
+psql -X -q -d postgres -c "GRANT USAGE ON SCHEMA cron TO krimp_admin"
+job=$(psql -X -A -t -d postgres -U krimp_cron_admin -v ON_ERROR_STOP=1 -c "SELECT krimp.schedule_nightly('* * * * *')")
+check "after GRANT USAGE ON SCHEMA cron TO krimp_admin the login schedules the job ($job)" $?
+status=
+for _ in $(seq 1 80); do
+  status=$(psql -X -A -t -d postgres -c "SELECT status || '|' || username || '|' || return_message FROM cron.job_run_details
+                                           WHERE jobid = $job AND status IN ('succeeded', 'failed') ORDER BY runid LIMIT 1")
+  [ -n "$status" ] && break
+  sleep 1
+done
+echo "  cron.job_run_details: $status"
+[ "$status" = "succeeded|krimp_cron_admin|CALL" ] \
+  && [ "$(psql -X -A -t -d postgres -c "SELECT count(*) > 0 FROM krimp.job_run WHERE run_by = 'krimp_cron_admin'")" = t ]
+check "pg_cron ran CALL krimp.nightly() as the login within 80 s: succeeded, recorded in krimp.job_run" $?
+psql -X -q -d postgres -U krimp_cron_admin -c "SELECT cron.unschedule('krimp-nightly')" >/dev/null
+psql -X -q -d postgres -c "REVOKE USAGE ON SCHEMA cron FROM krimp_admin" -c "DROP ROLE krimp_cron_admin"
+psql -X -q -d postgres -c "SET client_min_messages = warning" \
   -c "DROP EXTENSION krimp" -c "DROP EXTENSION pg_cron" -c "DROP EXTENSION postgis" -c "DROP EXTENSION btree_gist" >/dev/null
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
