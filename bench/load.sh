@@ -168,10 +168,13 @@ psql -X -q -c "DROP TABLE block_floor"
 
 echo "krimpctl: $K load --indicator inhabitants --org BZK --rejects $work/rejects.csv $work/bench.json"
 t=$(date +%s.%N)
-"$K" load --indicator inhabitants --org BZK --rejects "$work/rejects.csv" "$work/bench.json" | tee "$work/load.out" \
-  | sed 's/^/  /'
+# (under /usr/bin/time for the client's peak memory: the file is streamed, never held whole)
+/usr/bin/time -f %M -o "$work/rss" "$K" load --indicator inhabitants --org BZK --rejects "$work/rejects.csv" \
+  "$work/bench.json" | tee "$work/load.out" | sed 's/^/  /'
 load_s=$(calc "$(date +%s.%N) - $t")
 printf '  krimpctl load:  %8.1f s  %10.0f rows/s\n' "$load_s" "$(calc "$rows / $load_s")"
+printf '  krimpctl'"'"'s peak memory (max RSS): %.1f MB for a %s file\n' "$(calc "$(cat "$work/rss") / 1024")" \
+  "$(du -h "$work/bench.json" | cut -f1)"
 sent_s=$(sed -n 's/.*(read and sent \([0-9.]*\) s,.*/\1/p' "$work/load.out")
 printf '  of which reading the JSON and sending the rows (COPY to a temporary table): %.1f s (%.2f of plain COPY)\n' \
   "$sent_s" "$(calc "$copy_s / $sent_s")"

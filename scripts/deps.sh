@@ -14,6 +14,7 @@ packages=(
   libyajl-dev                # krimpctl load: streaming JSON parser (CBS OData)
   libcsv-dev                 # krimpctl load: CSV parser (StatLine exports)
   python3                    # fixtures of test/scripts/krimpctl.sh and bench/load.sh
+  time                       # /usr/bin/time: krimpctl's peak memory in bench/load.sh
   clang                      # fuzz targets (test/fuzz/run.sh, test/scripts/fuzz_replay.sh): libFuzzer
   libclang-rt-14-dev         # the same: libFuzzer and the sanitizer runtimes of clang 14
   valgrind                   # the pg_regress suite under valgrind (test/valgrind/run.sh, not in make test)
