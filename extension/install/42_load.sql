@@ -81,7 +81,7 @@ CREATE OR REPLACE FUNCTION krimp.apply_batch(batch_id bigint, on_error text DEFA
     AS $$
 DECLARE
     b krimp.load_batch;
-    vintage timestamptz := coalesce(apply_batch.published_at, clock_timestamp());
+    vintage timestamptz;
     n_read integer;
     n_rejected integer;
     n_inserted integer;
@@ -214,6 +214,17 @@ BEGIN
                               'forecast_base_year', x.forecast_base_year),
            x.problem
       FROM pg_temp.krimp_resolved x WHERE x.problem IS NOT NULL;
+
+    -- One load at a time compares with and files the figures of an indicator
+    -- of an organisation: a second load of the same file waits for the
+    -- first, then finds every figure unchanged (its statement below sees
+    -- what the first committed, under READ COMMITTED), and its vintage is
+    -- taken after the wait, so the load that commits last is the current one.
+    -- (the locks in indicator order: two batches never wait for each other)
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('krimp.load ' || b.org_code), i.indicator_id)
+       FROM (SELECT DISTINCT x.indicator_id FROM pg_temp.krimp_resolved x
+              WHERE x.problem IS NULL ORDER BY x.indicator_id) i;
+    vintage := coalesce(apply_batch.published_at, clock_timestamp());
 
     -- file the good rows: a new vintage unless the current one says the same.
     -- The current vintages are looked up per row through the vintage key when

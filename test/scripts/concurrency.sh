@@ -6,7 +6,9 @@
 # expected "another run in progress", which the nightly script absorbs), no
 # lost or duplicated flag (a final full run finds nothing new and withdraws
 # nothing), and consistent counts (every observation is accounted for by the
-# batches, nothing is left queued).  Runs against the cluster in PGHOST/PGPORT.
+# batches, nothing is left queued).  Then two loads of the same file at once:
+# one vintage, the second finds every figure unchanged.  Runs against the
+# cluster in PGHOST/PGPORT.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 db=krimp_concurrency seconds=${KRIMP_CONCURRENCY_SECONDS:-20}
@@ -64,6 +66,45 @@ echo "  rounds stored, each with 40 results: $out"
 check "every stored round (first and recomputations) has one result per target" $?
 out=$(q -c "SELECT count(*) FROM krimp.revaluation_round WHERE round_year = 2025")
 echo "  round 2025 stored $out times (the first and its recomputations)"
+
+# Two loads of the same file at once: the second waits for the first (a lock
+# per organisation and indicator), then finds every figure unchanged; one
+# vintage is filed, not two.  The first holds its transaction open for 3 s.
+same_file="INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+SELECT :b, g, 'BZK', 'population', 'GM9801', (2030 + g)::text, (777 + g)::text FROM generate_series(1, 10) g;"
+before=$(q -c "SELECT count(*) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.code = 'GM9801' AND krimp.year(o.period) > 2030")
+q >"$log.1" 2>&1 <<SQL &
+BEGIN;
+SELECT krimp.begin_batch('BZK', 'first of two') AS b \gset
+$same_file
+SELECT 'first', rows_inserted, rows_unchanged FROM krimp.apply_batch(:b);
+SELECT pg_sleep(3);
+COMMIT;
+SQL
+first=$!
+for _ in $(seq 1 50); do
+  [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%' AND state = 'active'")" -gt 0 ] && break
+  sleep 0.1
+done
+q >"$log.2" 2>&1 <<SQL &
+BEGIN;
+SELECT krimp.begin_batch('BZK', 'second of two') AS b \gset
+$same_file
+SELECT 'second', rows_inserted, rows_unchanged FROM krimp.apply_batch(:b);
+COMMIT;
+SQL
+second=$!
+waited=no
+for _ in $(seq 1 30); do
+  [ "$(q -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")" -gt 0 ] && { waited=yes; break; }
+  sleep 0.1
+done
+wait "$first" "$second"
+cat "$log.1" "$log.2" | grep -E '^(first|second)' | sed 's/^/  /'
+after=$(q -c "SELECT count(*), count(DISTINCT published_at) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.code = 'GM9801' AND krimp.year(o.period) > 2030")
+[ "$waited" = yes ] && grep -qx 'first|10|0' "$log.1" && grep -qx 'second|0|10' "$log.2" && [ "$before" = 0 ] && [ "$after" = "10|1" ]
+check "two loads of the same file at once: the second waited for the first and found all 10 figures unchanged" $?
+rm -f "$log.1" "$log.2"
 
 psql -X -q -d postgres -c "DROP DATABASE $db" -c "DROP ROLE regress_krimp_bench"
 echo "$passed passed, $failed failed"
