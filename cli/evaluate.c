@@ -133,8 +133,7 @@ notice_receiver(void *arg, const PGresult *res)
 	{
 		fprintf(stderr, "%s: %s\n", progname, msg);
 		if (hint && strstr(msg, "exists; nothing changed"))
-			fprintf(stderr, "%s: hint: use --recompute --reason=TEXT to add a recomputation; earlier results are kept\n",
-					progname);
+			cli_hint("use --recompute --reason=TEXT to add a recomputation; earlier results are kept");
 	}
 }
 
