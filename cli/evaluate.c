@@ -180,17 +180,10 @@ print_json(const PGresult *round, const PGresult *score, bool added)
 static void
 print_csv(const PGresult *round, const PGresult *score)
 {
-	fputs("round_year,recomputation", stdout);
-	for (int c = 0; c < S_NCOLS; c++)
-		printf(",%s", score_names[c]);
-	fputc('\n', stdout);
-	for (int r = 0; r < PQntuples(score); r++)
-	{
-		cli_csv_field(stdout, PQgetvalue(round, 0, 0), false);
-		cli_csv_field(stdout, PQgetvalue(round, 0, 1), false);
-		for (int c = 0; c < S_NCOLS; c++)
-			cli_csv_field(stdout, PQgetisnull(score, r, c) ? NULL : PQgetvalue(score, r, c), c == S_NCOLS - 1);
-	}
+	const char *const lead[] = {"round_year", "recomputation"};
+	const char *const keys[] = {PQgetvalue(round, 0, 0), PQgetvalue(round, 0, 1)};
+
+	cli_csv_result(stdout, lead, keys, 2, score_names, score, S_NCOLS);
 }
 
 static void

@@ -131,6 +131,8 @@ extern void cli_progress_end(cli_progress *pg);
 
 /* CSV and JSON output */
 extern void cli_csv_field(FILE *f, const char *s, bool last);
+extern void cli_csv_result(FILE *f, const char *const *lead_names, const char *const *lead_values, int nlead,
+						   const char *const *names, const PGresult *res, int ncols);
 extern void cli_json_key(yajl_gen g, const char *k);
 extern void cli_json_number(yajl_gen g, const PGresult *res, int row, int col);
 extern void cli_json_text(yajl_gen g, const PGresult *res, int row, int col);

@@ -85,16 +85,10 @@ print_json(const PGresult *run, const PGresult *flags)
 static void
 print_csv(const PGresult *run, const PGresult *flags)
 {
-	fputs("run_id", stdout);
-	for (int c = 0; c < F_DECIMALS; c++)
-		printf(",%s", flag_names[c]);
-	fputc('\n', stdout);
-	for (int r = 0; r < PQntuples(flags); r++)
-	{
-		cli_csv_field(stdout, PQgetvalue(run, 0, 0), false);
-		for (int c = 0; c < F_DECIMALS; c++)
-			cli_csv_field(stdout, PQgetisnull(flags, r, c) ? NULL : PQgetvalue(flags, r, c), c == F_DECIMALS - 1);
-	}
+	const char *const lead[] = {"run_id"};
+	const char *const key[] = {PQgetvalue(run, 0, 0)};
+
+	cli_csv_result(stdout, lead, key, 1, flag_names, flags, F_DECIMALS);
 }
 
 /* display width of UTF-8 text: one column per character */

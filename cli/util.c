@@ -198,6 +198,29 @@ cli_csv_field(FILE *f, const char *s, bool last)
 	fputc(last ? '\n' : ',', f);
 }
 
+/*
+ * A result as CSV: a header of the leading columns and the names, then each
+ * row with the same leading values (a run's or round's keys) before its own
+ * first ncols fields.
+ */
+void
+cli_csv_result(FILE *f, const char *const *lead_names, const char *const *lead_values, int nlead,
+			   const char *const *names, const PGresult *res, int ncols)
+{
+	for (int c = 0; c < nlead; c++)
+		fprintf(f, "%s%s", c ? "," : "", lead_names[c]);
+	for (int c = 0; c < ncols; c++)
+		fprintf(f, "%s%s", nlead + c ? "," : "", names[c]);
+	fputc('\n', f);
+	for (int r = 0; r < PQntuples(res); r++)
+	{
+		for (int c = 0; c < nlead; c++)
+			cli_csv_field(f, lead_values[c], ncols == 0 && c == nlead - 1);
+		for (int c = 0; c < ncols; c++)
+			cli_csv_field(f, PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c), c == ncols - 1);
+	}
+}
+
 /* JSON output with yajl: a key; a number from the server as the shortest
  * round-trip text (null if NULL or not finite); a text value (null if NULL);
  * and the finished document written to stdout (the generator is freed). */
