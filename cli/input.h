@@ -126,5 +126,8 @@ extern void json_stream_close(input_state *in);
 extern json_field *json_record_get(json_record *rec, const char *key);
 /* for input_filtered_out: the text of a field, or NULL */
 extern const char *json_record_text(void *rec, const char *key);
+extern bool json_record_fail(input_state *in, json_record *rec, const char *what, const char *arg);
+extern bool json_record_row(input_state *in, json_record *rec, const char *no_value, const char *no_value_arg,
+							json_field *value, bool unknown);
 
 #endif							/* KRIMPCTL_INPUT_H */

@@ -402,3 +402,63 @@ json_record_text(void *obj, const char *key)
 
 	return f ? f->val : NULL;
 }
+
+/* A record's error: "record N (line L, byte B): what "arg"" */
+bool
+json_record_fail(input_state *in, json_record *rec, const char *what, const char *arg)
+{
+	return input_fail(in, "record %lld (line %lld, byte %lld): %s%s%s%s", rec->number, rec->start_line, rec->start_byte, what,
+					  arg ? " \"" : "", arg ? arg : "", arg ? "\"" : "");
+}
+
+/*
+ * The rest of a record of the measure being loaded, the same in both OData
+ * versions: --filter, the region, period and status fields, then the row to
+ * the sink.  value is the measure's field (NULL: the record has none, the
+ * error no_value, with no_value_arg when given); unknown makes the figure
+ * CBS's "." whatever the field holds.
+ */
+bool
+json_record_row(input_state *in, json_record *rec, const char *no_value, const char *no_value_arg,
+				json_field *value, bool unknown)
+{
+	const input_options *o = in->opts;
+	json_field *region,
+			   *period,
+			   *status = NULL;
+	input_row	row = {0};	/* every field, decimal_comma too (JSON numbers use a point) */
+	bool		failed = false;
+
+	if (o->filters && input_filtered_out(in, json_record_text, rec, &failed))
+	{
+		in->skipped++;
+		return !failed;
+	}
+	if (failed)
+		return false;
+
+	region = json_record_get(rec, o->region_key);
+	period = json_record_get(rec, o->period_key);
+	if (o->status_key)
+		status = json_record_get(rec, o->status_key);
+	if (!region || !region->val)
+		return json_record_fail(in, rec, "no region code in the field", o->region_key);
+	if (!period || !period->val)
+		return json_record_fail(in, rec, "no period code in the field", o->period_key);
+	if (!value)
+		return json_record_fail(in, rec, no_value, no_value_arg);
+
+	row.line_number = rec->number;
+	row.region = region->val;
+	row.period = period->val;
+	row.value = unknown ? NULL : value->val;
+	row.value_is_number = !unknown && value->is_number;
+	row.status = status ? status->val : NULL;
+	if (!in->sink(in, &row))
+	{
+		input_prefix(in, "record %lld (line %lld, byte %lld): ", rec->number, rec->start_line, rec->start_byte);
+		return false;
+	}
+	in->records++;
+	return true;
+}

@@ -32,22 +32,9 @@ is_measure_key(const char *k)
 }
 
 static bool
-record_fail(input_state *in, json_record *rec, const char *what, const char *arg)
-{
-	return input_fail(in, "record %lld (line %lld, byte %lld): %s%s%s%s", rec->number, rec->start_line, rec->start_byte, what,
-					  arg ? " \"" : "", arg ? arg : "", arg ? "\"" : "");
-}
-
-static bool
 v3_record(input_state *in, json_record *rec)
 {
 	const input_options *o = in->opts;
-	json_field *region,
-			   *period,
-			   *value,
-			   *status = NULL;
-	input_row	row = {0};	/* every field, decimal_comma too (JSON numbers use a point) */
-	bool		failed = false;
 
 	if (!in->measure_used[0])
 	{
@@ -89,39 +76,8 @@ v3_record(input_state *in, json_record *rec)
 		}
 	}
 
-	if (o->filters && input_filtered_out(in, json_record_text, rec, &failed))
-	{
-		in->skipped++;
-		return !failed;
-	}
-	if (failed)
-		return false;
-
-	region = json_record_get(rec, o->region_key);
-	period = json_record_get(rec, o->period_key);
-	value = json_record_get(rec, in->measure_used);
-	if (o->status_key)
-		status = json_record_get(rec, o->status_key);
-	if (!region || !region->val)
-		return record_fail(in, rec, "no region code in the field", o->region_key);
-	if (!period || !period->val)
-		return record_fail(in, rec, "no period code in the field", o->period_key);
-	if (!value)
-		return record_fail(in, rec, "no value for the measure", in->measure_used);
-
-	row.line_number = rec->number;
-	row.region = region->val;
-	row.period = period->val;
-	row.value = value->val;
-	row.value_is_number = value->is_number;
-	row.status = status ? status->val : NULL;
-	if (!in->sink(in, &row))
-	{
-		input_prefix(in, "record %lld (line %lld, byte %lld): ", rec->number, rec->start_line, rec->start_byte);
-		return false;
-	}
-	in->records++;
-	return true;
+	return json_record_row(in, rec, "no value for the measure", in->measure_used,
+						   json_record_get(rec, in->measure_used), false);
 }
 
 static bool

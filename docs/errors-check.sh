@@ -4,7 +4,7 @@
 #   extension/core/*.c   krimp_fail(err, STATUS, "...")         (SQLSTATE from the status)
 #   extension/*.c        ereport(ERROR, (errcode(...), errmsg("...")))  (elog(ERROR) is internal: left out)
 #   extension/install/*.sql  RAISE EXCEPTION '...' USING ERRCODE = '...'
-#   cli/*.c              krimpctl: input_fail, cli_error, cli_usage_error, record_fail, v4_fail
+#   cli/*.c              krimpctl: input_fail, cli_error, cli_usage_error, json_record_fail, json_record_row
 # A message with placeholders (%s, %d, ... in C; % in PL/pgSQL) matches any
 # line of docs/errors.md that holds its fixed text with something in place of
 # each placeholder.  Prints the missing messages and exits 1; 0 when all are
@@ -51,7 +51,7 @@ for f in sorted(glob.glob(os.path.join(root, "cli/*.c"))):
         msgs.append((cstring(m.group(2)), "c", rel(f), "krimpctl"))
     for m in re.finditer(r'\bcli_usage_error\(\s*(?:NULL|"\w+")\s*,\s*' + CSTR, src):
         msgs.append((cstring(m.group(1)), "c", rel(f), "krimpctl"))
-    for m in re.finditer(r'\b(record_fail|v4_fail)\(\s*\w+\s*,\s*\w+\s*,\s*' + CSTR, src):
+    for m in re.finditer(r'\b(json_record_fail|json_record_row)\(\s*\w+\s*,\s*\w+\s*,\s*' + CSTR, src):
         msgs.append((cstring(m.group(2)), "c", rel(f), "krimpctl"))
 
 
