@@ -1,25 +1,23 @@
 #!/usr/bin/env bash
 # krimpctl load against the physical baseline: a synthetic CBS-shaped OData v3
 # file of KRIMP_BENCH_ROWS rows (default 10,000,000: neighbourhoods x 240
-# months, one measure) loaded with "krimpctl load" (parse, check, COPY into
-# krimp.observation_staging, krimp.apply_batch, COMMIT), against plain COPY of
-# the same rows (as tab-separated text) into an unconstrained table of the
-# staging table's shape.  Prints the machine, the commands, the times, the
-# split of krimpctl's time and the ratio.  Aim: at least half of COPY's speed.
+# months, one measure) loaded with "krimpctl load" (parse, check, COPY the
+# runs of each series into a temporary table of krimp.staged_block,
+# krimp.apply_batch, COMMIT), against plain COPY of the same rows (as
+# tab-separated text) into an unconstrained table of the staging table's
+# shape.  Prints the machine, the commands, the times, the split of
+# krimpctl's time and the ratio.  Aim: at least half of COPY's speed.  After
+# the load it checks that krimp.observation holds every figure of the file.
 #
-# More lines show where the time goes: the same rows already resolved (ids,
-# typed values, as krimp.apply_batch files them) copied straight into a table
-# of krimp.observation's shape with its checks: without its indexes, with them,
-# and with its indexes and foreign keys as PostgreSQL checks them (per row);
-# then into krimp.observation itself, in a second database set up alike (its
-# foreign keys checked per statement, its triggers).  That last one is the
-# floor for any loader into this schema: nothing before the insert is counted.
-#
-# Two more lines bound what another design could do: krimpctl's reading and
-# sending alone (parsing the JSON and COPYing the rows to a temporary table, as
-# its summary reports it), and the same figures stored as blocks, one row per
-# series and batch (240 values as a krimp.series and their statuses as an
-# array) in a table with a key: a storage krimp does not have.
+# More lines show what the row storage costs, which a load of a new series
+# no longer uses but every revision does: the same rows already resolved
+# (ids, typed values, as krimp.apply_batch files them) copied straight into a
+# table of krimp.observation_row's shape with its checks: without its
+# indexes, with them, and with its indexes and foreign keys as PostgreSQL
+# checks them (per row); then into krimp.observation_row itself, in a second
+# database set up alike (its foreign keys checked per statement, its
+# triggers): the floor for a loader that files a row per figure.  Last, the
+# reload of the same file (every figure compared, nothing filed).
 #
 #   bash bench/load.sh                          # 10M rows
 #   KRIMP_BENCH_ROWS=1000000 bash bench/load.sh # a smaller run
@@ -72,17 +70,10 @@ echo "files:   $work"
 # the same rows twice: as CBS publishes them (JSON, padded codes), and as COPY text
 t=$(date +%s.%N)
 python3 - "$rows" "$months" "$work/bench.json" "$work/bench.tsv" "$work/typed.tsv" \
-        "$first_region" "$typed_batch" "$work/blocks.tsv" <<'PY'
+        "$first_region" "$typed_batch" <<'PY'
 import sys
 rows, months = int(sys.argv[1]), int(sys.argv[2])
 first_region, typed_batch = int(sys.argv[6]), int(sys.argv[7])
-with open(sys.argv[8], 'w') as bl:
-    # the same figures as blocks: one row per series (a region's months), values as a krimp.series
-    for r in range((rows + months - 1) // months):
-        n = min(months, rows - r * months)
-        vals = ','.join(str(1000 + (r * 37 + m * 11) % 500) for m in range(n))
-        bl.write('1\t%d\t%d\tBZK\t2026-01-01 00:00:00+00\t2000-01:{%s}\t{%s}\n'
-                 % (first_region + r, typed_batch, vals, ','.join('d' * n)))
 with open(sys.argv[3], 'w', encoding='utf-8-sig') as j, open(sys.argv[4], 'w') as t, open(sys.argv[5], 'w') as o:
     j.write('{"odata.metadata":"synthetic","value":[')
     buf_j, buf_t, buf_o = [], [], []
@@ -102,9 +93,8 @@ with open(sys.argv[3], 'w', encoding='utf-8-sig') as j, open(sys.argv[4], 'w') a
     j.write(''.join(buf_j)); t.write(''.join(buf_t)); o.write(''.join(buf_o))
     j.write(']}')
 PY
-printf 'generated in %.0f s: %s JSON, %s COPY text, %s resolved rows, %s blocks\n' "$(calc "$(date +%s.%N) - $t")" \
-  "$(du -h "$work/bench.json" | cut -f1)" "$(du -h "$work/bench.tsv" | cut -f1)" "$(du -h "$work/typed.tsv" | cut -f1)" \
-  "$(du -h "$work/blocks.tsv" | cut -f1)"
+printf 'generated in %.0f s: %s JSON, %s COPY text, %s resolved rows\n' "$(calc "$(date +%s.%N) - $t")" \
+  "$(du -h "$work/bench.json" | cut -f1)" "$(du -h "$work/bench.tsv" | cut -f1)" "$(du -h "$work/typed.tsv" | cut -f1)"
 
 echo
 echo "baseline: psql -c '\\copy copy_baseline FROM $work/bench.tsv'"
@@ -114,14 +104,14 @@ copy_s=$(calc "$(date +%s.%N) - $t")
 printf '  plain COPY:     %8.1f s  %10.0f rows/s\n' "$copy_s" "$(calc "$rows / $copy_s")"
 psql -X -q -c "DROP TABLE copy_baseline"
 
-# the floor: resolved rows into krimp.observation's shape (its defaults, checks
-# and indexes), without and with the foreign keys krimp.observation has
+# the row storage's floor: resolved rows into krimp.observation_row's shape (its
+# defaults, checks and indexes), without and with the foreign keys it has
 cols="indicator_id, region_id, period, value, status, kind, forecast_producer, forecast_base_year, source, org_code, batch_id, published_at, released_at"
 floor() {  # floor LABEL none|keys|fks|observation
   local t0 s
   if [ "$2" = observation ]; then
     t0=$(date +%s.%N)
-    psql -X -q -v ON_ERROR_STOP=1 -d krimp_bench_floor -c "\\copy krimp.observation ($cols) FROM '$work/typed.tsv'"
+    psql -X -q -v ON_ERROR_STOP=1 -d krimp_bench_floor -c "\\copy krimp.observation_row ($cols) FROM '$work/typed.tsv'"
     s=$(calc "$(date +%s.%N) - $t0")
     floor_s=$s
     printf '  %-40s %8.1f s  %10.0f rows/s  (%.2f of plain COPY)\n' "$1" "$s" "$(calc "$rows / $s")" "$(calc "$copy_s / $s")"
@@ -130,11 +120,11 @@ floor() {  # floor LABEL none|keys|fks|observation
   local like="INCLUDING DEFAULTS INCLUDING CONSTRAINTS"
   [ "$2" = none ] || like="$like INCLUDING INDEXES"
   psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS floor_copy" \
-    -c "CREATE TABLE floor_copy (LIKE krimp.observation $like)"
+    -c "CREATE TABLE floor_copy (LIKE krimp.observation_row $like)"
   if [ "$2" = fks ]; then
-    # the foreign keys krimp.observation has, as the catalog gives them
+    # the foreign keys krimp.observation_row has, as the catalog gives them
     psql -X -q -v ON_ERROR_STOP=1 -c "ALTER TABLE floor_copy $(psql -X -A -t -c "SELECT string_agg('ADD ' ||
-      pg_get_constraintdef(oid), ', ') FROM pg_constraint WHERE conrelid = 'krimp.observation'::regclass AND contype = 'f'")"
+      pg_get_constraintdef(oid), ', ') FROM pg_constraint WHERE conrelid = 'krimp.observation_row'::regclass AND contype = 'f'")"
   fi
   t0=$(date +%s.%N)
   psql -X -q -v ON_ERROR_STOP=1 -c "\\copy floor_copy ($cols) FROM '$work/typed.tsv'"
@@ -142,29 +132,15 @@ floor() {  # floor LABEL none|keys|fks|observation
   printf '  %-40s %8.1f s  %10.0f rows/s  (%.2f of plain COPY)\n' "$1" "$s" "$(calc "$rows / $s")" "$(calc "$copy_s / $s")"
   psql -X -q -c "DROP TABLE floor_copy"
 }
-n_fk=$(psql -X -A -t -c "SELECT count(*) FROM pg_constraint WHERE conrelid = 'krimp.observation'::regclass AND contype = 'f'")
-echo "floor:    the same rows resolved (ids, typed values) into a table of krimp.observation's shape:"
+n_fk=$(psql -X -A -t -c "SELECT count(*) FROM pg_constraint WHERE conrelid = 'krimp.observation_row'::regclass AND contype = 'f'")
+echo "rows:     the same rows resolved (ids, typed values) into a table of krimp.observation_row's shape:"
 echo "          psql -c '\\copy floor_copy ($cols) FROM $work/typed.tsv'"
 floor "its shape, no index, no FK:" none
 floor "its shape, its indexes, no FK:" keys
 floor "its shape, indexes, FKs checked per row:" fks
-echo "          and the same rows into krimp.observation itself (indexes, its $n_fk FKs checked per statement,"
-echo "          its triggers), in a database set up alike: psql -d krimp_bench_floor -c '\\copy krimp.observation ...'"
-floor "krimp.observation:" observation
-echo "          the same figures as blocks, one row per series and batch ($regions rows: the values as a"
-echo "          krimp.series, the statuses as an array), into a table keyed by indicator, region and batch:"
-echo "          psql -c '\\copy block_floor FROM $work/blocks.tsv'"
-psql -X -q -v ON_ERROR_STOP=1 -c "CREATE TABLE block_floor (indicator_id integer NOT NULL, region_id bigint NOT NULL,
-  batch_id bigint NOT NULL, org_code text NOT NULL, published_at timestamptz NOT NULL, series krimp.series NOT NULL,
-  statuses \"char\"[] NOT NULL, PRIMARY KEY (indicator_id, region_id, batch_id))"
-t=$(date +%s.%N)
-psql -X -q -v ON_ERROR_STOP=1 -c "\\copy block_floor FROM '$work/blocks.tsv'"
-s=$(calc "$(date +%s.%N) - $t")
-[ "$(psql -X -A -t -c "SELECT sum(krimp.length(series)) FROM block_floor")" = "$rows" ] \
-  || { echo "the blocks do not hold $rows figures" >&2; exit 1; }
-printf '  %-40s %8.1f s  %10.0f figures/s  (%.2f of plain COPY; a storage krimp does not have)\n' \
-  "blocks (series per region and batch):" "$s" "$(calc "$rows / $s")" "$(calc "$copy_s / $s")"
-psql -X -q -c "DROP TABLE block_floor"
+echo "          and the same rows into krimp.observation_row itself (indexes, its $n_fk FKs checked per statement,"
+echo "          its triggers), in a database set up alike: psql -d krimp_bench_floor -c '\\copy krimp.observation_row ...'"
+floor "krimp.observation_row:" observation
 
 echo "krimpctl: $K load --indicator inhabitants --org BZK --rejects $work/rejects.csv $work/bench.json"
 t=$(date +%s.%N)
@@ -175,15 +151,20 @@ load_s=$(calc "$(date +%s.%N) - $t")
 printf '  krimpctl load:  %8.1f s  %10.0f rows/s\n' "$load_s" "$(calc "$rows / $load_s")"
 sent_s=$(sed -n 's/.*(read and sent \([0-9.]*\) s,.*/\1/p' "$work/load.out")
 if [ "$(calc "($sent_s > 0)")" = 1.000000 ]; then
-  printf '  of which reading the JSON and sending the rows (COPY to a temporary table): %.1f s (%.2f of plain COPY)\n' \
+  printf '  of which reading the JSON and sending the runs (COPY to a temporary table): %.1f s (%.2f of plain COPY)\n' \
     "$sent_s" "$(calc "$copy_s / $sent_s")"
 else
-  echo "  of which reading the JSON and sending the rows (COPY to a temporary table): under 0.1 s (krimpctl's resolution)"
+  echo "  of which reading the JSON and sending the runs (COPY to a temporary table): under 0.1 s (krimpctl's resolution)"
 fi
 printf '  krimpctl'"'"'s peak memory (max RSS): %.1f MB for a %s file\n' "$(calc "$(cat "$work/rss") / 1024")" \
   "$(du -h "$work/bench.json" | cut -f1)"
 printf 'ratio: krimpctl load runs at %.3f of plain COPY'"'"'s speed (aim: at least 0.5),\n' "$(calc "$copy_s / $load_s")"
-printf '       at %.2f of the speed of filing the resolved rows into krimp.observation\n' "$(calc "$floor_s / $load_s")"
+printf '       %.2f times the speed of filing the resolved rows into krimp.observation_row\n' "$(calc "$floor_s / $load_s")"
+# the load is real: every figure of the file is in krimp.observation, most in blocks
+read -r n_fig n_blocks n_block_fig < <(psql -X -A -t -F ' ' -c "SELECT (SELECT count(*) FROM krimp.observation),
+  count(*), coalesce(sum(cardinality(value)), 0) FROM krimp.observation_block")
+printf '  filed: %s figures in krimp.observation, %s of them in %s blocks\n' "$n_fig" "$n_block_fig" "$n_blocks"
+[ "$n_fig" = "$rows" ] || { echo "krimp.observation holds $n_fig figures, the file $rows" >&2; exit 1; }
 
 echo
 echo "reload of the same file (everything unchanged):"

@@ -64,7 +64,27 @@ typedef struct load_sink
 	char		middle[512];	/* org \t indicator \t */
 	char		suffix[160];	/* \t released_at \n */
 	bool		copy_failed;
+
+	/*
+	 * The run being gathered: figures of one region with one status marker
+	 * on consecutive lines and consecutive periods, sent as one staged block
+	 * (krimp.staged_block) when the run ends.
+	 */
+	bool		in_run;
+	char		run_region[FIELD_MAX];
+	char		run_status[FIELD_MAX];
+	krimp_period run_first;
+	krimp_period run_last;
+	long long	run_first_line;
+	long long	run_last_line;
+	int			run_n;
+	char	   *run_values;		/* "{v1,v2,..." */
+	size_t		run_len;
 } load_sink;
+
+/* a block's most values (krimp.observation_block holds up to 4096) */
+#define RUN_MAX 4096
+#define RUN_BUF_SIZE (RUN_MAX * FIELD_MAX + 16)
 
 static void
 usage(void)
@@ -240,6 +260,8 @@ format_line_number(char *buf, long long line_number)
 	buf[n + 1] = '\0';
 }
 
+static bool run_send(load_sink *s);
+
 static bool
 load_row(input_state *in, const input_row *row)
 {
@@ -247,8 +269,7 @@ load_row(input_state *in, const input_row *row)
 	char		region[FIELD_MAX],
 				period_text[FIELD_MAX],
 				value_text[FIELD_MAX],
-				status[FIELD_MAX],
-				line[32];
+				status[FIELD_MAX];
 	krimp_period p;
 	krimp_error err;
 
@@ -322,19 +343,75 @@ load_row(input_state *in, const input_row *row)
 		}
 	}
 
-	if (s->len + 1024 > COPY_BUF_SIZE && !sink_flush(s))
-		return input_fail(in, "could not send data to the server: %s", PQerrorMessage(s->conn));
-	format_line_number(line, row->line_number);
+	/* the figure continues the run, or the run is sent and a new one starts */
+	if (s->in_run)
+	{
+		krimp_period next;
+
+		if (s->run_n >= RUN_MAX || row->line_number != s->run_last_line + 1 ||
+			strcmp(region, s->run_region) != 0 || strcmp(status, s->run_status) != 0 ||
+			!krimp_period_add(s->run_last, 1, &next, &err) || next != p)
+		{
+			if (!run_send(s))
+				return input_fail(in, "could not send data to the server: %s", PQerrorMessage(s->conn));
+		}
+	}
+	if (!s->in_run)
+	{
+		s->in_run = true;
+		strcpy(s->run_region, region);
+		strcpy(s->run_status, status);
+		s->run_first = p;
+		s->run_first_line = row->line_number;
+		s->run_n = 0;
+		s->run_values[0] = '{';
+		s->run_len = 1;
+	}
+	else
+		s->run_values[s->run_len++] = ',';
+	{
+		const char *v = strcmp(value_text, "\\N") == 0 ? "NULL" : value_text;
+		size_t		n = strlen(v);
+
+		memcpy(s->run_values + s->run_len, v, n);
+		s->run_len += n;
+	}
+	s->run_last = p;
+	s->run_last_line = row->line_number;
+	s->run_n++;
+	return true;
+}
+
+/*
+ * Send the gathered run as one row of COPY text for krimp.staged_block:
+ * batch, first line, organisation, indicator, region, first period, the
+ * values as an array, status marker, released_at.
+ */
+static bool
+run_send(load_sink *s)
+{
+	char		line[32],
+				period_text[KRIMP_PERIOD_BUFLEN];
+
+	if (!s->in_run)
+		return true;
+	s->in_run = false;
+	if (s->len + s->run_len + 2048 > COPY_BUF_SIZE && !sink_flush(s))
+		return false;
+	format_line_number(line, s->run_first_line);
+	krimp_period_format(s->run_first, period_text);
 	sink_append(s, s->prefix);
 	sink_append(s, line);
 	sink_append(s, s->middle);
-	sink_append(s, region);
+	sink_append(s, s->run_region);
 	sink_append(s, "\t");
 	sink_append(s, period_text);
 	sink_append(s, "\t");
-	sink_append(s, value_text);
+	s->run_values[s->run_len++] = '}';
+	memcpy(s->buf + s->len, s->run_values, s->run_len);
+	s->len += s->run_len;
 	sink_append(s, "\t");
-	sink_append(s, status[0] ? status : "\\N");
+	sink_append(s, s->run_status[0] ? s->run_status : "\\N");
 	sink_append(s, s->suffix);
 	return true;
 }
@@ -513,9 +590,10 @@ load_file(PGconn *conn, const load_options *o, const char *file)
 	}
 	chunk = malloc(CHUNK_SIZE);
 	sink.buf = malloc(COPY_BUF_SIZE);
+	sink.run_values = malloc(RUN_BUF_SIZE);
 	rpath = rejects_path(o, file);
 	base_copy = strdup(file);
-	if (!chunk || !sink.buf || !rpath || !base_copy)
+	if (!chunk || !sink.buf || !sink.run_values || !rpath || !base_copy)
 	{
 		cli_error("out of memory");
 		rc = EXIT_INPUT;
@@ -546,16 +624,18 @@ load_file(PGconn *conn, const load_options *o, const char *file)
 		PQclear(res);
 	}
 	/*
-	 * The rows go to a temporary table of the staging table's shape, which
-	 * krimp.apply_batch is given: PostgreSQL refuses COPY FROM into
-	 * krimp.observation_staging (row-level security) for an organisation's
-	 * login, and a temporary table without an index takes rows faster.
+	 * The figures go as runs (one region, one status marker, consecutive
+	 * lines and periods) to a temporary table of krimp.staged_block, which
+	 * krimp.apply_batch is given: a run of a new series is filed as one block,
+	 * anything else is unrolled and checked figure by figure there.  (A
+	 * temporary table, since PostgreSQL refuses COPY FROM into a table with
+	 * row-level security for an organisation's login.)
 	 */
-	if (!cli_exec_ok(conn, "CREATE TEMPORARY TABLE krimpctl_staged (LIKE krimp.observation_staging) ON COMMIT DROP",
-					 &rc))
+	if (!cli_exec_ok(conn, "CREATE TEMPORARY TABLE krimpctl_blocks OF krimp.staged_block "
+					 "WITH (toast_tuple_target = 8160) ON COMMIT DROP", &rc))
 		goto done;
-	res = PQexec(conn, "COPY pg_temp.krimpctl_staged (batch_id, line_number, org_code, indicator_code, "
-				 "region_code, period, value, status, released_at) FROM STDIN");
+	res = PQexec(conn, "COPY pg_temp.krimpctl_blocks (batch_id, first_line, org_code, indicator_code, "
+				 "region_code, first_period, value, status, released_at) FROM STDIN");
 	if (PQresultStatus(res) != PGRES_COPY_IN)
 	{
 		rc = cli_server_error(conn, res, NULL);
@@ -624,7 +704,7 @@ load_file(PGconn *conn, const load_options *o, const char *file)
 						in.measure_used, in.skipped);
 	else if (ok && in.records == 0)
 		ok = input_fail(&in, "no observations in the file");
-	if (ok && !sink_flush(&sink))
+	if (ok && (!run_send(&sink) || !sink_flush(&sink)))
 		ok = input_fail(&in, "could not send data to the server");
 	reader->close(&in);
 	cli_progress_update(&progress, in.chunk_offset, in.records, true);
@@ -676,7 +756,7 @@ load_file(PGconn *conn, const load_options *o, const char *file)
 		res = exec_params(conn,
 						  "SELECT rows_read, rows_inserted, rows_revised, rows_unchanged, rows_rejected "
 						  "FROM krimp.apply_batch($1::pg_catalog.int8, 'reject', $2::pg_catalog.timestamptz, "
-						  "'pg_temp.krimpctl_staged'::pg_catalog.regclass)",
+						  "blocks => 'pg_temp.krimpctl_blocks'::pg_catalog.regclass)",
 						  2, params, &rc);
 		cli_progress_end(&progress);
 		t_applied = cli_now();
@@ -736,6 +816,7 @@ done:
 		close(fd);
 	free(chunk);
 	free(sink.buf);
+	free(sink.run_values);
 	free(rpath);
 	free(base_copy);
 	return rc;

@@ -219,7 +219,7 @@ SELECT count(*) FROM krimp.observation o JOIN krimp.region r USING (region_id) W
 -- and of the referenced tables stay
 SELECT c.conname, p.proname, t.tgenabled
   FROM pg_trigger t JOIN pg_constraint c ON c.oid = t.tgconstraint JOIN pg_proc p ON p.oid = t.tgfoid
- WHERE c.conrelid = 'krimp.observation'::regclass AND c.contype = 'f' AND t.tgrelid = c.conrelid
+ WHERE c.conrelid = 'krimp.observation_row'::regclass AND c.contype = 'f' AND t.tgrelid = c.conrelid
  ORDER BY 1, 2;
 -- a region version that figures refer to cannot be deleted
 INSERT INTO krimp.region (code, name, level, valid_from) VALUES ('GM9909', 'Testgemeente 9', 'municipality', '2000-01-01');

@@ -260,15 +260,21 @@ SELECT pg_catalog.pg_extension_config_dump('krimp.load_batch', '');
 SELECT pg_catalog.pg_extension_config_dump('krimp.load_batch_id_seq', '');
 
 -- ---- observations --------------------------------------------------
-CREATE SEQUENCE krimp.observation_id_seq;
-CREATE TABLE krimp.observation (
-    observation_id      bigint PRIMARY KEY DEFAULT pg_catalog.nextval('krimp.observation_id_seq'),
-    indicator_id        integer NOT NULL REFERENCES krimp.indicator,
-    region_id           bigint NOT NULL REFERENCES krimp.region,
+-- krimp.observation, what everyone reads, is a view (41_blocks.sql) over two
+-- storages: krimp.observation_row, a row per figure (figures filed one by
+-- one, and every revision), and krimp.observation_block, a row per run of a
+-- series (what a load files when the series has no figures yet).  The
+-- constraints keep the names they had when the row table was
+-- krimp.observation (0.1).
+CREATE SEQUENCE krimp.observation_id_seq MAXVALUE 4503599627370495;
+CREATE TABLE krimp.observation_row (
+    observation_id      bigint DEFAULT pg_catalog.nextval('krimp.observation_id_seq'),
+    indicator_id        integer NOT NULL,
+    region_id           bigint NOT NULL,
     period              krimp.period NOT NULL,
     value               double precision,
-    status              text NOT NULL CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['definitief', 'nader voorlopig', 'voorlopig', 'estimate', 'unknown'])),
-    kind                text NOT NULL DEFAULT 'realisation' CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['realisation', 'forecast'])),
+    status              text NOT NULL,
+    kind                text NOT NULL DEFAULT 'realisation',
     forecast_producer   text NOT NULL DEFAULT '',
     forecast_base_year  integer NOT NULL DEFAULT 0,
     source              text NOT NULL,
@@ -278,33 +284,40 @@ CREATE TABLE krimp.observation (
     released_at         timestamptz,
     retracted_at        timestamptz,
     retraction_reason   text,
+    CONSTRAINT observation_pkey PRIMARY KEY (observation_id),
+    CONSTRAINT observation_indicator_id_fkey FOREIGN KEY (indicator_id) REFERENCES krimp.indicator,
+    CONSTRAINT observation_region_id_fkey FOREIGN KEY (region_id) REFERENCES krimp.region,
+    CONSTRAINT observation_status_check
+        CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['definitief', 'nader voorlopig', 'voorlopig', 'estimate', 'unknown'])),
+    CONSTRAINT observation_kind_check
+        CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['realisation', 'forecast'])),
     -- CBS's "." (unknown or secret) is a row with status unknown and no value, not a missing row
-    CHECK ((status OPERATOR(pg_catalog.=) 'unknown') OPERATOR(pg_catalog.=) (value IS NULL)),
-    CHECK (value IS NULL OR (value OPERATOR(pg_catalog.<>) 'NaN'::double precision
-                             AND value OPERATOR(pg_catalog.<>) 'Infinity'::double precision
-                             AND value OPERATOR(pg_catalog.<>) '-Infinity'::double precision)),
-    CHECK ((kind OPERATOR(pg_catalog.=) 'forecast') OPERATOR(pg_catalog.=)
+    CONSTRAINT observation_check CHECK ((status OPERATOR(pg_catalog.=) 'unknown') OPERATOR(pg_catalog.=) (value IS NULL)),
+    CONSTRAINT observation_value_check
+        CHECK (value IS NULL OR (value OPERATOR(pg_catalog.<>) 'NaN'::double precision
+                                 AND value OPERATOR(pg_catalog.<>) 'Infinity'::double precision
+                                 AND value OPERATOR(pg_catalog.<>) '-Infinity'::double precision)),
+    CONSTRAINT observation_check1 CHECK ((kind OPERATOR(pg_catalog.=) 'forecast') OPERATOR(pg_catalog.=)
            (forecast_producer OPERATOR(pg_catalog.<>) '' AND forecast_base_year OPERATOR(pg_catalog.<>) 0)),
-    CHECK ((retracted_at IS NULL) OPERATOR(pg_catalog.=) (retraction_reason IS NULL)),
+    CONSTRAINT observation_check2 CHECK ((retracted_at IS NULL) OPERATOR(pg_catalog.=) (retraction_reason IS NULL)),
     -- a figure belongs to the organisation of the batch that loaded it; one
     -- key for both (the batch's organisation is a key of krimp.organisation),
     -- since every foreign key is a lookup per inserted row
     CONSTRAINT observation_batch_org_fkey FOREIGN KEY (batch_id, org_code)
         REFERENCES krimp.load_batch (batch_id, org_code)
 );
-ALTER SEQUENCE krimp.observation_id_seq OWNED BY krimp.observation.observation_id;
+ALTER SEQUENCE krimp.observation_id_seq OWNED BY krimp.observation_row.observation_id;
 -- a figure's key plus its vintage: one row per figure per publication time
-CREATE UNIQUE INDEX observation_vintage_key ON krimp.observation
+CREATE UNIQUE INDEX observation_vintage_key ON krimp.observation_row
     (indicator_id, region_id, period, org_code, kind, forecast_producer, forecast_base_year, published_at);
-CREATE INDEX observation_batch_idx ON krimp.observation (batch_id);
-COMMENT ON TABLE krimp.observation IS
-    'observations: a figure of an indicator for a region version and period, as published at published_at (its vintage); a revision is a new row, nothing is overwritten; a retracted figure is kept with its reason';
-COMMENT ON COLUMN krimp.observation.status IS
+CREATE INDEX observation_batch_idx ON krimp.observation_row (batch_id);
+-- (its comment: 41_blocks.sql, which an upgrade from 0.1 runs too)
+COMMENT ON COLUMN krimp.observation_row.status IS
     'definitief, nader voorlopig, voorlopig, estimate, or unknown (CBS ".": unknown or secret, with no value)';
-COMMENT ON COLUMN krimp.observation.kind IS 'realisation, or forecast (with producer and base year)';
-COMMENT ON COLUMN krimp.observation.published_at IS 'vintage: when this figure became known';
-COMMENT ON COLUMN krimp.observation.released_at IS 'embargo: until then only the owning organisation sees the row';
-SELECT pg_catalog.pg_extension_config_dump('krimp.observation', '');
+COMMENT ON COLUMN krimp.observation_row.kind IS 'realisation, or forecast (with producer and base year)';
+COMMENT ON COLUMN krimp.observation_row.published_at IS 'vintage: when this figure became known';
+COMMENT ON COLUMN krimp.observation_row.released_at IS 'embargo: until then only the owning organisation sees the row';
+SELECT pg_catalog.pg_extension_config_dump('krimp.observation_row', '');
 SELECT pg_catalog.pg_extension_config_dump('krimp.observation_id_seq', '');
 
 -- Nothing in an observation changes, except that it can be retracted once.
@@ -338,7 +351,7 @@ END
 $$;
 COMMENT ON FUNCTION krimp.observation_guard_trigger() IS
     'trigger: observations are append-only; only a retraction (time and reason, once) may be added';
-CREATE TRIGGER observation_guard BEFORE UPDATE OR DELETE ON krimp.observation
+CREATE TRIGGER observation_guard BEFORE UPDATE OR DELETE ON krimp.observation_row
     FOR EACH ROW EXECUTE FUNCTION krimp.observation_guard_trigger();
 
 -- Rows a load set aside, with the reason.
@@ -380,18 +393,18 @@ COMMENT ON TABLE krimp.observation_staging IS
 -- Organisation data: every krimp role reads the shared (released) rows; an
 -- organisation writes only its own; an embargoed row is visible to its owner
 -- only until its release time.
-ALTER TABLE krimp.observation ENABLE ROW LEVEL SECURITY;
-ALTER TABLE krimp.observation FORCE ROW LEVEL SECURITY;
-CREATE POLICY observation_read ON krimp.observation FOR SELECT TO krimp_reader
+ALTER TABLE krimp.observation_row ENABLE ROW LEVEL SECURITY;
+ALTER TABLE krimp.observation_row FORCE ROW LEVEL SECURITY;
+CREATE POLICY observation_read ON krimp.observation_row FOR SELECT TO krimp_reader
     USING (released_at IS NULL OR released_at OPERATOR(pg_catalog.<=) pg_catalog.now()
            OR org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[])
            OR (SELECT krimp.is_admin()));
-CREATE POLICY observation_insert ON krimp.observation FOR INSERT TO krimp_writer
+CREATE POLICY observation_insert ON krimp.observation_row FOR INSERT TO krimp_writer
     WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
-CREATE POLICY observation_retract ON krimp.observation FOR UPDATE TO krimp_writer
+CREATE POLICY observation_retract ON krimp.observation_row FOR UPDATE TO krimp_writer
     USING (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]))
     WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
-CREATE POLICY observation_admin ON krimp.observation FOR ALL TO krimp_admin
+CREATE POLICY observation_admin ON krimp.observation_row FOR ALL TO krimp_admin
     USING (true) WITH CHECK (true);
 
 ALTER TABLE krimp.load_batch ENABLE ROW LEVEL SECURITY;
@@ -422,64 +435,15 @@ CREATE POLICY staging_admin ON krimp.observation_staging FOR ALL TO krimp_admin 
 -- role reads it, only krimp_admin writes it.
 GRANT SELECT ON krimp.organisation, krimp.region, krimp.region_parent, krimp.region_group,
     krimp.region_group_member, krimp.region_change, krimp.indicator,
-    krimp.observation, krimp.load_batch TO krimp_reader;
+    krimp.observation_row, krimp.load_batch TO krimp_reader;
 GRANT INSERT, UPDATE, DELETE ON krimp.organisation, krimp.region, krimp.region_parent, krimp.region_group,
     krimp.region_group_member, krimp.region_change, krimp.indicator TO krimp_admin;
 GRANT USAGE ON SEQUENCE krimp.region_id_seq, krimp.indicator_id_seq TO krimp_admin;
-GRANT INSERT ON krimp.observation, krimp.load_batch TO krimp_writer, krimp_admin;
-GRANT UPDATE (retracted_at, retraction_reason) ON krimp.observation TO krimp_writer, krimp_admin;
+GRANT INSERT ON krimp.observation_row, krimp.load_batch TO krimp_writer, krimp_admin;
+GRANT UPDATE (retracted_at, retraction_reason) ON krimp.observation_row TO krimp_writer, krimp_admin;
 GRANT UPDATE (finished_at, state, rows_read, rows_inserted, rows_revised, rows_unchanged, rows_rejected)
     ON krimp.load_batch TO krimp_writer, krimp_admin;
 GRANT SELECT, INSERT, DELETE ON krimp.rejected_row, krimp.observation_staging TO krimp_writer, krimp_admin;
 GRANT USAGE ON SEQUENCE krimp.observation_id_seq, krimp.load_batch_id_seq TO krimp_writer, krimp_admin;
 
--- ---- reading observations ------------------------------------------
-
--- Observations as known at a moment: the latest vintage of every figure
--- published by then and not retracted by then.  With RLS, as the caller.
-CREATE FUNCTION krimp.observations_as_of(known_at timestamptz)
-    RETURNS SETOF krimp.observation
-    LANGUAGE sql STABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period, o.org_code, o.kind,
-                        o.forecast_producer, o.forecast_base_year) o.*
-      FROM krimp.observation o
-     WHERE o.published_at OPERATOR(pg_catalog.<=) known_at
-       AND (o.retracted_at IS NULL OR o.retracted_at OPERATOR(pg_catalog.>) known_at)
-     ORDER BY o.indicator_id, o.region_id, o.period, o.org_code, o.kind,
-              o.forecast_producer, o.forecast_base_year, o.published_at DESC, o.observation_id DESC
-$$;
-COMMENT ON FUNCTION krimp.observations_as_of(timestamptz) IS
-    'the observations as known at a moment: per figure the latest vintage published by then and not retracted by then';
-
-CREATE VIEW krimp.observation_current WITH (security_invoker = true) AS
-    SELECT * FROM krimp.observations_as_of('infinity');
-COMMENT ON VIEW krimp.observation_current IS
-    'the current figures: per figure the latest vintage that is not retracted (realisations and forecasts)';
-GRANT SELECT ON krimp.observation_current TO krimp_reader;
-
--- Retract a figure: it is kept, with the time and the reason.
-CREATE FUNCTION krimp.retract(observation_id bigint, reason text) RETURNS void
-    LANGUAGE plpgsql STRICT
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-BEGIN
-    IF btrim(reason) = '' THEN
-        RAISE EXCEPTION 'a retraction needs a reason'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    UPDATE krimp.observation o
-       SET retracted_at = clock_timestamp(), retraction_reason = reason
-     WHERE o.observation_id = retract.observation_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'observation % does not exist or is not yours to retract', observation_id
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'An organisation retracts only its own observations.';
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION krimp.retract(bigint, text) IS
-    'retract an observation of your own organisation: it is kept with the time and the reason, and drops out of the current figures';
-REVOKE ALL ON FUNCTION krimp.retract(bigint, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION krimp.retract(bigint, text) TO krimp_writer, krimp_admin;
+-- (reading observations, and retracting one: 41_blocks.sql)

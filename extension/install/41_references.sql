@@ -1,11 +1,11 @@
 
 -- ===================================================================
--- The foreign keys of krimp.observation, checked once per statement.
+-- The foreign keys of krimp.observation_row, checked once per statement.
 --
 -- PostgreSQL checks a foreign key with one query per inserted row.  A load
 -- of millions of figures spends most of its time there (docs/design.md, "Load
 -- speed"), although its rows name a few thousand regions, one indicator and
--- one batch.  So the foreign keys of krimp.observation stay declared (the
+-- one batch.  So the foreign keys of krimp.observation_row stay declared (the
 -- catalog, pg_dump's order of restoring the tables, and the checks on the
 -- referenced side, which refuse to delete or re-key a region, indicator or
 -- batch that figures refer to, are PostgreSQL's own), but their per-row
@@ -57,10 +57,10 @@ BEGIN
                                         WHERE NOT EXISTS (SELECT FROM krimp.%I t WHERE t.%I OPERATOR(pg_catalog.=) x.id)',
                                       ref.tab, ref.col)
                INTO missing_id USING ref.ids;
-            RAISE EXCEPTION 'insert or update on table "observation" violates foreign key constraint "%"', ref.fkey
+            RAISE EXCEPTION 'insert or update on table "observation_row" violates foreign key constraint "%"', ref.fkey
                 USING ERRCODE = 'foreign_key_violation',
                       DETAIL = pg_catalog.format('Key (%s)=(%s) is not present in table "%s".', ref.col, missing_id, ref.tab),
-                      SCHEMA = 'krimp', TABLE = 'observation', CONSTRAINT = ref.fkey;
+                      SCHEMA = 'krimp', TABLE = 'observation_row', CONSTRAINT = ref.fkey;
         END IF;
     END LOOP;
 
@@ -76,12 +76,12 @@ BEGIN
                             WHERE b.batch_id OPERATOR(pg_catalog.=) x.batch_id
                               AND b.org_code OPERATOR(pg_catalog.=) x.org_code)
          ORDER BY x.batch_id, x.org_code LIMIT 1;
-        RAISE EXCEPTION 'insert or update on table "observation" violates foreign key constraint "%"',
+        RAISE EXCEPTION 'insert or update on table "observation_row" violates foreign key constraint "%"',
                         'observation_batch_org_fkey'
             USING ERRCODE = 'foreign_key_violation',
                   DETAIL = pg_catalog.format('Key (batch_id, org_code)=(%s, %s) is not present in table "load_batch".',
                                              missing.batch_id, missing.org_code),
-                  SCHEMA = 'krimp', TABLE = 'observation', CONSTRAINT = 'observation_batch_org_fkey';
+                  SCHEMA = 'krimp', TABLE = 'observation_row', CONSTRAINT = 'observation_batch_org_fkey';
     END IF;
     RETURN NULL;
 END
@@ -89,7 +89,7 @@ $$;
 COMMENT ON FUNCTION krimp.observation_references_trigger() IS
     'trigger: checks the foreign keys of the observations a statement inserted once per statement (distinct keys, locked FOR KEY SHARE), in place of PostgreSQL''s check per row';
 REVOKE ALL ON FUNCTION krimp.observation_references_trigger() FROM PUBLIC;
-CREATE TRIGGER observation_references AFTER INSERT ON krimp.observation
+CREATE TRIGGER observation_references AFTER INSERT ON krimp.observation_row
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION krimp.observation_references_trigger();
 
 -- PostgreSQL's per-row check of inserted rows, one internal trigger per
@@ -104,16 +104,16 @@ BEGIN
         SELECT tg.tgname
           FROM pg_catalog.pg_trigger tg
           JOIN pg_catalog.pg_constraint c ON c.oid OPERATOR(pg_catalog.=) tg.tgconstraint
-         WHERE tg.tgrelid OPERATOR(pg_catalog.=) 'krimp.observation'::pg_catalog.regclass
+         WHERE tg.tgrelid OPERATOR(pg_catalog.=) 'krimp.observation_row'::pg_catalog.regclass
            AND c.contype OPERATOR(pg_catalog.=) 'f'
            AND tg.tgfoid OPERATOR(pg_catalog.=) 'pg_catalog."RI_FKey_check_ins"()'::pg_catalog.regprocedure
          ORDER BY c.conname
     LOOP
-        EXECUTE pg_catalog.format('ALTER TABLE krimp.observation DISABLE TRIGGER %I', t.tgname);
+        EXECUTE pg_catalog.format('ALTER TABLE krimp.observation_row DISABLE TRIGGER %I', t.tgname);
         n := n OPERATOR(pg_catalog.+) 1;
     END LOOP;
     IF n OPERATOR(pg_catalog.<>) 3 THEN
-        RAISE EXCEPTION 'expected the insert checks of 3 foreign keys on krimp.observation, found %', n;
+        RAISE EXCEPTION 'expected the insert checks of 3 foreign keys on krimp.observation_row, found %', n;
     END IF;
 END
 $$;

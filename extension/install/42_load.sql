@@ -73,8 +73,20 @@ CREATE OR REPLACE FUNCTION krimp.normalise_status(status text, value_text text) 
 COMMENT ON FUNCTION krimp.normalise_status(text, text) IS
     'a status as written in a file (definitief, nader voorlopig, voorlopig, estimate, unknown, or CBS''s *, ** and .); NULL if it is none of these';
 
+-- A period so many steps of its own length on, or NULL when that would leave
+-- the years krimp.period holds (where the + operator raises an error).
+CREATE OR REPLACE FUNCTION krimp.period_after(p krimp.period, steps bigint) RETURNS krimp.period
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN CASE WHEN steps BETWEEN -200000 AND 200000
+                 AND krimp.year(p) * 12 + date_part('month', krimp.first_day(p))::integer - 1
+                     + steps * krimp.months(p) BETWEEN 1000 * 12 AND 9999 * 12 + 12 - krimp.months(p)
+            THEN p OPERATOR(krimp.+) steps::integer END;
+COMMENT ON FUNCTION krimp.period_after(krimp.period, bigint) IS
+    'the period steps periods of its own length after p (before it when negative), or NULL outside the years 1000 to 9999';
+
 CREATE OR REPLACE FUNCTION krimp.apply_batch(batch_id bigint, on_error text DEFAULT 'reject',
-                                  published_at timestamptz DEFAULT NULL, staged regclass DEFAULT NULL)
+                                  published_at timestamptz DEFAULT NULL, staged regclass DEFAULT NULL,
+                                  blocks regclass DEFAULT NULL)
     RETURNS krimp.load_batch
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, krimp, pg_temp
@@ -92,6 +104,10 @@ DECLARE
     lookup text := coalesce(nullif(pg_catalog.current_setting('krimp.load_lookup', true), ''), 'auto');
     first_problem record;
     staged_rel text := 'krimp.observation_staging';
+    blocks_rel text;
+    n_block_figures bigint := 0;
+    n_blocks_unchanged bigint;
+    has_figures boolean;
 BEGIN
     IF lookup NOT IN ('auto', 'per_row', 'set_wise') THEN
         RAISE EXCEPTION 'unknown krimp.load_lookup "%"', lookup
@@ -109,10 +125,27 @@ BEGIN
                 USING ERRCODE = 'undefined_table',
                       HINT = 'Name the table that holds the staged rows, for example staged => ''pg_temp.my_rows''.';
         END IF;
-        IF staged IN (pg_catalog.to_regclass('pg_temp.krimp_staged'), pg_catalog.to_regclass('pg_temp.krimp_resolved')) THEN
+        IF staged IN (pg_catalog.to_regclass('pg_temp.krimp_staged'), pg_catalog.to_regclass('pg_temp.krimp_resolved'),
+                      pg_catalog.to_regclass('pg_temp.krimp_blocks')) THEN
             RAISE EXCEPTION 'staged rows cannot be read from %, a working table of apply_batch', staged
                 USING ERRCODE = 'invalid_parameter_value',
                       HINT = 'Stage the rows in a table of another name.';
+        END IF;
+    END IF;
+    IF blocks IS NOT NULL THEN
+        SELECT format('%I.%I', n.nspname, c.relname) INTO blocks_rel
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.oid = blocks;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'relation with OID % does not exist', blocks::oid
+                USING ERRCODE = 'undefined_table',
+                      HINT = 'Name the table that holds the staged blocks, for example blocks => ''pg_temp.my_blocks''.';
+        END IF;
+        IF blocks IN (pg_catalog.to_regclass('pg_temp.krimp_staged'), pg_catalog.to_regclass('pg_temp.krimp_resolved'),
+                      pg_catalog.to_regclass('pg_temp.krimp_blocks')) THEN
+            RAISE EXCEPTION 'staged blocks cannot be read from %, a working table of apply_batch', blocks
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Stage the blocks in a table of another name.';
         END IF;
     END IF;
     IF on_error NOT IN ('reject', 'abort') THEN
@@ -140,6 +173,9 @@ BEGIN
     IF pg_catalog.to_regclass('pg_temp.krimp_resolved') IS NOT NULL THEN
         DROP TABLE pg_temp.krimp_resolved;
     END IF;
+    IF pg_catalog.to_regclass('pg_temp.krimp_blocks') IS NOT NULL THEN
+        DROP TABLE pg_temp.krimp_blocks;
+    END IF;
     EXECUTE format($q$
     CREATE TEMP TABLE krimp_staged ON COMMIT DROP AS
     SELECT st.line_number, st.org_code, st.indicator_code, st.region_code, st.period, st.value, st.status,
@@ -150,6 +186,169 @@ BEGIN
            coalesce(nullif(btrim(st.kind), ''), 'realisation') AS norm_kind
       FROM %s st
      WHERE st.batch_id = %s$q$, staged_rel, b.batch_id);
+
+    -- Staged blocks: a run of one series, one value per period from
+    -- first_period on (line first_line + k holds value[k + 1]).  A block is
+    -- filed as it is when everything about it holds for all its figures and
+    -- its series has no figure of this organisation in its periods yet;
+    -- any other block is unrolled into rows below and takes the rows' way,
+    -- which compares, files revisions and gives every bad figure its reason.
+    -- (values of a run up to 8 kB stay in the row, uncompressed: a run is
+    -- read whole at every step, and compressing doubles gains little)
+    CREATE TEMP TABLE krimp_blocks (
+        first_line bigint, staged_org text, indicator_code text, region_code text, period_text text,
+        value double precision[], status_text text, kind_text text, forecast_producer text,
+        forecast_base_year integer, released_at timestamptz,
+        p krimp.period, last_p krimp.period, norm_region text, status text, kind text,
+        indicator_id integer, granularity text, region_id bigint, fast boolean,
+        unchanged boolean NOT NULL DEFAULT false
+    ) WITH (toast_tuple_target = 8160) ON COMMIT DROP;
+    IF blocks_rel IS NOT NULL THEN
+        -- every run resolved and checked in one pass: a run is filed as it is
+        -- (fast) when it is the batch's organisation's, its indicator is known
+        -- and measured per its periods' granularity, one version of its region
+        -- holds for all its periods, its status is known and it has a value
+        -- for every period (none in status unknown), none NaN or infinite, and
+        -- its kind is complete
+        EXECUTE format($q$
+        INSERT INTO pg_temp.krimp_blocks (first_line, staged_org, indicator_code, region_code, period_text, value,
+                                          status_text, kind_text, forecast_producer, forecast_base_year,
+                                          released_at, p, last_p, norm_region, status, kind, indicator_id,
+                                          granularity, region_id, fast)
+        SELECT x.first_line, x.org_code, x.indicator_code, x.region_code, x.first_period, x.value, x.status,
+               x.kind, x.forecast_producer, x.forecast_base_year, x.released_at, x.p, x.last_p, x.norm_region,
+               x.norm_status, x.norm_kind, x.indicator_id, x.granularity, rv.region_id,
+               coalesce(x.org_code = $1
+                        AND rv.region_id IS NOT NULL
+                        AND krimp.granularity(x.p) = x.granularity
+                        AND x.norm_status IS NOT NULL
+                        AND CASE WHEN x.norm_status = 'unknown'
+                                 THEN pg_catalog.array_remove(x.value, NULL) = '{}'::double precision[]
+                                 ELSE pg_catalog.array_position(x.value, NULL) IS NULL END
+                        AND NOT (x.value && '{NaN,Infinity,-Infinity}'::double precision[])
+                        AND (x.norm_kind = 'realisation'
+                             OR (x.norm_kind = 'forecast' AND x.forecast_producer <> ''
+                                 AND x.forecast_base_year <> 0)), false)
+          FROM (SELECT y.*,
+                       CASE WHEN pg_catalog.array_ndims(y.value) = 1 AND pg_catalog.array_lower(y.value, 1) = 1
+                                 AND pg_catalog.cardinality(y.value) <= 4096
+                            THEN krimp.period_after(y.p, pg_catalog.cardinality(y.value) - 1) END AS last_p
+                  FROM (SELECT bl.first_line, bl.org_code, bl.indicator_code, bl.region_code, bl.first_period,
+                               bl.value, bl.status, bl.kind, coalesce(bl.forecast_producer, '') AS forecast_producer,
+                               coalesce(bl.forecast_base_year, 0) AS forecast_base_year, bl.released_at,
+                               krimp.try_period(bl.first_period) AS p,
+                               krimp.normalise_region_code(bl.region_code) AS norm_region,
+                               -- (no value: CBS's "." when the run has no status marker)
+                               krimp.normalise_status(bl.status,
+                                   CASE WHEN bl.value[pg_catalog.array_lower(bl.value, 1)] IS NULL THEN '.' END)
+                                   AS norm_status,
+                               coalesce(nullif(btrim(bl.kind), ''), 'realisation') AS norm_kind,
+                               i.indicator_id, i.granularity
+                          FROM %s bl
+                          LEFT JOIN krimp.indicator i ON i.code = btrim(bl.indicator_code)
+                         WHERE bl.batch_id = $2) y) x
+          LEFT JOIN LATERAL (
+                SELECT rv.region_id FROM krimp.region rv
+                 WHERE x.last_p IS NOT NULL AND rv.code = x.norm_region
+                   AND rv.valid_from <= krimp.first_day(x.p)
+                   AND (rv.valid_to IS NULL OR rv.valid_to > krimp.last_day(x.last_p))
+                 LIMIT 1) rv ON true$q$, blocks_rel)
+        USING b.org_code, b.batch_id;
+        ANALYZE pg_temp.krimp_blocks;
+        -- two runs of one series that share a period, or a run and a staged
+        -- row of it: the rows' way sets every copy aside
+        UPDATE pg_temp.krimp_blocks k SET fast = false
+         WHERE k.fast AND EXISTS (
+               SELECT FROM pg_temp.krimp_blocks k2
+                WHERE k2.ctid <> k.ctid AND k2.indicator_id = k.indicator_id AND k2.norm_region = k.norm_region
+                  AND k2.kind = k.kind AND k2.forecast_producer = k.forecast_producer
+                  AND k2.forecast_base_year = k.forecast_base_year
+                  AND k2.p IS NOT NULL AND (k2.last_p IS NULL OR (k2.p <= k.last_p AND k2.last_p >= k.p))
+                  AND krimp.granularity(k2.p) = krimp.granularity(k.p));
+        UPDATE pg_temp.krimp_blocks k SET fast = false
+         WHERE k.fast AND EXISTS (SELECT FROM pg_temp.krimp_staged) AND EXISTS (
+               SELECT FROM pg_temp.krimp_staged s
+                WHERE btrim(s.indicator_code) = btrim(k.indicator_code) AND s.norm_region = k.norm_region
+                  AND s.p >= k.p AND s.p <= k.last_p);
+    END IF;
+
+    -- One load at a time compares with and files the figures of an indicator
+    -- of an organisation: a second load of the same file waits for the
+    -- first, then finds every figure unchanged (its statements below see
+    -- what the first committed, under READ COMMITTED), and its vintage is
+    -- taken after the wait, so the load that commits last is the current one.
+    -- (the locks in indicator order: two batches never wait for each other)
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('krimp.load ' || b.org_code), i.indicator_id)
+       FROM (SELECT i.indicator_id FROM krimp.indicator i
+              WHERE i.code IN (SELECT btrim(s.indicator_code) FROM pg_temp.krimp_staged s
+                                UNION SELECT btrim(k.indicator_code) FROM pg_temp.krimp_blocks k)
+              ORDER BY 1) i;
+    vintage := coalesce(apply_batch.published_at, clock_timestamp());
+
+    -- A run whose series already has a figure of this organisation in its
+    -- periods is compared figure by figure (the rows' way), unless those
+    -- figures are one block of the same periods, values and status, none of
+    -- it retracted: then the run is unchanged as a whole (a file loaded again).
+    -- (looked up per run only when the organisation has figures of the
+    -- runs' indicators at all: a first load of an indicator skips it)
+    SELECT EXISTS (SELECT FROM (SELECT DISTINCT k1.indicator_id FROM pg_temp.krimp_blocks k1 WHERE k1.fast) ki
+                    WHERE EXISTS (SELECT FROM krimp.observation_row o
+                                   WHERE o.indicator_id = ki.indicator_id AND o.org_code = b.org_code)
+                       OR EXISTS (SELECT FROM krimp.observation_block x
+                                   WHERE x.indicator_id = ki.indicator_id AND x.org_code = b.org_code))
+      INTO has_figures;
+    UPDATE pg_temp.krimp_blocks k SET fast = false,
+           unchanged = NOT EXISTS (SELECT FROM krimp.observation_row o
+                                    WHERE o.indicator_id = k.indicator_id AND o.region_id = k.region_id
+                                      AND o.period >= k.p AND o.period <= k.last_p AND o.org_code = b.org_code
+                                      AND o.kind = k.kind AND o.forecast_producer = k.forecast_producer
+                                      AND o.forecast_base_year = k.forecast_base_year)
+                       AND (SELECT count(*) = 1 AND bool_and(x.first_period = k.p AND x.value = k.value
+                                                             AND x.status = k.status AND x.retracted_at IS NULL)
+                              FROM krimp.observation_block x
+                             WHERE x.indicator_id = k.indicator_id AND x.region_id = k.region_id
+                               AND x.org_code = b.org_code AND x.kind = k.kind
+                               AND x.forecast_producer = k.forecast_producer
+                               AND x.forecast_base_year = k.forecast_base_year
+                               AND x.first_period <= k.last_p
+                               AND krimp.granularity(x.first_period) = krimp.granularity(k.p)
+                               AND x.first_period + (pg_catalog.cardinality(x.value) - 1) >= k.p)
+     WHERE has_figures AND k.fast
+       AND (
+           EXISTS (SELECT FROM krimp.observation_row o
+                    WHERE o.indicator_id = k.indicator_id AND o.region_id = k.region_id
+                      AND o.period >= k.p AND o.period <= k.last_p AND o.org_code = b.org_code
+                      AND o.kind = k.kind AND o.forecast_producer = k.forecast_producer
+                      AND o.forecast_base_year = k.forecast_base_year)
+        OR EXISTS (SELECT FROM krimp.observation_block x
+                    WHERE x.indicator_id = k.indicator_id AND x.region_id = k.region_id
+                      AND x.org_code = b.org_code AND x.kind = k.kind
+                      AND x.forecast_producer = k.forecast_producer
+                      AND x.forecast_base_year = k.forecast_base_year
+                      AND x.first_period <= k.last_p
+                      AND krimp.granularity(x.first_period) = krimp.granularity(k.p)
+                      AND x.first_period + (pg_catalog.cardinality(x.value) - 1) >= k.p));
+
+    -- the other runs, unrolled: a row per figure, its line and period counted
+    -- on from the run's first (a period that cannot be read stays as written)
+    INSERT INTO pg_temp.krimp_staged (line_number, org_code, indicator_code, region_code, period, value, status,
+                                      kind, forecast_producer, forecast_base_year, released_at, p, norm_region,
+                                      norm_status, norm_kind)
+    SELECT k.first_line + (f.i - 1), k.staged_org, k.indicator_code, k.region_code,
+           coalesce(f.p::text,
+                    CASE WHEN f.i = 1 THEN k.period_text ELSE format('%s + %s', k.period_text, f.i - 1) END),
+           f.value::text, k.status_text, k.kind_text, k.forecast_producer, k.forecast_base_year,
+           k.released_at, f.p, k.norm_region,
+           -- (no value: CBS's "." when the run has no status marker)
+           krimp.normalise_status(k.status_text, CASE WHEN f.value IS NULL THEN '.' END),
+           k.kind
+      FROM pg_temp.krimp_blocks k
+     CROSS JOIN LATERAL (SELECT u.value, u.i,
+                                -- (every period of a run with a last period exists)
+                                CASE WHEN k.last_p IS NOT NULL THEN k.p + (u.i - 1)::integer
+                                     ELSE krimp.period_after(k.p, u.i - 1) END AS p
+                           FROM unnest(k.value) WITH ORDINALITY AS u(value, i)) f
+     WHERE NOT k.fast AND NOT k.unchanged;
     ANALYZE pg_temp.krimp_staged;
 
     -- resolve and check every staged row once; regions by join, not by a
@@ -215,16 +414,6 @@ BEGIN
            x.problem
       FROM pg_temp.krimp_resolved x WHERE x.problem IS NOT NULL;
 
-    -- One load at a time compares with and files the figures of an indicator
-    -- of an organisation: a second load of the same file waits for the
-    -- first, then finds every figure unchanged (its statement below sees
-    -- what the first committed, under READ COMMITTED), and its vintage is
-    -- taken after the wait, so the load that commits last is the current one.
-    -- (the locks in indicator order: two batches never wait for each other)
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('krimp.load ' || b.org_code), i.indicator_id)
-       FROM (SELECT DISTINCT x.indicator_id FROM pg_temp.krimp_resolved x
-              WHERE x.problem IS NULL ORDER BY x.indicator_id) i;
-    vintage := coalesce(apply_batch.published_at, clock_timestamp());
 
     -- file the good rows: a new vintage unless the current one says the same.
     -- The current vintages are looked up per row through the vintage key when
@@ -232,7 +421,11 @@ BEGIN
     -- the batch's indicators, hash-joined) when it is not.
     -- (krimp.load_lookup = per_row or set_wise chooses; auto, the default, by size)
     SELECT count(*) INTO n_good FROM pg_temp.krimp_resolved x WHERE x.problem IS NULL;
-    SELECT c.reltuples INTO table_rows FROM pg_catalog.pg_class c WHERE c.oid = 'krimp.observation'::pg_catalog.regclass;
+    -- (the figures filed: the rows, and the blocks at an average length guessed at 64)
+    SELECT sum(CASE WHEN c.oid = 'krimp.observation_row'::pg_catalog.regclass THEN greatest(c.reltuples, 0)
+                    ELSE greatest(c.reltuples, 0) * 64 END) INTO table_rows
+      FROM pg_catalog.pg_class c
+     WHERE c.oid IN ('krimp.observation_row'::pg_catalog.regclass, 'krimp.observation_block'::pg_catalog.regclass);
     IF lookup = 'set_wise' OR (lookup = 'auto' AND n_good::real * 10 >= table_rows) THEN
         current_join := $j$
           LEFT JOIN (
@@ -273,7 +466,7 @@ BEGIN
                 AND cur.status = g.norm_status) AS unchanged
           FROM good g %s
     ), ins AS (
-        INSERT INTO krimp.observation (indicator_id, region_id, period, value, status, kind,
+        INSERT INTO krimp.observation_row (indicator_id, region_id, period, value, status, kind,
                                        forecast_producer, forecast_base_year, source, org_code,
                                        batch_id, published_at, released_at)
         SELECT c.indicator_id, c.region_id, c.p, c.v, c.norm_status, c.norm_kind,
@@ -288,7 +481,25 @@ BEGIN
       INTO n_inserted, n_revised
      USING b.org_code, b.source, b.batch_id, vintage;
 
+    -- the runs filed as they are
+    INSERT INTO krimp.observation_block (indicator_id, region_id, first_period, value, status, kind,
+                                         forecast_producer, forecast_base_year, source, org_code, batch_id,
+                                         published_at, released_at)
+    SELECT k.indicator_id, k.region_id, k.p, k.value, k.status, k.kind, k.forecast_producer, k.forecast_base_year,
+           b.source, b.org_code, b.batch_id, vintage, k.released_at
+      FROM pg_temp.krimp_blocks k WHERE k.fast
+     ORDER BY k.first_line;
+    SELECT coalesce(sum(pg_catalog.cardinality(k.value)) FILTER (WHERE k.fast), 0),
+           coalesce(sum(pg_catalog.cardinality(k.value)) FILTER (WHERE k.unchanged), 0)
+      INTO n_block_figures, n_blocks_unchanged
+      FROM pg_temp.krimp_blocks k;
+    n_read := n_read + n_block_figures + n_blocks_unchanged;
+    n_inserted := n_inserted + n_block_figures;
+
     EXECUTE format('DELETE FROM %s st WHERE st.batch_id = $1', staged_rel) USING b.batch_id;
+    IF blocks_rel IS NOT NULL THEN
+        EXECUTE format('DELETE FROM %s bl WHERE bl.batch_id = $1', blocks_rel) USING b.batch_id;
+    END IF;
     UPDATE krimp.load_batch lb
        SET state = 'done', finished_at = clock_timestamp(), rows_read = n_read,
            rows_inserted = n_inserted, rows_revised = n_revised,
@@ -296,16 +507,17 @@ BEGIN
      WHERE lb.batch_id = b.batch_id
     RETURNING * INTO b;
     DROP TABLE pg_temp.krimp_resolved;
+    DROP TABLE pg_temp.krimp_blocks;
     RETURN b;
 END
 $$;
-COMMENT ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass) IS
+COMMENT ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass, regclass) IS
     'file the staged rows of an open load batch (from krimp.observation_staging, or the table named by staged) in one statement: new figures are inserted, changed ones become new vintages, identical ones change nothing, bad rows go to krimp.rejected_row with the reason (on_error => ''abort'' loads nothing instead); returns the batch with its counts';
 
 REVOKE ALL ON FUNCTION krimp.begin_batch(text, text, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass) FROM PUBLIC;
+REVOKE ALL ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass, regclass) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.begin_batch(text, text, text) TO krimp_writer, krimp_admin;
-GRANT EXECUTE ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass) TO krimp_writer, krimp_admin;
+GRANT EXECUTE ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass, regclass) TO krimp_writer, krimp_admin;
 
 -- ---- series --------------------------------------------------------
 

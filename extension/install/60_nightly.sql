@@ -41,9 +41,9 @@ $$;
 COMMENT ON FUNCTION krimp.series_queue_trigger() IS
     'trigger: queue every series whose observations a statement inserted or retracted';
 REVOKE ALL ON FUNCTION krimp.series_queue_trigger() FROM PUBLIC;
-CREATE TRIGGER observation_queue_insert AFTER INSERT ON krimp.observation
+CREATE TRIGGER observation_queue_insert AFTER INSERT ON krimp.observation_row
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION krimp.series_queue_trigger();
-CREATE TRIGGER observation_queue_update AFTER UPDATE ON krimp.observation
+CREATE TRIGGER observation_queue_update AFTER UPDATE ON krimp.observation_row
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION krimp.series_queue_trigger();
 
 -- Every run of the job.

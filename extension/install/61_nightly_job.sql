@@ -87,7 +87,8 @@ BEGIN
     SELECT DISTINCT q.indicator_id, q.region_id FROM krimp.series_queue q WHERE q.queue_id <= horizon;
     IF full_run THEN
         INSERT INTO krimp_nightly_series
-        SELECT DISTINCT o.indicator_id, o.region_id FROM krimp.observation o
+        SELECT o.indicator_id, o.region_id FROM krimp.observation_row o
+        UNION SELECT b.indicator_id, b.region_id FROM krimp.observation_block b
         EXCEPT SELECT indicator_id, region_id FROM krimp_nightly_series;
     END IF;
     DELETE FROM krimp.series_queue q WHERE q.queue_id <= horizon;
@@ -191,3 +192,9 @@ COMMENT ON FUNCTION krimp.schedule_nightly(text) IS
     'schedule CALL krimp.nightly() with pg_cron (job name krimp-nightly; the schedule is read in GMT by pg_cron 1.4); an error with a hint when pg_cron is not installed';
 REVOKE ALL ON FUNCTION krimp.schedule_nightly(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.schedule_nightly(text) TO krimp_admin;
+
+-- Blocks of observations queue their series as rows do (60_nightly.sql).
+CREATE TRIGGER observation_block_queue_insert AFTER INSERT ON krimp.observation_block
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION krimp.series_queue_trigger();
+CREATE TRIGGER observation_block_queue_update AFTER UPDATE ON krimp.observation_block
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION krimp.series_queue_trigger();

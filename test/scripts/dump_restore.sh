@@ -72,7 +72,7 @@ check "restored tables and sequences equal the source (row counts, checksums, la
 # the restored warehouse works: the current view, vintages and security still hold
 q='SELECT krimp.region_series('"'"'population'"'"', '"'"'GM1979'"'"')::text
    || '"'"' '"'"' || (SELECT count(*) FROM krimp.observations_as_of('"'"'2021-12-31'"'"'))
-   || '"'"' '"'"' || (SELECT relforcerowsecurity FROM pg_class WHERE oid = '"'"'krimp.observation'"'"'::regclass)'
+   || '"'"' '"'"' || (SELECT relforcerowsecurity FROM pg_class WHERE oid = '"'"'krimp.observation_row'"'"'::regclass)'
 a=$(psql -X -A -t -d "$src" -c "$q"); b=$(psql -X -A -t -d "$dst" -c "$q")
 echo "source: $a / restored: $b"
 [ -n "$a" ] && [ "$a" = "$b" ]

@@ -45,9 +45,16 @@ for code, v in sorted(by.items()):
     rows.append("('%s', '%s', 'municipality', '%d-01-01', %s)" % (code, code, f, 'NULL' if t in (None, 2023) else "'%d-01-01'" % t))
 print("INSERT INTO krimp.region (code, name, level, valid_from, valid_to) VALUES\n" + ",\n".join(rows) + ";")
 n = len(d); nulls = sum(1 for r in d.values() if r['BevolkingAanHetBeginVanDePeriode_1'] is None)
-print(n, n - nulls, nulls, file=sys.stderr)
+# runs as krimpctl gathers them, in file order: one region, values or nulls, consecutive years
+runs, prev = 0, None
+for r in d.values():
+    key = (r['RegioS'].strip(), r['BevolkingAanHetBeginVanDePeriode_1'] is None, int(r['Perioden'][:4]))
+    if not (prev and key[:2] == prev[:2] and key[2] == prev[2] + 1) and not key[1]:
+        runs += 1
+    prev = key
+print(n, n - nulls, nulls, runs, file=sys.stderr)
 PY
-read -r n_rows n_values n_nulls < "$tmp/expected"
+read -r n_rows n_values n_nulls n_runs < "$tmp/expected"
 q -f "$tmp/regions.sql" >/dev/null && q >/dev/null <<'SQL'
 INSERT INTO krimp.region (code, name, level, valid_from) VALUES
     ('GM9901', 'Eerstedorp', 'municipality', '2010-01-01'), ('GM9902', 'Tweedorp', 'municipality', '2010-01-01'),
@@ -129,6 +136,8 @@ printf '%s\n' "$out" | sed 's/^/  /' | head -n 8
 check "the real OData v3 file: read, inserted and rejected match the file" $?
 [ "$(q -c "SELECT count(*), count(*) FILTER (WHERE status = 'definitief') FROM krimp.observation o JOIN krimp.indicator i USING (indicator_id) WHERE i.code = 'population'")" = "$n_values|$n_values" ]
 check "the figures are in krimp.observation" $?
+[ "$(q -c "SELECT count(*), sum(cardinality(value)) FROM krimp.observation_block b JOIN krimp.indicator i USING (indicator_id) WHERE i.code = 'population'")" = "$n_runs|$n_values" ]
+check "filed as blocks: one per run of a municipality's consecutive years ($n_runs runs)" $?
 [ "$(q -c "SELECT value FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.code = 'GM1680' AND o.period = '2002'")" = "25552" ]
 check "a figure as in the file (GM1680 2002: 25552)" $?
 grep -q "$n_nulls x period ... is outside the validity of every version of region ..." <<<"$out" && grep -q 'records 39, 40, 41' <<<"$out"
@@ -152,6 +161,8 @@ run load -i population -o BZK -s 'CBS 37230ned' --rejects "$tmp/rev.rejects.csv"
 check "a changed figure is a revision (revised 1)" $?
 [ "$(q -c "SELECT string_agg(value::text, ',' ORDER BY published_at) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.code = 'GM1680' AND o.period = '2002'")" = "25552,25560" ]
 check "the revision is a new vintage; the old one is kept" $?
+[ "$(q -c "SELECT count(*) FROM krimp.observation_row o JOIN krimp.region r USING (region_id) WHERE r.code = 'GM1680'")|$(q -c "SELECT count(*) FROM krimp.observation_block")" = "1|$n_runs" ]
+check "the revision is a row; the run it changed is compared figure by figure, the blocks stay as they were" $?
 
 run load -i population -o BZK --fail-on-reject --rejects "$tmp/x.csv" "$real"
 [ $rc -eq 4 ] && grep -q "inserted 0, revised 1," <<<"$out"

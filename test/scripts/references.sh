@@ -63,7 +63,7 @@ wait
 ! grep -q ERROR "$work/load1.out"
 check "the load commits" $?
 q -c "DELETE FROM krimp.region WHERE code = 'GM9961'" > "$work/del1b.out" 2>&1
-grep -q 'violates foreign key constraint "observation_region_id_fkey" on table "observation"' "$work/del1b.out"
+grep -q 'violates foreign key constraint "observation_region_id_fkey" on table "observation_row"' "$work/del1b.out"
 check "after the load the delete is refused (23503)" $?
 
 # 2. a delete commits while the load waits for it
@@ -104,10 +104,10 @@ check "still no observation refers to a missing region" $?
 
 # 4. the referenced side keeps PostgreSQL's own checks
 q -c "DELETE FROM krimp.indicator WHERE code = 'test_ref'" > "$work/del4.out" 2>&1
-grep -q 'violates foreign key constraint "observation_indicator_id_fkey" on table "observation"' "$work/del4.out"
+grep -q 'violates foreign key constraint "observation_indicator_id_fkey" on table "observation_row"' "$work/del4.out"
 check "a delete of an indicator with observations is refused" $?
 q -c "DELETE FROM krimp.load_batch WHERE batch_id = $batch" > "$work/del5.out" 2>&1
-grep -q 'violates foreign key constraint "observation_batch_org_fkey" on table "observation"' "$work/del5.out"
+grep -q 'violates foreign key constraint "observation_batch_org_fkey" on table "observation_row"' "$work/del5.out"
 check "a delete of a batch with observations is refused" $?
 
 for f in "$work"/*.out; do

@@ -10,8 +10,8 @@
 ALTER TABLE krimp.observation_staging DROP CONSTRAINT observation_staging_batch_id_fkey;
 ALTER TABLE krimp.observation_staging DROP CONSTRAINT observation_staging_org_code_fkey;
 ALTER TABLE krimp.observation_staging SET UNLOGGED;
--- apply_batch gained a parameter (staged: the table the rows are in); 42_load.sql
--- creates it anew.
+-- apply_batch gained parameters (staged: the table the rows are in; blocks: the
+-- table the runs are in); 42_load.sql creates it anew.
 DROP FUNCTION krimp.apply_batch(bigint, text, timestamptz);
 -- An observation's batch and organisation are one foreign key: the figure
 -- belongs to the organisation of the batch that loaded it (one lookup per
@@ -24,3 +24,14 @@ ALTER TABLE krimp.observation
         REFERENCES krimp.load_batch (batch_id, org_code);
 -- regions are looked up by code when loads are applied
 CREATE INDEX region_code_idx ON krimp.region (code, valid_from);
+
+-- The observations are a view over two storages in 0.2 (41_blocks.sql): the
+-- table of 0.1 becomes krimp.observation_row (its constraints, indexes,
+-- policies, triggers and privileges go with it, under their names), and what
+-- was read from it is created anew over the view: the functions and views
+-- that named the table's row type, and those built on them (42_load.sql
+-- creates krimp.series_current again).
+ALTER TABLE krimp.observation RENAME TO observation_row;
+ALTER SEQUENCE krimp.observation_id_seq MAXVALUE 4503599627370495;
+DROP FUNCTION krimp.observations_as_of(timestamptz) CASCADE;
+DROP FUNCTION krimp.retract(bigint, text);

@@ -1,0 +1,364 @@
+
+-- ===================================================================
+-- Observations in blocks, and krimp.observation, the view over both
+-- storages.
+--
+-- A load files a run of a series that has no figures yet (one indicator,
+-- region version, organisation and kind; consecutive periods; one status)
+-- as one row of krimp.observation_block: its values as an array, one per
+-- period from first_period on.  Ten million figures are then some forty
+-- thousand rows instead of ten million, and a load of them costs about what
+-- copying the file costs (bench/load.sh).  Every revision, every figure
+-- filed one by one and every run that overlaps figures already filed goes
+-- to krimp.observation_row as before.  krimp.observation unrolls the blocks
+-- and appends them to the rows: every reader sees one row per figure.
+--
+-- A figure in a block has an observation_id of its own, computed:
+-- 2^52 + block_id * 4096 + its position (from 0); row ids stay below 2^52
+-- (the sequence's maximum), so the two never meet, and every id stays below
+-- 2^53, exact in the doubles of JavaScript and JSON clients.
+-- ===================================================================
+
+COMMENT ON TABLE krimp.observation_row IS
+    'observations filed one row per figure (read them through the view krimp.observation): a figure of an indicator for a region version and period, as published at published_at (its vintage); a revision is a new row, nothing is overwritten; a retracted figure is kept with its reason';
+
+CREATE SEQUENCE krimp.observation_block_id_seq MAXVALUE 1099511627775;
+CREATE TABLE krimp.observation_block (
+    block_id            bigint DEFAULT pg_catalog.nextval('krimp.observation_block_id_seq'),
+    indicator_id        integer NOT NULL,
+    region_id           bigint NOT NULL,
+    first_period        krimp.period NOT NULL,
+    value               double precision[] NOT NULL,
+    status              text NOT NULL,
+    kind                text NOT NULL DEFAULT 'realisation',
+    forecast_producer   text NOT NULL DEFAULT '',
+    forecast_base_year  integer NOT NULL DEFAULT 0,
+    source              text NOT NULL,
+    org_code            text NOT NULL,
+    batch_id            bigint NOT NULL,
+    published_at        timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    released_at         timestamptz,
+    retracted_at        timestamptz[],
+    retraction_reason   text[],
+    CONSTRAINT observation_block_pkey PRIMARY KEY (block_id),
+    CONSTRAINT observation_block_indicator_id_fkey FOREIGN KEY (indicator_id) REFERENCES krimp.indicator,
+    CONSTRAINT observation_block_region_id_fkey FOREIGN KEY (region_id) REFERENCES krimp.region,
+    CONSTRAINT observation_block_batch_org_fkey FOREIGN KEY (batch_id, org_code)
+        REFERENCES krimp.load_batch (batch_id, org_code),
+    CONSTRAINT observation_block_status_check
+        CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['definitief', 'nader voorlopig', 'voorlopig', 'estimate', 'unknown'])),
+    CONSTRAINT observation_block_kind_check
+        CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['realisation', 'forecast'])),
+    CONSTRAINT observation_block_forecast_check CHECK ((kind OPERATOR(pg_catalog.=) 'forecast') OPERATOR(pg_catalog.=)
+           (forecast_producer OPERATOR(pg_catalog.<>) '' AND forecast_base_year OPERATOR(pg_catalog.<>) 0)),
+    -- one value per period, 1 to 4096 of them, from position 1
+    CONSTRAINT observation_block_array_check
+        CHECK (pg_catalog.array_ndims(value) OPERATOR(pg_catalog.=) 1
+               AND pg_catalog.array_lower(value, 1) OPERATOR(pg_catalog.=) 1
+               AND pg_catalog.cardinality(value) OPERATOR(pg_catalog.<=) 4096),
+    -- status unknown (CBS "."): no values at all; any other status: a value for every period
+    CONSTRAINT observation_block_unknown_check CHECK (CASE WHEN status OPERATOR(pg_catalog.=) 'unknown'
+        THEN pg_catalog.array_remove(value, NULL) OPERATOR(pg_catalog.=) '{}'::double precision[]
+        ELSE pg_catalog.array_position(value, NULL) IS NULL END),
+    CONSTRAINT observation_block_value_check
+        CHECK (NOT (value OPERATOR(pg_catalog.&&) '{NaN,Infinity,-Infinity}'::double precision[])),
+    -- a retraction per figure: both arrays or neither, as long as the values
+    CONSTRAINT observation_block_retraction_check
+        CHECK ((retracted_at IS NULL) OPERATOR(pg_catalog.=) (retraction_reason IS NULL)
+               AND (retracted_at IS NULL
+                    OR (pg_catalog.cardinality(retracted_at) OPERATOR(pg_catalog.=) pg_catalog.cardinality(value)
+                        AND pg_catalog.cardinality(retraction_reason) OPERATOR(pg_catalog.=) pg_catalog.cardinality(value))))
+)
+-- a block of up to some 1000 values stays in its row, uncompressed: reading
+-- it costs no detoasting, and compressing doubles gains little
+WITH (toast_tuple_target = 8160);
+ALTER SEQUENCE krimp.observation_block_id_seq OWNED BY krimp.observation_block.block_id;
+CREATE INDEX observation_block_series_idx ON krimp.observation_block
+    (indicator_id, region_id, org_code, kind, forecast_producer, forecast_base_year, first_period);
+CREATE INDEX observation_block_batch_idx ON krimp.observation_block (batch_id);
+COMMENT ON TABLE krimp.observation_block IS
+    'observations filed as blocks (read them through the view krimp.observation): a run of figures of one series from one load, one value per period from first_period on, with one status and vintage; a retraction is kept per figure';
+COMMENT ON COLUMN krimp.observation_block.value IS
+    'the figures, one per period: value[1] for first_period, value[2] for the period after it, and so on; all NULL in status unknown';
+COMMENT ON COLUMN krimp.observation_block.retracted_at IS
+    'per figure: when it was retracted (NULL while none of the block''s figures is)';
+SELECT pg_catalog.pg_extension_config_dump('krimp.observation_block', '');
+SELECT pg_catalog.pg_extension_config_dump('krimp.observation_block_id_seq', '');
+
+-- Nothing in a block changes, except that each of its figures can be
+-- retracted once.
+CREATE FUNCTION krimp.observation_block_guard_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'observations are never deleted'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Retract the figure with krimp.retract(observation_id, reason); a correction is a new vintage.';
+    END IF;
+    IF (NEW.block_id, NEW.indicator_id, NEW.region_id, NEW.first_period, NEW.value, NEW.status, NEW.kind,
+        NEW.forecast_producer, NEW.forecast_base_year, NEW.source, NEW.org_code, NEW.batch_id,
+        NEW.published_at, NEW.released_at)
+       IS DISTINCT FROM
+       (OLD.block_id, OLD.indicator_id, OLD.region_id, OLD.first_period, OLD.value, OLD.status, OLD.kind,
+        OLD.forecast_producer, OLD.forecast_base_year, OLD.source, OLD.org_code, OLD.batch_id,
+        OLD.published_at, OLD.released_at) THEN
+        RAISE EXCEPTION 'observations are never overwritten'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Load the corrected figure as a new vintage; it becomes the current one.';
+    END IF;
+    IF OLD.retracted_at IS NOT NULL AND EXISTS (
+           SELECT FROM unnest(OLD.retracted_at, OLD.retraction_reason, NEW.retracted_at, NEW.retraction_reason)
+                       AS r(old_at, old_reason, new_at, new_reason)
+            WHERE r.old_at IS NOT NULL
+              AND (r.old_at, r.old_reason) IS DISTINCT FROM (r.new_at, r.new_reason)) THEN
+        RAISE EXCEPTION 'a retracted observation in block % is changed', OLD.block_id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'A figure is retracted once; its retraction is kept as it is.';
+    END IF;
+    IF NEW.retracted_at IS NOT NULL AND EXISTS (
+           SELECT FROM unnest(NEW.retracted_at, NEW.retraction_reason) AS r(at, reason)
+            WHERE (r.at IS NULL) <> (r.reason IS NULL)) THEN
+        RAISE EXCEPTION 'a retraction needs both its time and its reason'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.observation_block_guard_trigger() IS
+    'trigger: blocks of observations are append-only; only a retraction (time and reason, once per figure) may be added';
+CREATE TRIGGER observation_block_guard BEFORE UPDATE OR DELETE ON krimp.observation_block
+    FOR EACH ROW EXECUTE FUNCTION krimp.observation_block_guard_trigger();
+
+-- Row-level security as on the rows: everyone reads the released figures, an
+-- organisation writes and retracts only its own.
+ALTER TABLE krimp.observation_block ENABLE ROW LEVEL SECURITY;
+ALTER TABLE krimp.observation_block FORCE ROW LEVEL SECURITY;
+CREATE POLICY observation_block_read ON krimp.observation_block FOR SELECT TO krimp_reader
+    USING (released_at IS NULL OR released_at OPERATOR(pg_catalog.<=) pg_catalog.now()
+           OR org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[])
+           OR (SELECT krimp.is_admin()));
+CREATE POLICY observation_block_insert ON krimp.observation_block FOR INSERT TO krimp_writer
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+CREATE POLICY observation_block_retract ON krimp.observation_block FOR UPDATE TO krimp_writer
+    USING (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]))
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+CREATE POLICY observation_block_admin ON krimp.observation_block FOR ALL TO krimp_admin
+    USING (true) WITH CHECK (true);
+GRANT SELECT ON krimp.observation_block TO krimp_reader;
+GRANT INSERT ON krimp.observation_block TO krimp_writer, krimp_admin;
+GRANT UPDATE (retracted_at, retraction_reason) ON krimp.observation_block TO krimp_writer, krimp_admin;
+GRANT USAGE ON SEQUENCE krimp.observation_block_id_seq TO krimp_writer, krimp_admin;
+
+-- The shape of staged blocks, for krimp.apply_batch(..., blocks => ...): a
+-- run of one series as read from a file, one value per period from
+-- first_period on (line first_line + k holds value[k + 1]); the other
+-- fields as in krimp.observation_staging.  CREATE TEMPORARY TABLE ... OF
+-- krimp.staged_block makes a table for them.
+CREATE TYPE krimp.staged_block AS (
+    batch_id            bigint,
+    first_line          bigint,
+    org_code            text,
+    indicator_code      text,
+    region_code         text,
+    first_period        text,
+    value               double precision[],
+    status              text,
+    kind                text,
+    forecast_producer   text,
+    forecast_base_year  integer,
+    released_at         timestamptz
+);
+COMMENT ON TYPE krimp.staged_block IS
+    'a run of one series as a loader stages it for krimp.apply_batch(..., blocks => table): values for first_period and the periods after it, from line first_line on';
+
+-- ---- krimp.observation: one row per figure, from both storages ---------
+CREATE VIEW krimp.observation WITH (security_invoker = true) AS
+    SELECT o.observation_id, o.indicator_id, o.region_id, o.period, o.value, o.status, o.kind,
+           o.forecast_producer, o.forecast_base_year, o.source, o.org_code, o.batch_id,
+           o.published_at, o.released_at, o.retracted_at, o.retraction_reason
+      FROM krimp.observation_row o
+    UNION ALL
+    SELECT 4503599627370496 OPERATOR(pg_catalog.+) (b.block_id OPERATOR(pg_catalog.*) 4096)
+               OPERATOR(pg_catalog.+) (f.i OPERATOR(pg_catalog.-) 1),
+           b.indicator_id, b.region_id,
+           b.first_period OPERATOR(krimp.+) (f.i OPERATOR(pg_catalog.-) 1)::integer,
+           f.value, b.status, b.kind, b.forecast_producer, b.forecast_base_year, b.source, b.org_code,
+           b.batch_id, b.published_at, b.released_at, b.retracted_at[f.i], b.retraction_reason[f.i]
+      FROM krimp.observation_block b
+     CROSS JOIN LATERAL pg_catalog.unnest(b.value) WITH ORDINALITY AS f(value, i);
+COMMENT ON VIEW krimp.observation IS
+    'observations: a figure of an indicator for a region version and period, as published at published_at (its vintage), one row per figure from krimp.observation_row and krimp.observation_block; a revision is a new row, nothing is overwritten; a retracted figure is kept with its reason; insert through it (a row), retract with krimp.retract()';
+COMMENT ON COLUMN krimp.observation.observation_id IS
+    'the figure''s key: a row''s id (below 2^52), or 2^52 + block_id * 4096 + its position in the block';
+COMMENT ON COLUMN krimp.observation.status IS
+    'definitief, nader voorlopig, voorlopig, estimate, or unknown (CBS ".": unknown or secret, with no value)';
+COMMENT ON COLUMN krimp.observation.kind IS 'realisation, or forecast (with producer and base year)';
+COMMENT ON COLUMN krimp.observation.published_at IS 'vintage: when this figure became known';
+COMMENT ON COLUMN krimp.observation.released_at IS 'embargo: until then only the owning organisation sees the figure';
+-- an insert through the view files a row: the row table's defaults
+ALTER VIEW krimp.observation ALTER COLUMN observation_id SET DEFAULT pg_catalog.nextval('krimp.observation_id_seq');
+ALTER VIEW krimp.observation ALTER COLUMN kind SET DEFAULT 'realisation';
+ALTER VIEW krimp.observation ALTER COLUMN forecast_producer SET DEFAULT '';
+ALTER VIEW krimp.observation ALTER COLUMN forecast_base_year SET DEFAULT 0;
+ALTER VIEW krimp.observation ALTER COLUMN published_at SET DEFAULT pg_catalog.clock_timestamp();
+
+-- Retract one figure of a block: its time and reason at its position.  As
+-- the caller (row-level security decides); false when the caller may not.
+CREATE FUNCTION krimp.retract_block_figure(observation_id bigint, retracted_at timestamptz, reason text)
+    RETURNS boolean
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    block bigint := (observation_id - 4503599627370496) / 4096;
+    pos integer := ((observation_id - 4503599627370496) % 4096)::integer + 1;
+    n integer;
+    ra timestamptz[];
+    rr text[];
+BEGIN
+    IF observation_id < 4503599627370496 THEN
+        RAISE EXCEPTION 'observation % is not in a block', observation_id
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Retract any figure with krimp.retract(observation_id, reason).';
+    END IF;
+    SELECT pg_catalog.cardinality(b.value), b.retracted_at, b.retraction_reason INTO n, ra, rr
+      FROM krimp.observation_block b WHERE b.block_id = block FOR UPDATE;
+    IF NOT FOUND OR pos > n THEN
+        RETURN false;
+    END IF;
+    IF ra[pos] IS NOT NULL THEN
+        RAISE EXCEPTION 'observation % is already retracted', observation_id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    ra := coalesce(ra, pg_catalog.array_fill(NULL::timestamptz, ARRAY[n]));
+    rr := coalesce(rr, pg_catalog.array_fill(NULL::text, ARRAY[n]));
+    ra[pos] := retract_block_figure.retracted_at;
+    rr[pos] := reason;
+    UPDATE krimp.observation_block b SET retracted_at = ra, retraction_reason = rr WHERE b.block_id = block;
+    RETURN FOUND;
+END
+$$;
+COMMENT ON FUNCTION krimp.retract_block_figure(bigint, timestamptz, text) IS
+    'retract one figure filed in a block (used by krimp.retract and by an UPDATE of krimp.observation); false when there is no such figure or it is not the caller''s';
+REVOKE ALL ON FUNCTION krimp.retract_block_figure(bigint, timestamptz, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.retract_block_figure(bigint, timestamptz, text) TO krimp_writer, krimp_admin;
+
+-- Writing through the view: an insert files a row; an update may only add a
+-- retraction (to a row, or to one figure of a block); nothing is deleted.
+-- As the caller: row-level security of the tables decides.
+CREATE FUNCTION krimp.observation_write_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO krimp.observation_row VALUES (NEW.*) RETURNING * INTO NEW;
+        RETURN NEW;
+    ELSIF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'observations are never deleted'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Retract the figure with krimp.retract(observation_id, reason); a correction is a new vintage.';
+    END IF;
+    IF (NEW.observation_id, NEW.indicator_id, NEW.region_id, NEW.period, NEW.value, NEW.status, NEW.kind,
+        NEW.forecast_producer, NEW.forecast_base_year, NEW.source, NEW.org_code, NEW.batch_id,
+        NEW.published_at, NEW.released_at)
+       IS DISTINCT FROM
+       (OLD.observation_id, OLD.indicator_id, OLD.region_id, OLD.period, OLD.value, OLD.status, OLD.kind,
+        OLD.forecast_producer, OLD.forecast_base_year, OLD.source, OLD.org_code, OLD.batch_id,
+        OLD.published_at, OLD.released_at) THEN
+        RAISE EXCEPTION 'observations are never overwritten'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Load the corrected figure as a new vintage; it becomes the current one.';
+    END IF;
+    IF (NEW.retracted_at, NEW.retraction_reason) IS NOT DISTINCT FROM (OLD.retracted_at, OLD.retraction_reason) THEN
+        RETURN NEW;
+    END IF;
+    IF OLD.retracted_at IS NOT NULL THEN
+        RAISE EXCEPTION 'observation % is already retracted', OLD.observation_id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF (NEW.retracted_at IS NULL) <> (NEW.retraction_reason IS NULL) THEN
+        RAISE EXCEPTION 'a retraction needs both its time and its reason'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF OLD.observation_id >= 4503599627370496 THEN
+        IF NOT krimp.retract_block_figure(OLD.observation_id, NEW.retracted_at, NEW.retraction_reason) THEN
+            RETURN NULL;
+        END IF;
+    ELSE
+        UPDATE krimp.observation_row o
+           SET retracted_at = NEW.retracted_at, retraction_reason = NEW.retraction_reason
+         WHERE o.observation_id = OLD.observation_id;
+        IF NOT FOUND THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.observation_write_trigger() IS
+    'trigger on the view krimp.observation: an insert files a row in krimp.observation_row; an update adds a retraction and nothing else; a delete is refused';
+CREATE TRIGGER observation_write INSTEAD OF INSERT OR UPDATE OR DELETE ON krimp.observation
+    FOR EACH ROW EXECUTE FUNCTION krimp.observation_write_trigger();
+GRANT SELECT ON krimp.observation TO krimp_reader;
+GRANT INSERT ON krimp.observation TO krimp_writer, krimp_admin;
+GRANT UPDATE (retracted_at, retraction_reason) ON krimp.observation TO krimp_writer, krimp_admin;
+
+
+-- Observations as known at a moment: the latest vintage of every figure
+-- published by then and not retracted by then.  With RLS, as the caller.
+CREATE FUNCTION krimp.observations_as_of(known_at timestamptz)
+    RETURNS SETOF krimp.observation
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period, o.org_code, o.kind,
+                        o.forecast_producer, o.forecast_base_year) o.*
+      FROM krimp.observation o
+     WHERE o.published_at OPERATOR(pg_catalog.<=) known_at
+       AND (o.retracted_at IS NULL OR o.retracted_at OPERATOR(pg_catalog.>) known_at)
+     ORDER BY o.indicator_id, o.region_id, o.period, o.org_code, o.kind,
+              o.forecast_producer, o.forecast_base_year, o.published_at DESC, o.observation_id DESC
+$$;
+COMMENT ON FUNCTION krimp.observations_as_of(timestamptz) IS
+    'the observations as known at a moment: per figure the latest vintage published by then and not retracted by then';
+
+CREATE VIEW krimp.observation_current WITH (security_invoker = true) AS
+    SELECT * FROM krimp.observations_as_of('infinity');
+COMMENT ON VIEW krimp.observation_current IS
+    'the current figures: per figure the latest vintage that is not retracted (realisations and forecasts)';
+GRANT SELECT ON krimp.observation_current TO krimp_reader;
+
+-- Retract a figure: it is kept, with the time and the reason.
+CREATE FUNCTION krimp.retract(observation_id bigint, reason text) RETURNS void
+    LANGUAGE plpgsql STRICT
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    done boolean;
+BEGIN
+    IF btrim(reason) = '' THEN
+        RAISE EXCEPTION 'a retraction needs a reason'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF observation_id >= 4503599627370496 THEN
+        done := krimp.retract_block_figure(observation_id, clock_timestamp(), reason);
+    ELSE
+        UPDATE krimp.observation_row o
+           SET retracted_at = clock_timestamp(), retraction_reason = reason
+         WHERE o.observation_id = retract.observation_id;
+        done := FOUND;
+    END IF;
+    IF NOT done THEN
+        RAISE EXCEPTION 'observation % does not exist or is not yours to retract', observation_id
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'An organisation retracts only its own observations.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION krimp.retract(bigint, text) IS
+    'retract an observation of your own organisation: it is kept with the time and the reason, and drops out of the current figures';
+REVOKE ALL ON FUNCTION krimp.retract(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.retract(bigint, text) TO krimp_writer, krimp_admin;
