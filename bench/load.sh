@@ -16,8 +16,11 @@
 # indexes, with them, and with its indexes and foreign keys as PostgreSQL
 # checks them (per row); then into krimp.observation_row itself, in a second
 # database set up alike (its foreign keys checked per statement, its
-# triggers): the floor for a loader that files a row per figure.  Last, the
-# reload of the same file (every figure compared, nothing filed).
+# triggers): the floor for a loader that files a row per figure.  Then the
+# reload of the same file (every figure compared, nothing filed).  Last, what
+# the readers pay: the same figures read through the view krimp.observation as
+# rows (that second database) and as blocks (the first), every figure and 200
+# series, with the answers compared.
 #
 #   bash bench/load.sh                          # 10M rows
 #   KRIMP_BENCH_ROWS=1000000 bash bench/load.sh # a smaller run
@@ -171,3 +174,30 @@ echo "reload of the same file (everything unchanged):"
 t=$(date +%s.%N)
 "$K" load --indicator inhabitants --org BZK --rejects "$work/rejects.csv" "$work/bench.json" | sed 's/^/  /'
 printf '  krimpctl reload: %7.1f s\n' "$(calc "$(date +%s.%N) - $t")"
+
+# what the readers pay: the same figures read through krimp.observation, as rows
+# (the floor database) and as blocks (the load database; its reload filed nothing)
+echo
+echo "reading the figures through the view krimp.observation: as rows (krimp_bench_floor) and as blocks (krimp_bench_load)"
+read_time() {  # read_time DATABASE SQL -> seconds; the answer in $work/answer.DATABASE
+  local t0
+  t0=$(date +%s.%N)
+  psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2" >"$work/answer.$1"
+  calc "$(date +%s.%N) - $t0"
+}
+scan="SELECT count(*), sum(value) FROM krimp.observation"
+series="SELECT md5(string_agg(krimp.region_series('inhabitants', 'BU' || lpad((1 + r * 97 % $regions)::text, 8, '0'))::text,
+  ';' ORDER BY r)) FROM generate_series(1, 200) r"
+for what in scan series; do
+  sql=${!what}
+  rows_s=$(read_time krimp_bench_floor "$sql")
+  blocks_s=$(read_time krimp_bench_load "$sql")
+  case $what in
+    scan) label="every figure (count, sum; the same answers checked): $sql";;
+    series) label="200 series of one neighbourhood each (krimp.region_series; the same answers checked)";;
+  esac
+  printf '  %s\n    rows %.2f s, blocks %.2f s (blocks take %.2f of the rows'"'"' time)\n' "$label" "$rows_s" "$blocks_s" \
+    "$(calc "$blocks_s / $rows_s")"
+  cmp -s "$work/answer.krimp_bench_floor" "$work/answer.krimp_bench_load" \
+    || { echo "rows and blocks give different answers: $sql" >&2; exit 1; }
+done

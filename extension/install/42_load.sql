@@ -532,11 +532,15 @@ CREATE OR REPLACE FUNCTION krimp.region_series(indicator_code text, region_id bi
     AS $$
     SELECT krimp.series_agg(x.period, x.value)
       FROM (SELECT DISTINCT ON (o.period) o.period, o.value
-              FROM krimp.observations_as_of(known_at) o
+              FROM krimp.observation o
               JOIN krimp.indicator i ON i.indicator_id = o.indicator_id
              WHERE i.code = region_series.indicator_code AND o.region_id = region_series.region_id
                AND o.kind = 'realisation'
-             ORDER BY o.period, o.published_at DESC, o.org_code) x
+               -- as krimp.observations_as_of(known_at) has them, this series only: the
+               -- vintages published by then and not retracted by then, the latest
+               AND o.published_at <= known_at
+               AND (o.retracted_at IS NULL OR o.retracted_at > known_at)
+             ORDER BY o.period, o.published_at DESC, o.org_code, o.observation_id DESC) x
 $$;
 COMMENT ON FUNCTION krimp.region_series(text, bigint, timestamptz) IS
     'the realisations of an indicator in one region version as one krimp.series, as known at a moment (now by default); where organisations publish the same figure, the latest vintage counts';

@@ -16,6 +16,17 @@ psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $src" -c "DROP DATABASE IF EX
 psql -X -q -d "$src" -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" >/dev/null
 psql -X -q -d "$src" -v ON_ERROR_STOP=1 -f test/scripts/fill_warehouse.sql >/dev/null
 check "fill the warehouse" $?
+# and figures in blocks, one of them retracted (0.2: fill_warehouse.sql serves 0.1 too)
+psql -X -q -d "$src" -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+SELECT krimp.begin_batch('PV20', 'CBS 37230ned', 'runs.json') AS b \gset
+CREATE TEMPORARY TABLE runs OF krimp.staged_block;
+INSERT INTO runs (batch_id, first_line, org_code, indicator_code, region_code, first_period, value, status)
+VALUES (:b, 1, 'PV20', 'population', 'GM1979', '2021', '{45000,44800,44650}', '*');
+SELECT krimp.apply_batch(:b, blocks => 'pg_temp.runs');
+SELECT krimp.retract(o.observation_id, 'test') FROM krimp.observation o WHERE o.batch_id = :b AND o.period OPERATOR(krimp.=) '2022';
+SQL
+[ "$(psql -X -A -t -d "$src" -c "SELECT count(*) || '|' || sum(cardinality(value)) || '|' || count(retracted_at) FROM krimp.observation_block")" = "1|3|1" ]
+check "a run filed as a block, one of its figures retracted" $?
 
 # (pg_dump warns that krimp.indicator refers to itself, for denominators; that key is deferrable)
 pg_dump -Fc -d "$src" -f "$dump" 2>&1 | grep -v -e "circular foreign-key" -e "detail: indicator" -e "hint: "
