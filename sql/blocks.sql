@@ -171,6 +171,9 @@ SELECT i.indicator_id, krimp.region_at('GM9803', '2000'), '2000', '{1,NULL}', 'd
 INSERT INTO krimp.observation_block (indicator_id, region_id, first_period, value, status, source, org_code, batch_id)
 SELECT i.indicator_id, krimp.region_at('GM9803', '2000'), '2000', '{{1,2},{3,4}}', 'definitief', 'x', 'PV20', :b1
   FROM krimp.indicator i WHERE i.code = 'blk_population';
+INSERT INTO krimp.observation_block (indicator_id, region_id, first_period, value, status, source, org_code, batch_id)
+SELECT i.indicator_id, krimp.region_at('GM9803', '2000'), '2000', '{}', 'definitief', 'x', 'PV20', :b1
+  FROM krimp.indicator i WHERE i.code = 'blk_population';
 \set VERBOSITY default
 
 -- ---- an insert through the view files a row, with the defaults ----
@@ -201,6 +204,9 @@ SELECT krimp.begin_batch('PV20', 'test: blocks table errors') AS b8 \gset
 SELECT krimp.apply_batch(:b8, blocks => 4294967295::oid::regclass);
 CREATE TEMPORARY TABLE krimp_blocks OF krimp.staged_block;
 SELECT krimp.apply_batch(:b8, blocks => 'pg_temp.krimp_blocks');
+INSERT INTO runs (batch_id, first_line, org_code, indicator_code, region_code, first_period, value)
+VALUES (:b8, 1, 'PV20', 'blk_population', 'GM9803', '2100', '{}');
+SELECT krimp.apply_batch(:b8, blocks => 'pg_temp.runs');
 CREATE TEMPORARY TABLE thin_runs (batch_id bigint, value double precision[]);
 SELECT krimp.apply_batch(:b8, blocks => 'pg_temp.thin_runs');
 \set VERBOSITY default

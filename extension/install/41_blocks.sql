@@ -53,7 +53,7 @@ CREATE TABLE krimp.observation_block (
            (forecast_producer OPERATOR(pg_catalog.<>) '' AND forecast_base_year OPERATOR(pg_catalog.<>) 0)),
     -- one value per period, 1 to 4096 of them, from position 1
     CONSTRAINT observation_block_array_check
-        CHECK (pg_catalog.array_ndims(value) OPERATOR(pg_catalog.=) 1
+        CHECK (coalesce(pg_catalog.array_ndims(value), 0) OPERATOR(pg_catalog.=) 1
                AND pg_catalog.array_lower(value, 1) OPERATOR(pg_catalog.=) 1
                AND pg_catalog.cardinality(value) OPERATOR(pg_catalog.<=) 4096),
     -- status unknown (CBS "."): no values at all; any other status: a value for every period

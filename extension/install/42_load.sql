@@ -254,6 +254,13 @@ BEGIN
                    AND (rv.valid_to IS NULL OR rv.valid_to > krimp.last_day(x.last_p))
                  LIMIT 1) rv ON true$q$, blocks_rel)
         USING b.org_code, b.batch_id;
+        SELECT k.first_line INTO first_problem FROM pg_temp.krimp_blocks k
+         WHERE coalesce(pg_catalog.cardinality(k.value), 0) = 0 ORDER BY k.first_line LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'the staged run on line % has no values', first_problem.first_line
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Give every staged run at least one value; a figure CBS marks "." is a NULL in the array.';
+        END IF;
         ANALYZE pg_temp.krimp_blocks;
         -- two runs of one series that share a period, or a run and a staged
         -- row of it: the rows' way sets every copy aside
