@@ -108,46 +108,40 @@ DECLARE
     n_block_figures bigint := 0;
     n_blocks_unchanged bigint;
     has_figures boolean;
+    arg record;
+    arg_rel text;
 BEGIN
     IF lookup NOT IN ('auto', 'per_row', 'set_wise') THEN
         RAISE EXCEPTION 'unknown krimp.load_lookup "%"', lookup
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Set krimp.load_lookup to auto (the default), per_row or set_wise.';
     END IF;
-    IF staged IS NOT NULL THEN
-        -- qualified by its own schema: the function's search_path must not
-        -- pick another table of that name
-        SELECT format('%I.%I', n.nspname, c.relname) INTO staged_rel
+    -- the tables the rows and the runs are in, qualified by their own schema:
+    -- the function's search_path must not pick another table of that name
+    FOR arg IN SELECT v.rel, v.what, v.example FROM (VALUES (staged, 'rows', 'my_rows'),
+                                                            (blocks, 'blocks', 'my_blocks')) v(rel, what, example)
+                WHERE v.rel IS NOT NULL LOOP
+        SELECT format('%I.%I', n.nspname, c.relname) INTO arg_rel
           FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.oid = staged;
+         WHERE c.oid = arg.rel;
         IF NOT FOUND THEN
-            RAISE EXCEPTION 'relation with OID % does not exist', staged::oid
+            RAISE EXCEPTION 'relation with OID % does not exist', arg.rel::oid
                 USING ERRCODE = 'undefined_table',
-                      HINT = 'Name the table that holds the staged rows, for example staged => ''pg_temp.my_rows''.';
+                      HINT = format('Name the table that holds the staged %s, for example %s => ''pg_temp.%s''.',
+                                    arg.what, CASE arg.what WHEN 'rows' THEN 'staged' ELSE 'blocks' END, arg.example);
         END IF;
-        IF staged IN (pg_catalog.to_regclass('pg_temp.krimp_staged'), pg_catalog.to_regclass('pg_temp.krimp_resolved'),
-                      pg_catalog.to_regclass('pg_temp.krimp_blocks')) THEN
-            RAISE EXCEPTION 'staged rows cannot be read from %, a working table of apply_batch', staged
+        IF arg.rel IN (pg_catalog.to_regclass('pg_temp.krimp_staged'), pg_catalog.to_regclass('pg_temp.krimp_resolved'),
+                       pg_catalog.to_regclass('pg_temp.krimp_blocks')) THEN
+            RAISE EXCEPTION 'staged % cannot be read from %, a working table of apply_batch', arg.what, arg.rel
                 USING ERRCODE = 'invalid_parameter_value',
-                      HINT = 'Stage the rows in a table of another name.';
+                      HINT = format('Stage the %s in a table of another name.', arg.what);
         END IF;
-    END IF;
-    IF blocks IS NOT NULL THEN
-        SELECT format('%I.%I', n.nspname, c.relname) INTO blocks_rel
-          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.oid = blocks;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'relation with OID % does not exist', blocks::oid
-                USING ERRCODE = 'undefined_table',
-                      HINT = 'Name the table that holds the staged blocks, for example blocks => ''pg_temp.my_blocks''.';
+        IF arg.what = 'rows' THEN
+            staged_rel := arg_rel;
+        ELSE
+            blocks_rel := arg_rel;
         END IF;
-        IF blocks IN (pg_catalog.to_regclass('pg_temp.krimp_staged'), pg_catalog.to_regclass('pg_temp.krimp_resolved'),
-                      pg_catalog.to_regclass('pg_temp.krimp_blocks')) THEN
-            RAISE EXCEPTION 'staged blocks cannot be read from %, a working table of apply_batch', blocks
-                USING ERRCODE = 'invalid_parameter_value',
-                      HINT = 'Stage the blocks in a table of another name.';
-        END IF;
-    END IF;
+    END LOOP;
     IF on_error NOT IN ('reject', 'abort') THEN
         RAISE EXCEPTION 'unknown on_error mode "%"', on_error
             USING ERRCODE = 'invalid_parameter_value',
