@@ -298,37 +298,29 @@ BEGIN
                        OR EXISTS (SELECT FROM krimp.observation_block x
                                    WHERE x.indicator_id = ki.indicator_id AND x.org_code = b.org_code))
       INTO has_figures;
-    UPDATE pg_temp.krimp_blocks k SET fast = false,
-           unchanged = NOT EXISTS (SELECT FROM krimp.observation_row o
-                                    WHERE o.indicator_id = k.indicator_id AND o.region_id = k.region_id
-                                      AND o.period >= k.p AND o.period <= k.last_p AND o.org_code = b.org_code
-                                      AND o.kind = k.kind AND o.forecast_producer = k.forecast_producer
-                                      AND o.forecast_base_year = k.forecast_base_year)
-                       AND (SELECT count(*) = 1 AND bool_and(x.first_period = k.p AND x.value = k.value
-                                                             AND x.status = k.status AND x.retracted_at IS NULL)
-                              FROM krimp.observation_block x
-                             WHERE x.indicator_id = k.indicator_id AND x.region_id = k.region_id
-                               AND x.org_code = b.org_code AND x.kind = k.kind
-                               AND x.forecast_producer = k.forecast_producer
-                               AND x.forecast_base_year = k.forecast_base_year
-                               AND x.first_period <= k.last_p
-                               AND krimp.granularity(x.first_period) = krimp.granularity(k.p)
-                               AND x.first_period + (pg_catalog.cardinality(x.value) - 1) >= k.p)
-     WHERE has_figures AND k.fast
-       AND (
-           EXISTS (SELECT FROM krimp.observation_row o
-                    WHERE o.indicator_id = k.indicator_id AND o.region_id = k.region_id
-                      AND o.period >= k.p AND o.period <= k.last_p AND o.org_code = b.org_code
-                      AND o.kind = k.kind AND o.forecast_producer = k.forecast_producer
-                      AND o.forecast_base_year = k.forecast_base_year)
-        OR EXISTS (SELECT FROM krimp.observation_block x
-                    WHERE x.indicator_id = k.indicator_id AND x.region_id = k.region_id
-                      AND x.org_code = b.org_code AND x.kind = k.kind
-                      AND x.forecast_producer = k.forecast_producer
-                      AND x.forecast_base_year = k.forecast_base_year
-                      AND x.first_period <= k.last_p
-                      AND krimp.granularity(x.first_period) = krimp.granularity(k.p)
-                      AND x.first_period + (pg_catalog.cardinality(x.value) - 1) >= k.p));
+    UPDATE pg_temp.krimp_blocks k SET fast = false, unchanged = NOT e.in_rows AND e.blocks = 1 AND e.same_block
+      FROM (SELECT k1.ctid AS run,
+                   EXISTS (SELECT FROM krimp.observation_row o
+                            WHERE o.indicator_id = k1.indicator_id AND o.region_id = k1.region_id
+                              AND o.period >= k1.p AND o.period <= k1.last_p AND o.org_code = b.org_code
+                              AND o.kind = k1.kind AND o.forecast_producer = k1.forecast_producer
+                              AND o.forecast_base_year = k1.forecast_base_year) AS in_rows,
+                   x.blocks, x.same_block
+              FROM pg_temp.krimp_blocks k1
+             CROSS JOIN LATERAL (
+                   SELECT count(*) AS blocks,
+                          bool_and(x.first_period = k1.p AND x.value = k1.value AND x.status = k1.status
+                                   AND x.retracted_at IS NULL) AS same_block
+                     FROM krimp.observation_block x
+                    WHERE x.indicator_id = k1.indicator_id AND x.region_id = k1.region_id
+                      AND x.org_code = b.org_code AND x.kind = k1.kind
+                      AND x.forecast_producer = k1.forecast_producer
+                      AND x.forecast_base_year = k1.forecast_base_year
+                      AND x.first_period <= k1.last_p
+                      AND krimp.granularity(x.first_period) = krimp.granularity(k1.p)
+                      AND x.first_period + (pg_catalog.cardinality(x.value) - 1) >= k1.p) x
+             WHERE has_figures AND k1.fast) e
+     WHERE k.ctid = e.run AND (e.in_rows OR e.blocks > 0);
 
     -- the other runs, unrolled: a row per figure, its line and period counted
     -- on from the run's first (a period that cannot be read stays as written)
