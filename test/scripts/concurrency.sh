@@ -70,40 +70,57 @@ echo "  round 2025 stored $out times (the first and its recomputations)"
 # Two loads of the same file at once: the second waits for the first (a lock
 # per organisation and indicator), then finds every figure unchanged; one
 # vintage is filed, not two.  The first holds its transaction open for 3 s.
-same_file="INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
-SELECT :b, g, 'BZK', 'population', 'GM9801', (2030 + g)::text, (777 + g)::text FROM generate_series(1, 10) g;"
-before=$(q -c "SELECT count(*) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.code = 'GM9801' AND krimp.year(o.period) > 2030")
-q >"$log.1" 2>&1 <<SQL &
+# Once with the figures staged as rows, once as a run (as krimpctl stages
+# them: the first files a block, the second finds it identical).
+for mode in rows runs; do
+  if [ $mode = rows ]; then
+    y0=2030
+    same_file="INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+SELECT :b, g, 'BZK', 'population', 'GM9801', ($y0 + g)::text, (777 + g)::text FROM generate_series(1, 10) g;"
+    apply="krimp.apply_batch(:b)"
+  else
+    y0=2050
+    same_file="CREATE TEMPORARY TABLE runs OF krimp.staged_block ON COMMIT DROP;
+INSERT INTO runs (batch_id, first_line, org_code, indicator_code, region_code, first_period, value)
+SELECT :b, 1, 'BZK', 'population', 'GM9801', ($y0 + 1)::text, array_agg((777 + g)::float8 ORDER BY g) FROM generate_series(1, 10) g;"
+    apply="krimp.apply_batch(:b, blocks => 'pg_temp.runs')"
+  fi
+  in_years="r.code = 'GM9801' AND krimp.year(o.period) > $y0 AND krimp.year(o.period) <= $y0 + 10"
+  before=$(q -c "SELECT count(*) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE $in_years")
+  q >"$log.1" 2>&1 <<SQL &
 BEGIN;
 SELECT krimp.begin_batch('BZK', 'first of two') AS b \gset
 $same_file
-SELECT 'first', rows_inserted, rows_unchanged FROM krimp.apply_batch(:b);
+SELECT 'first', rows_inserted, rows_unchanged FROM $apply;
 SELECT pg_sleep(3);
 COMMIT;
 SQL
-first=$!
-for _ in $(seq 1 50); do
-  [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%' AND state = 'active'")" -gt 0 ] && break
-  sleep 0.1
-done
-q >"$log.2" 2>&1 <<SQL &
+  first=$!
+  for _ in $(seq 1 50); do
+    [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%' AND state = 'active'")" -gt 0 ] && break
+    sleep 0.1
+  done
+  q >"$log.2" 2>&1 <<SQL &
 BEGIN;
 SELECT krimp.begin_batch('BZK', 'second of two') AS b \gset
 $same_file
-SELECT 'second', rows_inserted, rows_unchanged FROM krimp.apply_batch(:b);
+SELECT 'second', rows_inserted, rows_unchanged FROM $apply;
 COMMIT;
 SQL
-second=$!
-waited=no
-for _ in $(seq 1 30); do
-  [ "$(q -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")" -gt 0 ] && { waited=yes; break; }
-  sleep 0.1
+  second=$!
+  waited=no
+  for _ in $(seq 1 30); do
+    [ "$(q -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")" -gt 0 ] && { waited=yes; break; }
+    sleep 0.1
+  done
+  wait "$first" "$second"
+  cat "$log.1" "$log.2" | grep -E '^(first|second)' | sed 's/^/  /'
+  after=$(q -c "SELECT count(*), count(DISTINCT published_at) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE $in_years")
+  [ "$waited" = yes ] && grep -qx 'first|10|0' "$log.1" && grep -qx 'second|0|10' "$log.2" && [ "$before" = 0 ] && [ "$after" = "10|1" ]
+  check "two loads of the same file at once, staged as $mode: the second waited for the first and found all 10 figures unchanged" $?
 done
-wait "$first" "$second"
-cat "$log.1" "$log.2" | grep -E '^(first|second)' | sed 's/^/  /'
-after=$(q -c "SELECT count(*), count(DISTINCT published_at) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.code = 'GM9801' AND krimp.year(o.period) > 2030")
-[ "$waited" = yes ] && grep -qx 'first|10|0' "$log.1" && grep -qx 'second|0|10' "$log.2" && [ "$before" = 0 ] && [ "$after" = "10|1" ]
-check "two loads of the same file at once: the second waited for the first and found all 10 figures unchanged" $?
+[ "$(q -c "SELECT count(*), sum(cardinality(value)) FROM krimp.observation_block b JOIN krimp.region r USING (region_id) WHERE r.code = 'GM9801'")" = "1|10" ]
+check "the run was filed once, as one block" $?
 rm -f "$log.1" "$log.2"
 
 psql -X -q -d postgres -c "DROP DATABASE $db" -c "DROP ROLE regress_krimp_bench"
