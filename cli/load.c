@@ -5,9 +5,9 @@
  *
  *	    BEGIN
  *	    SELECT krimp.begin_batch(org, source, file)
- *	    CREATE TEMPORARY TABLE krimpctl_staged (LIKE krimp.observation_staging)
- *	    COPY pg_temp.krimpctl_staged (...) FROM STDIN     -- streamed as read
- *	    SELECT ... FROM krimp.apply_batch(batch, staged => 'pg_temp.krimpctl_staged')
+ *	    CREATE TEMPORARY TABLE krimpctl_blocks OF krimp.staged_block
+ *	    COPY pg_temp.krimpctl_blocks (...) FROM STDIN     -- runs, streamed as read
+ *	    SELECT ... FROM krimp.apply_batch(batch, blocks => 'pg_temp.krimpctl_blocks')
  *	                                                      -- checks and files
  *	    rejected rows -> the rejects file, summary grouped by reason
  *	    COMMIT          (ROLLBACK on any error: nothing is half done)
@@ -19,6 +19,11 @@
  *	  the warehouse (an unknown region, a period outside the region's
  *	  validity, a duplicate) are set aside by krimp.apply_batch() in
  *	  krimp.rejected_row, and written to the rejects file.
+ *
+ *	  The figures go as runs: consecutive records of one region with one
+ *	  status marker and consecutive periods (at most 4096), one row of
+ *	  krimp.staged_block each, its values as an array.  The server files a
+ *	  run of a new series as one block and checks any other figure by figure.
  */
 #include <ctype.h>
 #include <errno.h>
