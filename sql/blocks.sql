@@ -142,6 +142,14 @@ SET ROLE krimp_limburg;
 \set VERBOSITY sqlstate
 SELECT krimp.retract(:fig2016 + 1, 'not mine');
 \set VERBOSITY terse
+-- nor write another organisation's blocks directly: a new block of Groningen's is refused, its
+-- blocks are not there to update
+INSERT INTO krimp.observation_block (indicator_id, region_id, first_period, value, status, source, org_code, batch_id)
+SELECT i.indicator_id, krimp.region_at('GM9803', '2000'), '2000', '{1}', 'definitief', 'x', 'PV20', :b1
+  FROM krimp.indicator i WHERE i.code = 'blk_population';
+WITH u AS (UPDATE krimp.observation_block b SET retracted_at = '{now,now,now,now}', retraction_reason = '{a,b,c,d}'
+            WHERE b.batch_id = :b1 RETURNING 1)
+SELECT count(*) AS updated FROM u;
 -- an UPDATE through the view: only a retraction, of one's own (this one finds nothing to update:
 -- the retraction below is Groningen's own)
 UPDATE krimp.observation SET retracted_at = now(), retraction_reason = 'not mine' WHERE observation_id = :fig2016 + 1;
