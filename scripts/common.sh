@@ -1,7 +1,8 @@
 # Shared steps of scripts/demo.sh and scripts/test.sh: dependencies, build,
 # install.  Sourced, not run.
 KRIMP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-export PATH="/usr/lib/postgresql/15/bin:$PATH"
+# (KRIMP_PG_BINDIR: the bin folder of another PostgreSQL 15 installation to build and test against)
+export PATH="${KRIMP_PG_BINDIR:-/usr/lib/postgresql/15/bin}:$PATH"
 
 krimp_sudo() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
