@@ -54,28 +54,62 @@ INSERT INTO krimp.organisation (org_code, name, role_name, region_code, seeded) 
     ('PV31', 'Provincie Limburg', 'krimp_limburg', 'PV31', true);
 SELECT pg_catalog.pg_extension_config_dump('krimp.organisation', 'WHERE NOT seeded');
 
--- The organisations the current user acts for: those whose role it is a
--- member of.  STABLE: policies call it once per query through a sub-select.
+-- An organisation's role must exist when the organisation is added or its
+-- role changed (a role cannot be created in the same statement, and a
+-- missing role acts for nobody).  A role dropped later is skipped by
+-- krimp.current_organisations(): roles belong to the cluster and DROP ROLE
+-- cannot be refused from here.
+CREATE FUNCTION krimp.organisation_check_role() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) NEW.role_name) THEN
+        RAISE EXCEPTION 'role "%" of organisation % does not exist', NEW.role_name, NEW.org_code
+              USING ERRCODE = 'undefined_object',
+                    HINT = pg_catalog.format('Create the role first (CREATE ROLE %I NOLOGIN; GRANT krimp_writer TO %I), '
+                                             'then add the organisation.', NEW.role_name, NEW.role_name);
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.organisation_check_role() IS
+    'trigger: refuses an organisation whose role does not exist';
+CREATE TRIGGER organisation_check_role BEFORE INSERT OR UPDATE OF role_name ON krimp.organisation
+    FOR EACH ROW EXECUTE FUNCTION krimp.organisation_check_role();
+
+-- The organisations the current user acts for: those whose role's
+-- privileges it has now (pg_has_role USAGE: the role itself, or a role it
+-- inherits from; a role granted through a NOINHERIT role counts only after
+-- SET ROLE), as row-level security and GRANTs do.  A role that was dropped
+-- after its organisation was added is skipped (the join on pg_roles), so
+-- that it does not break every read.  STABLE: policies call it once per
+-- query through a sub-select.
 CREATE FUNCTION krimp.current_organisations() RETURNS text[]
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
     SELECT coalesce(array_agg(o.org_code ORDER BY o.org_code), '{}')
       FROM krimp.organisation o
-     WHERE pg_catalog.pg_has_role(CURRENT_USER, o.role_name, 'MEMBER')
+      JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) o.role_name
+     WHERE pg_catalog.pg_has_role(CURRENT_USER, r.oid, 'USAGE')
 $$;
 COMMENT ON FUNCTION krimp.current_organisations() IS
-    'codes of the organisations whose role the current user is a member of';
+    'codes of the organisations whose role''s privileges the current user has (pg_has_role USAGE: membership through a NOINHERIT role counts only after SET ROLE); organisations whose role no longer exists are skipped';
 
--- Is the current user a krimp administrator (or a superuser)?
+-- Is the current user a krimp administrator (or a superuser)?  The same rule:
+-- the privileges of krimp_admin in effect, not mere membership.
 CREATE FUNCTION krimp.is_admin() RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
-    SELECT pg_catalog.pg_has_role(CURRENT_USER, 'krimp_admin', 'MEMBER')
+    SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                    WHERE r.rolname OPERATOR(pg_catalog.=) 'krimp_admin'
+                      AND pg_catalog.pg_has_role(CURRENT_USER, r.oid, 'USAGE'))
         OR (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) CURRENT_USER)
 $$;
-COMMENT ON FUNCTION krimp.is_admin() IS 'whether the current user is a member of krimp_admin or a superuser';
+COMMENT ON FUNCTION krimp.is_admin() IS
+    'whether the current user has the privileges of krimp_admin (pg_has_role USAGE, not mere membership) or is a superuser';
 
 -- ---- regions -------------------------------------------------------
 

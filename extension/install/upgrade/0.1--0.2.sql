@@ -35,3 +35,46 @@ ALTER TABLE krimp.observation RENAME TO observation_row;
 ALTER SEQUENCE krimp.observation_id_seq MAXVALUE 4503599627370495;
 DROP FUNCTION krimp.observations_as_of(timestamptz) CASCADE;
 DROP FUNCTION krimp.retract(bigint, text);
+
+-- ---- roles (issue 13): organisations' roles must exist; usage, not membership ----
+-- (40_warehouse.sql is not run again: the same objects as a fresh install)
+CREATE FUNCTION krimp.organisation_check_role() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) NEW.role_name) THEN
+        RAISE EXCEPTION 'role "%" of organisation % does not exist', NEW.role_name, NEW.org_code
+              USING ERRCODE = 'undefined_object',
+                    HINT = pg_catalog.format('Create the role first (CREATE ROLE %I NOLOGIN; GRANT krimp_writer TO %I), '
+                                             'then add the organisation.', NEW.role_name, NEW.role_name);
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.organisation_check_role() IS
+    'trigger: refuses an organisation whose role does not exist';
+CREATE TRIGGER organisation_check_role BEFORE INSERT OR UPDATE OF role_name ON krimp.organisation
+    FOR EACH ROW EXECUTE FUNCTION krimp.organisation_check_role();
+CREATE OR REPLACE FUNCTION krimp.current_organisations() RETURNS text[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT coalesce(array_agg(o.org_code ORDER BY o.org_code), '{}')
+      FROM krimp.organisation o
+      JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) o.role_name
+     WHERE pg_catalog.pg_has_role(CURRENT_USER, r.oid, 'USAGE')
+$$;
+COMMENT ON FUNCTION krimp.current_organisations() IS
+    'codes of the organisations whose role''s privileges the current user has (pg_has_role USAGE: membership through a NOINHERIT role counts only after SET ROLE); organisations whose role no longer exists are skipped';
+CREATE OR REPLACE FUNCTION krimp.is_admin() RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                    WHERE r.rolname OPERATOR(pg_catalog.=) 'krimp_admin'
+                      AND pg_catalog.pg_has_role(CURRENT_USER, r.oid, 'USAGE'))
+        OR (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) CURRENT_USER)
+$$;
+COMMENT ON FUNCTION krimp.is_admin() IS
+    'whether the current user has the privileges of krimp_admin (pg_has_role USAGE, not mere membership) or is a superuser';
