@@ -29,7 +29,9 @@ OBJS		= $(GLUE_OBJS) $(CORE_OBJS)
 # was.  The upgrade script 0.1 -> 0.2 is generated from the same parts: the
 # changes to 0.1's tables (extension/install/upgrade/0.1--0.2.sql), the parts of
 # functions that changed (run again), then every part 0.1 did not have, then
-# the privileges part again.  test/scripts/upgrade.sh
+# the privileges part again, then the end of the upgrade (0.1--0.2-end.sql:
+# users' views saved at its start are created again over the new objects).
+# test/scripts/upgrade.sh
 # checks that a fresh install and an updated one are the same.
 INSTALL_SRCS = $(sort $(wildcard extension/install/*.sql))
 PARTS_0.1	= $(addprefix extension/install/,00_header.sql 10_period.sql 20_series.sql 30_trend.sql \
@@ -39,7 +41,7 @@ PARTS_0.1	= $(addprefix extension/install/,00_header.sql 10_period.sql 20_series
 # (42_load.sql in name order among the new parts: it reads the view of 41_blocks.sql)
 UPGRADE_0.1_0.2 = extension/install/upgrade/0.1--0.2.sql \
 			  $(sort extension/install/42_load.sql $(filter-out $(PARTS_0.1),$(INSTALL_SRCS))) \
-			  extension/install/99_privileges.sql
+			  extension/install/99_privileges.sql extension/install/upgrade/0.1--0.2-end.sql
 DATA_built	= extension/krimp--$(EXTVERSION).sql extension/krimp--0.1--0.2.sql
 DATA		= extension/krimp--0.1.sql
 

@@ -4,6 +4,176 @@
 
 \echo Use "ALTER EXTENSION krimp UPDATE TO '0.2'" to load this file. \quit
 
+-- ---- user objects on what this upgrade replaces ------------------------
+-- The upgrade renames 0.1's table krimp.observation (0.2 makes a view of
+-- that name over rows and blocks) and drops krimp.observations_as_of, the
+-- views krimp.observation_current and krimp.series_current, krimp.retract and
+-- the old krimp.apply_batch, to create them anew.  It never drops a user's
+-- object silently, nor leaves one bound to the renamed table:
+-- - the users' views on them (and the views on those views) are saved here:
+--   definition (names schema-qualified), owner, options, privileges and
+--   comments; dropped; and created again from the saved definition at the end
+--   of the upgrade (0.1--0.2-end.sql), when the new objects exist, so that a
+--   view on krimp.observation reads the new view, block figures included;
+-- - anything else that depends on them (functions with SQL-standard bodies
+--   or argument types, materialized views, rules, triggers, foreign keys,
+--   column defaults, policies of users' tables...) cannot be recreated
+--   safely: the upgrade refuses, and lists the objects.
+-- An object that a later section of this file drops or renames must be
+-- added to the list of roots below.  (Temporary tables made by the script
+-- are members of krimp until they are dropped, at the end of the upgrade.)
+CREATE TEMPORARY TABLE krimp_upgrade_view (
+    view_oid    oid PRIMARY KEY,
+    schema_name name NOT NULL,
+    view_name   name NOT NULL,
+    owner_name  name NOT NULL,
+    options     text[],
+    acl         aclitem[],
+    definition  text NOT NULL,
+    comment     text,
+    columns     jsonb NOT NULL,
+    depth       integer NOT NULL
+);
+DO $save_user_views$
+DECLARE
+    ext oid := (SELECT oid FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'krimp');
+    refused text;
+    old_path text := pg_catalog.current_setting('search_path');
+BEGIN
+    -- names in the saved definitions are schema-qualified
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog', true);
+    CREATE TEMPORARY TABLE krimp_upgrade_root AS
+    SELECT 'pg_class'::regclass::oid AS classid, c.oid AS objid
+      FROM pg_catalog.pg_class c
+     WHERE c.oid OPERATOR(pg_catalog.=) ANY (ARRAY['krimp.observation'::regclass, 'krimp.observation_current'::regclass,
+                                                   'krimp.series_current'::regclass]::oid[])
+    UNION ALL
+    SELECT 'pg_type'::regclass::oid, c.reltype
+      FROM pg_catalog.pg_class c
+     WHERE c.oid OPERATOR(pg_catalog.=) ANY (ARRAY['krimp.observation'::regclass, 'krimp.observation_current'::regclass,
+                                                   'krimp.series_current'::regclass]::oid[])
+    UNION ALL
+    SELECT 'pg_proc'::regclass::oid, p.oid
+      FROM pg_catalog.pg_proc p
+     WHERE p.oid OPERATOR(pg_catalog.=) ANY (ARRAY['krimp.observations_as_of(timestamptz)'::regprocedure,
+                                                   'krimp.retract(bigint, text)'::regprocedure,
+                                                   'krimp.apply_batch(bigint, text, timestamptz)'::regprocedure]::oid[]);
+    -- the users' views on them, at any depth (a view's rule depends on what it reads)
+    INSERT INTO pg_temp.krimp_upgrade_view (view_oid, schema_name, view_name, owner_name, options, acl, definition,
+                                            comment, columns, depth)
+    WITH RECURSIVE dependent (view_oid, depth) AS (
+        SELECT rw.ev_class, 1
+          FROM pg_catalog.pg_depend d
+          JOIN pg_temp.krimp_upgrade_root r ON r.classid OPERATOR(pg_catalog.=) d.refclassid
+                                           AND r.objid OPERATOR(pg_catalog.=) d.refobjid
+          JOIN pg_catalog.pg_rewrite rw ON d.classid OPERATOR(pg_catalog.=) 'pg_rewrite'::regclass
+                                       AND rw.oid OPERATOR(pg_catalog.=) d.objid
+        UNION ALL
+        SELECT rw.ev_class, v.depth OPERATOR(pg_catalog.+) 1
+          FROM dependent v
+          JOIN pg_catalog.pg_depend d ON d.refclassid OPERATOR(pg_catalog.=) 'pg_class'::regclass
+                                     AND d.refobjid OPERATOR(pg_catalog.=) v.view_oid
+          JOIN pg_catalog.pg_rewrite rw ON d.classid OPERATOR(pg_catalog.=) 'pg_rewrite'::regclass
+                                       AND rw.oid OPERATOR(pg_catalog.=) d.objid
+                                       AND rw.ev_class OPERATOR(pg_catalog.<>) v.view_oid
+         WHERE v.depth OPERATOR(pg_catalog.<) 100
+    )
+    SELECT c.oid, n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), c.reloptions, c.relacl,
+           pg_catalog.pg_get_viewdef(c.oid), pg_catalog.obj_description(c.oid, 'pg_class'),
+           (SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+                        'name', a.attname, 'comment', pg_catalog.col_description(c.oid, a.attnum),
+                        'acl', a.attacl::text[]) ORDER BY a.attnum), '[]')
+              FROM pg_catalog.pg_attribute a
+             WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0
+               AND NOT a.attisdropped),
+           max(v.depth)
+      FROM dependent v
+      JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) v.view_oid
+      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+     WHERE c.relkind OPERATOR(pg_catalog.=) 'v' AND c.relpersistence OPERATOR(pg_catalog.<>) 't'
+       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e
+                        WHERE e.classid OPERATOR(pg_catalog.=) 'pg_class'::regclass
+                          AND e.objid OPERATOR(pg_catalog.=) c.oid AND e.deptype OPERATOR(pg_catalog.=) 'e')
+     GROUP BY c.oid, n.nspname;
+    -- everything else of the users' that depends on a root or on such a view
+    SELECT pg_catalog.string_agg(x.line, E'\n' ORDER BY x.line) INTO refused
+      FROM (SELECT DISTINCT pg_catalog.format('%s (depends on %s)', coalesce(
+                                              CASE WHEN d.classid OPERATOR(pg_catalog.=) 'pg_rewrite'::regclass
+                                                   THEN (SELECT pg_catalog.pg_describe_object('pg_class'::regclass, rw.ev_class, 0)
+                                                           FROM pg_catalog.pg_rewrite rw
+                                                          WHERE rw.oid OPERATOR(pg_catalog.=) d.objid
+                                                            AND rw.rulename OPERATOR(pg_catalog.=) '_RETURN')
+                                              END,
+                                              pg_catalog.pg_describe_object(d.classid, d.objid, 0)),
+                                              pg_catalog.pg_describe_object(d.refclassid, d.refobjid, 0)) AS line
+              FROM pg_catalog.pg_depend d
+             WHERE d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['n', 'a']::"char"[])
+               AND ((d.refclassid, d.refobjid) IN (SELECT r.classid, r.objid FROM pg_temp.krimp_upgrade_root r)
+                    OR (d.refclassid OPERATOR(pg_catalog.=) 'pg_class'::regclass
+                        AND d.refobjid IN (SELECT v.view_oid FROM pg_temp.krimp_upgrade_view v)))
+               -- members of krimp itself, and what belongs to a member (its
+               -- columns' defaults, its indexes, constraints and policies,
+               -- its triggers that call krimp's functions, its view rule)
+               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e
+                                WHERE e.classid OPERATOR(pg_catalog.=) d.classid
+                                  AND e.objid OPERATOR(pg_catalog.=) d.objid
+                                  AND e.deptype OPERATOR(pg_catalog.=) 'e')
+               AND NOT (d.classid OPERATOR(pg_catalog.=) 'pg_rewrite'::regclass AND EXISTS (
+                        SELECT 1 FROM pg_catalog.pg_rewrite rw
+                         WHERE rw.oid OPERATOR(pg_catalog.=) d.objid AND rw.rulename OPERATOR(pg_catalog.=) '_RETURN'
+                           AND (rw.ev_class IN (SELECT v.view_oid FROM pg_temp.krimp_upgrade_view v)
+                                OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend e
+                                            WHERE e.classid OPERATOR(pg_catalog.=) 'pg_class'::regclass
+                                              AND e.objid OPERATOR(pg_catalog.=) rw.ev_class
+                                              AND e.refobjid OPERATOR(pg_catalog.=) ext
+                                              AND e.deptype OPERATOR(pg_catalog.=) 'e'))))
+               AND NOT (d.classid OPERATOR(pg_catalog.=) 'pg_attrdef'::regclass AND EXISTS (
+                        SELECT 1 FROM pg_catalog.pg_attrdef ad
+                         WHERE ad.oid OPERATOR(pg_catalog.=) d.objid AND ad.adrelid OPERATOR(pg_catalog.=) d.refobjid
+                           AND d.refclassid OPERATOR(pg_catalog.=) 'pg_class'::regclass
+                           AND ad.adrelid OPERATOR(pg_catalog.=) 'krimp.observation'::regclass))
+               AND NOT (d.classid OPERATOR(pg_catalog.=) 'pg_class'::regclass AND EXISTS (
+                        SELECT 1 FROM pg_catalog.pg_index i
+                         WHERE i.indexrelid OPERATOR(pg_catalog.=) d.objid
+                           AND i.indrelid OPERATOR(pg_catalog.=) 'krimp.observation'::regclass))
+               AND NOT (d.classid OPERATOR(pg_catalog.=) 'pg_constraint'::regclass AND EXISTS (
+                        SELECT 1 FROM pg_catalog.pg_constraint k
+                         WHERE k.oid OPERATOR(pg_catalog.=) d.objid
+                           AND k.conrelid OPERATOR(pg_catalog.=) 'krimp.observation'::regclass))
+               AND NOT (d.classid OPERATOR(pg_catalog.=) 'pg_policy'::regclass AND EXISTS (
+                        SELECT 1 FROM pg_catalog.pg_policy pol
+                         WHERE pol.oid OPERATOR(pg_catalog.=) d.objid
+                           AND pol.polrelid OPERATOR(pg_catalog.=) 'krimp.observation'::regclass))
+               AND NOT (d.classid OPERATOR(pg_catalog.=) 'pg_trigger'::regclass AND EXISTS (
+                        SELECT 1 FROM pg_catalog.pg_trigger t
+                          JOIN pg_catalog.pg_depend e ON e.classid OPERATOR(pg_catalog.=) 'pg_proc'::regclass
+                                                     AND e.objid OPERATOR(pg_catalog.=) t.tgfoid
+                                                     AND e.refobjid OPERATOR(pg_catalog.=) ext
+                                                     AND e.deptype OPERATOR(pg_catalog.=) 'e'
+                         WHERE t.oid OPERATOR(pg_catalog.=) d.objid
+                           AND t.tgrelid OPERATOR(pg_catalog.=) 'krimp.observation'::regclass))) x;
+    IF refused IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot update krimp to 0.2: objects depend on what the update replaces'
+              USING ERRCODE = 'dependent_objects_still_exist',
+                    DETAIL = refused,
+                    HINT = 'The update keeps views (it creates them again over the new objects) but cannot keep '
+                           'these. Save their definitions, drop them, update, then create them again.';
+    END IF;
+    DROP TABLE pg_temp.krimp_upgrade_root;
+    PERFORM pg_catalog.set_config('search_path', old_path, true);
+END
+$save_user_views$;
+-- dropped deepest first; created again at the end of the upgrade, shallowest first
+DO $drop_user_views$
+DECLARE
+    v record;
+BEGIN
+    FOR v IN SELECT * FROM pg_temp.krimp_upgrade_view ORDER BY depth DESC, view_oid DESC LOOP
+        EXECUTE pg_catalog.format('DROP VIEW %I.%I', v.schema_name, v.view_name);
+    END LOOP;
+END
+$drop_user_views$;
+
 -- The staging table of loads is unlogged and has no foreign keys in 0.2: rows
 -- pass through at COPY speed and krimp.apply_batch checks them (42_load.sql,
 -- run again below, replaces apply_batch and its helpers).
@@ -33,7 +203,9 @@ CREATE INDEX region_code_idx ON krimp.region (code, valid_from);
 -- creates krimp.series_current again).
 ALTER TABLE krimp.observation RENAME TO observation_row;
 ALTER SEQUENCE krimp.observation_id_seq MAXVALUE 4503599627370495;
-DROP FUNCTION krimp.observations_as_of(timestamptz) CASCADE;
+-- (no CASCADE: the users' views on them were saved and dropped above)
+DROP VIEW krimp.series_current, krimp.observation_current;
+DROP FUNCTION krimp.observations_as_of(timestamptz);
 DROP FUNCTION krimp.retract(bigint, text);
 
 -- ---- roles (issue 13): organisations' roles must exist; usage, not membership ----
