@@ -59,7 +59,7 @@ SELECT pg_catalog.pg_extension_config_dump('krimp.organisation', 'WHERE NOT seed
 -- missing role acts for nobody).  A role dropped later is skipped by
 -- krimp.current_organisations(): roles belong to the cluster and DROP ROLE
 -- cannot be refused from here.
-CREATE FUNCTION krimp.organisation_check_role() RETURNS trigger
+CREATE FUNCTION krimp.organisation_role_trigger() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
     AS $$
@@ -73,10 +73,10 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION krimp.organisation_check_role() IS
+COMMENT ON FUNCTION krimp.organisation_role_trigger() IS
     'trigger: refuses an organisation whose role does not exist';
-CREATE TRIGGER organisation_check_role BEFORE INSERT OR UPDATE OF role_name ON krimp.organisation
-    FOR EACH ROW EXECUTE FUNCTION krimp.organisation_check_role();
+CREATE TRIGGER organisation_role BEFORE INSERT OR UPDATE OF role_name ON krimp.organisation
+    FOR EACH ROW EXECUTE FUNCTION krimp.organisation_role_trigger();
 
 -- The organisations the current user acts for: those whose role's
 -- privileges it has now (pg_has_role USAGE: the role itself, or a role it

@@ -210,7 +210,7 @@ DROP FUNCTION krimp.retract(bigint, text);
 
 -- ---- roles (issue 13): organisations' roles must exist; usage, not membership ----
 -- (40_warehouse.sql is not run again: the same objects as a fresh install)
-CREATE FUNCTION krimp.organisation_check_role() RETURNS trigger
+CREATE FUNCTION krimp.organisation_role_trigger() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
     AS $$
@@ -224,10 +224,10 @@ BEGIN
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION krimp.organisation_check_role() IS
+COMMENT ON FUNCTION krimp.organisation_role_trigger() IS
     'trigger: refuses an organisation whose role does not exist';
-CREATE TRIGGER organisation_check_role BEFORE INSERT OR UPDATE OF role_name ON krimp.organisation
-    FOR EACH ROW EXECUTE FUNCTION krimp.organisation_check_role();
+CREATE TRIGGER organisation_role BEFORE INSERT OR UPDATE OF role_name ON krimp.organisation
+    FOR EACH ROW EXECUTE FUNCTION krimp.organisation_role_trigger();
 CREATE OR REPLACE FUNCTION krimp.current_organisations() RETURNS text[]
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
