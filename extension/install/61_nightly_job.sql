@@ -67,7 +67,6 @@ CREATE OR REPLACE PROCEDURE krimp.nightly(full_run boolean DEFAULT false)
 DECLARE
     t0 timestamptz := clock_timestamp();
     run bigint;
-    horizon bigint;
     n_series integer;
     n_new integer;
     n_confirmed integer;
@@ -81,25 +80,27 @@ BEGIN
     END IF;
     run := nextval('krimp.job_run_id_seq');
 
-    -- the series to examine: everything queued so far (later loads queue for the next run), or all
-    SELECT coalesce(max(queue_id), 0) INTO horizon FROM krimp.series_queue;
-    CREATE TEMP TABLE krimp_nightly_series ON COMMIT DROP AS
-    SELECT DISTINCT q.indicator_id, q.region_id FROM krimp.series_queue q WHERE q.queue_id <= horizon;
+    -- the series to examine: everything queued so far (later loads queue for the next run), or all.
+    -- One statement takes the queue and deletes exactly the rows it read: a load that commits
+    -- during the run, whatever its queue_id, stays queued for the next run.  Every temporary
+    -- table is named with pg_temp., so that no table of another schema can stand in for it.
+    CREATE TEMP TABLE krimp_nightly_series (indicator_id integer, region_id bigint) ON COMMIT DROP;
+    WITH taken AS (DELETE FROM krimp.series_queue q RETURNING q.indicator_id, q.region_id)
+    INSERT INTO pg_temp.krimp_nightly_series SELECT DISTINCT t.indicator_id, t.region_id FROM taken t;
     IF full_run THEN
-        INSERT INTO krimp_nightly_series
+        INSERT INTO pg_temp.krimp_nightly_series
         SELECT o.indicator_id, o.region_id FROM krimp.observation_row o
         UNION SELECT b.indicator_id, b.region_id FROM krimp.observation_block b
-        EXCEPT SELECT indicator_id, region_id FROM krimp_nightly_series;
+        EXCEPT SELECT s.indicator_id, s.region_id FROM pg_temp.krimp_nightly_series s;
     END IF;
-    DELETE FROM krimp.series_queue q WHERE q.queue_id <= horizon;
-    SELECT count(*) INTO n_series FROM krimp_nightly_series;
+    SELECT count(*) INTO n_series FROM pg_temp.krimp_nightly_series;
 
     -- detect, with each indicator's direction of good and the national benchmark
     -- a change is recent only in a region version that still holds: the last
     -- years of a municipality that merged away are history, not news
     CREATE TEMP TABLE krimp_nightly_found ON COMMIT DROP AS
     SELECT s.indicator_id, s.region_id, (rg.valid_to IS NULL OR rg.valid_to > current_date) AS region_current, tp.*
-      FROM krimp_nightly_series s
+      FROM pg_temp.krimp_nightly_series s
       JOIN krimp.indicator i ON i.indicator_id = s.indicator_id
       JOIN krimp.region rg ON rg.region_id = s.region_id
       CROSS JOIN LATERAL (SELECT krimp.released_series(s.indicator_id, s.region_id) AS series) x
@@ -116,9 +117,9 @@ BEGIN
     WITH withdrawn AS (
         UPDATE krimp.tipping_point_flag f
            SET status = 'withdrawn', withdrawn_at = t0, last_run_id = run
-          FROM krimp_nightly_series s
+          FROM pg_temp.krimp_nightly_series s
          WHERE f.indicator_id = s.indicator_id AND f.region_id = s.region_id AND f.status <> 'withdrawn'
-           AND NOT EXISTS (SELECT 1 FROM krimp_nightly_found x
+           AND NOT EXISTS (SELECT 1 FROM pg_temp.krimp_nightly_found x
                             WHERE x.indicator_id = f.indicator_id AND x.region_id = f.region_id
                               AND x.period = f.period AND x.kind = f.kind)
         RETURNING 1)
@@ -130,7 +131,7 @@ BEGIN
                direction = x.direction, assessment = x.assessment, before = x.before, after = x.after,
                abs_change = x.abs_change, rel_change = x.rel_change, p_value = x.p_value,
                score = x.score, recent = x.recent AND x.region_current
-          FROM krimp_nightly_found x
+          FROM pg_temp.krimp_nightly_found x
          WHERE f.indicator_id = x.indicator_id AND f.region_id = x.region_id
            AND f.period = x.period AND f.kind = x.kind AND f.status <> 'withdrawn'
         RETURNING 1)
@@ -142,7 +143,7 @@ BEGIN
                                               status, first_flagged, last_confirmed, first_run_id, last_run_id)
         SELECT x.indicator_id, x.region_id, x.period, x.kind, x.direction, x.assessment, x.before, x.after,
                x.abs_change, x.rel_change, x.p_value, x.score, x.recent AND x.region_current, 'new', t0, t0, run, run
-          FROM krimp_nightly_found x
+          FROM pg_temp.krimp_nightly_found x
          WHERE NOT EXISTS (SELECT 1 FROM krimp.tipping_point_flag f
                             WHERE f.indicator_id = x.indicator_id AND f.region_id = x.region_id
                               AND f.period = x.period AND f.kind = x.kind AND f.status <> 'withdrawn')
@@ -160,8 +161,8 @@ BEGIN
                           json_build_object('run_id', run, 'series_examined', n_series, 'new', n_new,
                                             'confirmed', n_confirmed, 'withdrawn', n_withdrawn)::text);
     END IF;
-    DROP TABLE krimp_nightly_found;
-    DROP TABLE krimp_nightly_series;
+    DROP TABLE pg_temp.krimp_nightly_found;
+    DROP TABLE pg_temp.krimp_nightly_series;
 END
 $$;
 COMMENT ON PROCEDURE krimp.nightly(boolean) IS
