@@ -17,6 +17,12 @@
  *	     worsening tipping point.  The server does the geometry: ST_Simplify,
  *	     ST_AsSVG and ST_Extent for the viewBox.
  *
+ *	  Only released figures, whoever runs it (an administrator sees every
+ *	  figure under row-level security): the tipping points' series through
+ *	  krimp.released_series, the targets' series through krimp.target_series
+ *	  (released at the round's moment), the stored round results, which hold
+ *	  no embargoed figure (docs/targets.md).
+ *
  *	  Everything is read in one read-only repeatable-read transaction, so the
  *	  parts agree.  Series are read as text and parsed with the core
  *	  (krimp_series_parse); periods and numbers are formatted with it.
@@ -807,7 +813,7 @@ part_scorecard(report_ctx *r)
 	if (!round)
 		return;
 	fprintf(f, "<h2>Scorecard of the revaluation round %d</h2>\n<p>", r->round_year);
-	escf(f, "%s target(s) in force on %s, judged as the figures were known at %s UTC (newest figure read: %s)",
+	escf(f, "%s target(s) in force on %s, judged as the figures were known and released at %s UTC (newest figure read: %s)",
 		 PQgetvalue(round, 0, 3), PQgetvalue(round, 0, 0), PQgetvalue(round, 0, 1),
 		 PQgetisnull(round, 0, 2) ? "none" : PQgetvalue(round, 0, 2));
 	if (r->recomputation > 0)

@@ -146,6 +146,124 @@ COMMENT ON COLUMN krimp.target.valid_from IS 'the day this version takes effect 
 SELECT pg_catalog.pg_extension_config_dump('krimp.target', '');
 SELECT pg_catalog.pg_extension_config_dump('krimp.target_id_seq', '');
 
+-- ---- what was released at a moment --------------------------------------
+-- A round, an evaluation and a baseline are results every organisation reads
+-- (krimp.round_evaluation, krimp.target, krimp_bi), and a round is run by an
+-- administrator, who sees every figure under row-level security.  So they
+-- judge on what was released at their moment, whoever computes them: a figure
+-- counts if it has no embargo, or an embargo that had ended by that moment
+-- and has ended by now.  (krimp.released_series, which the nightly job reads,
+-- is the same rule at the moment now.)
+CREATE FUNCTION krimp.released_by(released_at timestamptz, moment timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN released_at IS NULL
+        OR released_at OPERATOR(pg_catalog.<=) LEAST(moment, pg_catalog.now());
+COMMENT ON FUNCTION krimp.released_by(timestamptz, timestamptz) IS
+    'whether a figure with this released_at was released at a moment: no embargo, or one that ended by that moment and by now (so also for a moment in the future); the filter of every result that organisations share: rounds, evaluations, baselines';
+
+-- The observations as known and released at a moment: as
+-- krimp.observations_as_of, but only what was released then (an embargoed
+-- vintage does not hide the released one before it).
+CREATE FUNCTION krimp.released_observations_as_of(known_at timestamptz)
+    RETURNS SETOF krimp.observation
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period, o.org_code, o.kind,
+                        o.forecast_producer, o.forecast_base_year) o.*
+      FROM krimp.observation o
+     WHERE o.published_at <= known_at
+       AND (o.retracted_at IS NULL OR o.retracted_at > known_at)
+       AND krimp.released_by(o.released_at, known_at)
+     ORDER BY o.indicator_id, o.region_id, o.period, o.org_code, o.kind,
+              o.forecast_producer, o.forecast_base_year, o.published_at DESC, o.observation_id DESC
+$$;
+COMMENT ON FUNCTION krimp.released_observations_as_of(timestamptz) IS
+    'the observations as known and released at a moment: per figure the latest vintage published by then, not retracted by then and released by then (krimp.released_by); what every organisation may see of that moment';
+
+-- krimp.harmonise on the released figures: the same recasting (45_regions.sql,
+-- kept in step with it), over krimp.released_observations_as_of.  For the
+-- targets' series; krimp.harmonise itself shows the caller what it may see.
+CREATE FUNCTION krimp.released_harmonise(indicator_code text, layout_year integer, known_at timestamptz)
+    RETURNS TABLE (region_id bigint, code text, name text, period krimp.period, value double precision)
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+#variable_conflict use_column
+DECLARE
+    ind krimp.indicator;
+    den krimp.indicator;
+BEGIN
+    -- the checks of krimp.harmonise, with its errors
+    SELECT * INTO ind FROM krimp.indicator i WHERE i.code = released_harmonise.indicator_code;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'indicator "%" does not exist', indicator_code
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'The indicators are listed in krimp.indicator.';
+    END IF;
+    IF layout_year < 1800 OR layout_year > 2200 THEN
+        RAISE EXCEPTION 'layout year % is out of range', layout_year
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the year whose layout on 1 January the figures are recast onto, for example 2023.';
+    END IF;
+    IF ind.aggregation = 'none' THEN
+        RAISE EXCEPTION 'indicator "%" cannot be recast onto another layout', ind.code
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Its aggregation is ''none'': figures of regions cannot be combined.',
+                  HINT = 'Read it per region version with krimp.region_series() or krimp.series_current.';
+    END IF;
+    IF ind.aggregation = 'weighted mean' THEN
+        SELECT * INTO den FROM krimp.indicator i WHERE i.indicator_id = ind.denominator_id;
+        IF den.aggregation <> 'sum' THEN
+            RAISE EXCEPTION 'indicator "%" is weighted by "%", which is not a count', ind.code, den.code
+                USING ERRCODE = 'feature_not_supported',
+                      HINT = 'A rate is recast through its numerator and denominator; give it a denominator with aggregation ''sum''.';
+        END IF;
+    END IF;
+
+    RETURN QUERY
+    WITH w AS (
+        SELECT * FROM krimp.region_weights(make_date(layout_year, 1, 1))
+    ), obs AS (
+        SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period) o.indicator_id, o.region_id, o.period, o.value
+          FROM krimp.released_observations_as_of(known_at) o
+         WHERE o.indicator_id IN (ind.indicator_id, den.indicator_id) AND o.kind = 'realisation'
+         ORDER BY o.indicator_id, o.region_id, o.period, o.published_at DESC, o.org_code
+    ), fig AS (
+        SELECT x.region_id, x.period,
+               CASE WHEN den.indicator_id IS NULL THEN x.v ELSE x.v * x.d END AS num, x.d AS den
+          FROM (SELECT o.region_id, o.period,
+                       max(o.value) FILTER (WHERE o.indicator_id = ind.indicator_id) AS v,
+                       max(o.value) FILTER (WHERE o.indicator_id = den.indicator_id) AS d,
+                       bool_or(o.indicator_id = ind.indicator_id) AS has_figure
+                  FROM obs o GROUP BY o.region_id, o.period) x
+         WHERE x.has_figure
+    ), agg AS (
+        SELECT w.target_id, f.period, sum(w.weight * f.num) AS num, sum(w.weight * f.den) AS den,
+               count(f.num) AS n_values
+          FROM fig f JOIN w ON w.region_id = f.region_id
+         GROUP BY w.target_id, f.period
+    ), expected AS (
+        SELECT w.target_id, p.period, count(*) AS n_versions
+          FROM w
+          JOIN krimp.region v ON v.region_id = w.region_id
+          JOIN (SELECT DISTINCT f.period FROM fig f) p
+            ON pg_catalog.daterange(v.valid_from, v.valid_to) @> krimp.daterange(p.period)
+         GROUP BY w.target_id, p.period
+    )
+    SELECT r.region_id, r.code, r.name, a.period,
+           CASE WHEN a.n_values = e.n_versions
+                THEN CASE WHEN den.indicator_id IS NULL THEN a.num ELSE a.num / nullif(a.den, 0) END
+           END
+      FROM agg a
+      JOIN krimp.region r ON r.region_id = a.target_id
+      LEFT JOIN expected e ON e.target_id = a.target_id AND e.period OPERATOR(krimp.=) a.period
+     ORDER BY r.code, a.period;
+END
+$$;
+COMMENT ON FUNCTION krimp.released_harmonise(text, integer, timestamptz) IS
+    'krimp.harmonise on the figures released at the moment (krimp.released_observations_as_of): an indicator recast onto the region versions valid on 1 January of a layout year, as every organisation may see it; what target series on a layout are read from';
+
 -- The series a target is judged on, as known at a moment: the region
 -- version's own figures, or recast onto a layout (krimp.harmonise) and, for
 -- a group, combined over the member versions valid on 1 January of the
@@ -166,13 +284,14 @@ CREATE FUNCTION krimp.target_series_all(known_at timestamptz, target_ids bigint[
           JOIN krimp.indicator i ON i.indicator_id = tg.indicator_id
           LEFT JOIN krimp.indicator d ON d.indicator_id = i.denominator_id
     ), obs AS (
-        -- krimp.observations_as_of(known_at), realisations, the latest vintage per figure over all
-        -- organisations, written out so that the filters reach the scan
+        -- krimp.released_observations_as_of(known_at), realisations, the latest vintage per figure over
+        -- all organisations, written out so that the filters reach the scan
         SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period)
                o.indicator_id, o.region_id, o.period, o.value, o.published_at
           FROM krimp.observation o
          WHERE o.kind = 'realisation' AND o.published_at <= known_at
            AND (o.retracted_at IS NULL OR o.retracted_at > known_at)
+           AND krimp.released_by(o.released_at, known_at)
            AND (o.indicator_id IN (SELECT t.indicator_id FROM t)
                 OR o.indicator_id IN (SELECT t.denominator_id FROM t WHERE t.layout_year IS NOT NULL))
          ORDER BY o.indicator_id, o.region_id, o.period, o.published_at DESC, o.org_code, o.observation_id DESC
@@ -191,7 +310,7 @@ CREATE FUNCTION krimp.target_series_all(known_at timestamptz, target_ids bigint[
          WHERE t.layout_year IS NOT NULL AND t.group_code IS NOT NULL AND t.denominator_code IS NOT NULL
     ), h AS (
         SELECT l.code, l.layout_year, x.region_id, x.period, x.value
-          FROM layouts l, LATERAL krimp.harmonise(l.code, l.layout_year, known_at) x
+          FROM layouts l, LATERAL krimp.released_harmonise(l.code, l.layout_year, known_at) x
     ), members AS (
         -- the target's territory on its layout: the region itself, or the group's member versions
         SELECT t.target_id, t.indicator_code, t.denominator_code, t.layout_year, t.group_code, r.region_id
@@ -229,7 +348,7 @@ CREATE FUNCTION krimp.target_series_all(known_at timestamptz, target_ids bigint[
       LEFT JOIN recast ON recast.target_id = t.target_id
 $$;
 COMMENT ON FUNCTION krimp.target_series_all(timestamptz, bigint[]) IS
-    'the series of many targets as known at a moment, with the newest published_at among the figures read (data_vintage); see krimp.target_series';
+    'the series of many targets as known and released at a moment, with the newest published_at among the figures read (data_vintage); see krimp.target_series';
 
 CREATE FUNCTION krimp.target_series(target_id bigint, known_at timestamptz DEFAULT 'infinity')
     RETURNS krimp.series
@@ -240,7 +359,25 @@ CREATE FUNCTION krimp.target_series(target_id bigint, known_at timestamptz DEFAU
 $$;
 
 COMMENT ON FUNCTION krimp.target_series(bigint, timestamptz) IS
-    'the series a target is judged on, as known at a moment: the region version''s own figures, or recast onto its layout year with krimp.harmonise and, for a group, combined over the member versions valid on 1 January of that year (sum, or weighted mean through the denominator); a period in which a member lacks a figure is missing';
+    'the series a target is judged on, as known and released at a moment (krimp.released_by: no embargoed figure, whoever asks): the region version''s own figures, or recast onto its layout year (krimp.released_harmonise) and, for a group, combined over the member versions valid on 1 January of that year (sum, or weighted mean through the denominator); a period in which a member lacks a figure is missing';
+
+-- Is an organisation a party to an agreement: its owner, or listed in its
+-- parties by organisation code or name (krimp.organisation; case and
+-- surrounding spaces aside).  Parties add targets of their own to it.
+CREATE FUNCTION krimp.agreement_party(agreement_id bigint, org_code text) RETURNS boolean
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM krimp.agreement a
+         WHERE a.agreement_id = agreement_party.agreement_id
+           AND (a.org_code = agreement_party.org_code
+                OR EXISTS (SELECT 1 FROM unnest(a.parties) p(party)
+                             JOIN krimp.organisation o ON o.org_code = agreement_party.org_code
+                            WHERE lower(btrim(p.party)) IN (lower(o.org_code), lower(o.name)))))
+$$;
+COMMENT ON FUNCTION krimp.agreement_party(bigint, text) IS
+    'whether an organisation is a party to an agreement: its owner (org_code), or listed in parties by its organisation code or name; a party adds targets of its own to the agreement';
 
 -- Check and complete a new target version.
 CREATE FUNCTION krimp.target_insert_trigger() RETURNS trigger
@@ -250,6 +387,8 @@ CREATE FUNCTION krimp.target_insert_trigger() RETURNS trigger
 DECLARE
     ind krimp.indicator;
     ag krimp.agreement;
+    prev krimp.target;
+    orgs text[];
     grp krimp.region_group;
     planned double precision;
     s krimp.series;
@@ -260,6 +399,41 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'agreement % does not exist', NEW.agreement_id
             USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    NEW.org_code := coalesce(NEW.org_code, ag.org_code);
+
+    -- whose target it is: a writer adds targets of its own organisation, to an
+    -- agreement its organisation is a party to, and continues (previous_id)
+    -- only a target of its own organisation; an administrator may do anything
+    IF NOT krimp.is_admin() THEN
+        orgs := krimp.current_organisations();
+        IF NOT NEW.org_code = ANY (orgs) THEN
+            RAISE EXCEPTION 'you do not act for organisation %', NEW.org_code
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('A target belongs to the organisation in org_code (by default the agreement''s owner, %s); you act for %s.',
+                                      ag.org_code, coalesce(nullif(array_to_string(orgs, ', '), ''), 'no organisation')),
+                      HINT = 'Set org_code to your own organisation.';
+        END IF;
+        IF NEW.previous_id IS NOT NULL THEN
+            SELECT * INTO prev FROM krimp.target p WHERE p.target_id = NEW.previous_id;
+            IF FOUND AND prev.org_code <> NEW.org_code THEN
+                RAISE EXCEPTION 'target "%" belongs to organisation %', prev.name, prev.org_code
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = format('A new version (previous_id %s) continues only a target of its own organisation; this version is for %s.',
+                                          prev.target_id, NEW.org_code),
+                          HINT = format('Only %s re-calibrates it; for a target of your own, insert one without previous_id.',
+                                        prev.org_code);
+            END IF;
+        END IF;
+        -- (a version of one's own target in its agreement needs no more than the first did)
+        IF (NEW.previous_id IS NULL OR prev.agreement_id IS DISTINCT FROM NEW.agreement_id)
+           AND NOT krimp.agreement_party(ag.agreement_id, NEW.org_code) THEN
+            RAISE EXCEPTION 'organisation % is not a party to agreement "%"', NEW.org_code, ag.code
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('The agreement is %s''s; its parties are %s.', ag.org_code,
+                                      array_to_string(ag.parties, ', ')),
+                      HINT = 'Only the owner and the parties of an agreement (listed in parties by organisation code or name) add targets to it: use an agreement your organisation is a party to.';
+        END IF;
     END IF;
     NEW.unit := coalesce(NEW.unit, ind.unit);
     NEW.granularity := coalesce(NEW.granularity, ind.granularity);
@@ -314,7 +488,6 @@ BEGIN
         NEW.layout_year := krimp.year(NEW.baseline_period);
     END IF;
     NEW.valid_from := coalesce(NEW.valid_from, ag.starts_on);
-    NEW.org_code := coalesce(NEW.org_code, ag.org_code);
 
     -- the baseline, as the figures were known at the end of the signing day
     IF NEW.baseline_value IS NULL THEN
@@ -328,8 +501,8 @@ BEGIN
                                                                  WHERE r.region_id = NEW.region_id)),
                             NEW.baseline_period, ag.code
                 USING ERRCODE = 'no_data_found',
-                      DETAIL = format('The baseline is read from the observations as known at %s.', kt),
-                      HINT = 'Load the figure with its publication time first, or choose another baseline period.';
+                      DETAIL = format('The baseline is read from the observations as known and released at %s.', kt),
+                      HINT = 'Load the figure with its publication time first (a figure under embargo then does not count), or give baseline_value, or choose another baseline period.';
         END IF;
     END IF;
 
@@ -361,7 +534,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION krimp.target_insert_trigger() IS
-    'trigger: checks a new target version (unit, granularity, horizon after baseline, milestones, direction of good) and takes the baseline value from the observations as known at the end of the agreement''s signing day';
+    'trigger: checks a new target version (a writer''s own organisation, a party to the agreement, continuing only its own organisation''s target; unit, granularity, horizon after baseline, milestones, direction of good) and takes the baseline value from the observations as known and released at the end of the agreement''s signing day';
 
 -- The series of a would-be target (the trigger's helper).
 CREATE FUNCTION krimp.target_series_of(indicator_id integer, region_id bigint, group_code text,
@@ -376,7 +549,16 @@ DECLARE
 BEGIN
     SELECT * INTO i FROM krimp.indicator x WHERE x.indicator_id = target_series_of.indicator_id;
     IF layout_year IS NULL THEN
-        RETURN krimp.region_series(i.code, target_series_of.region_id, known_at);
+        -- krimp.region_series(i.code, region_id, known_at) on the released figures
+        SELECT krimp.series_agg(x.period, x.value) INTO result
+          FROM (SELECT DISTINCT ON (o.period) o.period, o.value
+                  FROM krimp.observation o
+                 WHERE o.indicator_id = i.indicator_id AND o.region_id = target_series_of.region_id
+                   AND o.kind = 'realisation' AND o.published_at <= known_at
+                   AND (o.retracted_at IS NULL OR o.retracted_at > known_at)
+                   AND krimp.released_by(o.released_at, known_at)
+                 ORDER BY o.period, o.published_at DESC, o.org_code, o.observation_id DESC) x;
+        RETURN result;
     END IF;
     SELECT krimp.series_agg(c.period, c.value) INTO result
       FROM (SELECT v.period,
@@ -396,16 +578,18 @@ BEGIN
                             AND (r.region_id = target_series_of.region_id
                                  OR r.region_id IN (SELECT m.region_id FROM krimp.region_group_member m
                                                      WHERE m.group_code = target_series_of.group_code))) n
-              JOIN krimp.harmonise(i.code, target_series_of.layout_year, known_at) v ON v.region_id = mem.region_id
-              LEFT JOIN krimp.harmonise((SELECT x.code FROM krimp.indicator x WHERE x.indicator_id = i.denominator_id),
-                                        target_series_of.layout_year, known_at) d
+              JOIN krimp.released_harmonise(i.code, target_series_of.layout_year, known_at) v
+                ON v.region_id = mem.region_id
+              LEFT JOIN krimp.released_harmonise((SELECT x.code FROM krimp.indicator x
+                                                   WHERE x.indicator_id = i.denominator_id),
+                                                 target_series_of.layout_year, known_at) d
                 ON target_series_of.group_code IS NOT NULL AND d.region_id = mem.region_id AND d.period = v.period
              GROUP BY v.period) c;
     RETURN result;
 END
 $$;
 COMMENT ON FUNCTION krimp.target_series_of(integer, bigint, text, integer, timestamptz) IS
-    'the series of an indicator in a region version or group as known at a moment, recast onto a layout year when one is given (the same rule as krimp.target_series)';
+    'the series of an indicator in a region version or group as known and released at a moment, recast onto a layout year when one is given (the same rule as krimp.target_series)';
 
 CREATE TRIGGER target_insert BEFORE INSERT ON krimp.target
     FOR EACH ROW EXECUTE FUNCTION krimp.target_insert_trigger();
@@ -498,6 +682,7 @@ CREATE FUNCTION krimp.national_values(known_at timestamptz, indicator_ids intege
           JOIN krimp.region r ON r.region_id = o.region_id
          WHERE o.kind = 'realisation' AND (r.code = 'NL01' OR r.level = 'municipality')
            AND o.published_at <= known_at AND (o.retracted_at IS NULL OR o.retracted_at > known_at)
+           AND krimp.released_by(o.released_at, known_at)
            AND (o.indicator_id IN (SELECT ind.indicator_id FROM ind)
                 OR o.indicator_id IN (SELECT ind.denominator_id FROM ind))
          ORDER BY o.indicator_id, o.region_id, o.period, o.published_at DESC, o.org_code, o.observation_id DESC
@@ -524,7 +709,7 @@ CREATE FUNCTION krimp.national_values(known_at timestamptz, indicator_ids intege
                      AND daterange(r.valid_from, r.valid_to) @> krimp.daterange(m.period))
 $$;
 COMMENT ON FUNCTION krimp.national_values(timestamptz, integer[]) IS
-    'the Netherlands'' value of indicators per period as known at a moment: NL01''s own figure (source NL01) where loaded, otherwise the sum, or for a rate the denominator-weighted mean, over all municipality versions that hold in the period (source municipalities), only when every one of them has a figure';
+    'the Netherlands'' value of indicators per period as known and released at a moment (krimp.released_by): NL01''s own figure (source NL01) where loaded, otherwise the sum, or for a rate the denominator-weighted mean, over all municipality versions that hold in the period (source municipalities), only when every one of them has a figure';
 
 -- Evaluate targets as known at a moment: the given ones, or (target_ids
 -- NULL) every target in force on on_date.  NULL parameters take the
@@ -593,7 +778,7 @@ CREATE FUNCTION krimp.target_evaluations(known_at timestamptz, on_date date, tar
                      AND n0.period IS NOT NULL
 $$;
 COMMENT ON FUNCTION krimp.target_evaluations(timestamptz, date, bigint[], double precision, integer, double precision, double precision) IS
-    'targets judged as the figures were known at a moment: the given ones, or every target in force on on_date; NULL parameters take krimp.revaluation_setting''s defaults';
+    'targets judged as the figures were known and released at a moment (no figure under embargo then or now counts, whoever asks: krimp.released_by): the given ones, or every target in force on on_date; NULL parameters take krimp.revaluation_setting''s defaults';
 
 CREATE FUNCTION krimp.evaluate_target(target_id bigint, known_at timestamptz DEFAULT 'infinity',
                                       window_years double precision DEFAULT NULL,
@@ -608,7 +793,7 @@ CREATE FUNCTION krimp.evaluate_target(target_id bigint, known_at timestamptz DEF
                                              path_tolerance, tolerance) e
 $$;
 COMMENT ON FUNCTION krimp.evaluate_target(bigint, timestamptz, double precision, integer, double precision, double precision) IS
-    'one target judged as the figures were known at a moment (now by default): latest observation, value on the path, gap, progress, projection with interval, change against the Netherlands, light and re-calibration proposal; NULL parameters take the defaults';
+    'one target judged as the figures were known and released at a moment (now by default): latest observation, value on the path, gap, progress, projection with interval, change against the Netherlands, light and re-calibration proposal; NULL parameters take the defaults';
 
 -- ---- rounds ---------------------------------------------------------------
 CREATE TABLE krimp.revaluation_round (
@@ -762,7 +947,9 @@ COMMENT ON FUNCTION krimp.round_known_at(integer) IS
     'the moment a round is judged at: the end of its round date, 31 December of the round year, in UTC; an error for a year that is not on the five-year grid from krimp.revaluation_setting.origin_year';
 
 -- Run a round: evaluate every target in force on the round date as known
--- then, store the results and proposals.  A round that exists is left as it
+-- and released then (krimp.released_by: the round is run by an administrator,
+-- who sees every figure, and its results are read by everyone), store the
+-- results and proposals.  A round that exists is left as it
 -- is unless recompute is true, which adds a recomputation.
 CREATE PROCEDURE krimp.revaluation_round(round_year integer, recompute boolean DEFAULT false,
                                          reason text DEFAULT NULL)
@@ -829,7 +1016,7 @@ BEGIN
 END
 $$;
 COMMENT ON PROCEDURE krimp.revaluation_round(integer, boolean, text) IS
-    'run a revaluation round (a year on the five-year grid): judge every target in force on 31 December of the round year as the figures were known at the end of that day (UTC) and store one immutable row per target, with a re-calibration proposal; running it again changes nothing, recompute => true adds a recomputation (with a reason) and keeps the earlier results';
+    'run a revaluation round (a year on the five-year grid): judge every target in force on 31 December of the round year as the figures were known and released at the end of that day (UTC; a figure under embargo then, or still under embargo now, does not count, so that no stored result carries a figure some organisation may not see) and store one immutable row per target, with a re-calibration proposal; running it again changes nothing, recompute => true adds a recomputation (with a reason) and keeps the earlier results';
 
 -- ---- re-calibration ------------------------------------------------------
 CREATE FUNCTION krimp.recalibrate_target(target_id bigint, reason text,
@@ -860,6 +1047,12 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'target % does not exist', target_id USING ERRCODE = 'undefined_object';
     END IF;
+    IF NOT krimp.is_admin() AND NOT old.org_code = ANY (krimp.current_organisations()) THEN
+        RAISE EXCEPTION 'target "%" belongs to organisation %', old.name, old.org_code
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'A target is re-calibrated only by its own organisation (or an administrator).',
+                  HINT = format('Ask %s to re-calibrate it.', old.org_code);
+    END IF;
     IF EXISTS (SELECT 1 FROM krimp.target n WHERE n.previous_id = old.target_id) THEN
         RAISE EXCEPTION 'target "%" already has a newer version', old.name
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -888,6 +1081,36 @@ $$;
 COMMENT ON FUNCTION krimp.recalibrate_target(bigint, text, double precision, krimp.period, double precision, krimp.period[], double precision[], krimp.period, date) IS
     'make a new version of a target that points to the old one with the reason (the old one is kept): optionally a new horizon value or period, a new start (period and realised value) and milestones; in force from valid_from (today by default); returns the new target id';
 
+-- Who decides a proposal: writers of the target's own organisation (the one
+-- that re-calibrates it), or an administrator; not the other parties of its
+-- agreement.  An error unless the current user may decide it.
+CREATE FUNCTION krimp.proposal_decider_check(proposal_id bigint) RETURNS void
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    p krimp.recalibration_proposal;
+    target_name text;
+BEGIN
+    SELECT * INTO p FROM krimp.recalibration_proposal x WHERE x.proposal_id = proposal_decider_check.proposal_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'proposal % does not exist', proposal_id
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'The proposals of the rounds are listed in krimp.recalibration_proposal.';
+    END IF;
+    IF NOT krimp.is_admin() AND NOT p.org_code = ANY (krimp.current_organisations()) THEN
+        SELECT t.name INTO target_name FROM krimp.target t WHERE t.target_id = p.target_id;
+        RAISE EXCEPTION 'the proposal for target "%" in round % is not yours to decide', target_name, p.round_year
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('It re-calibrates a target of organisation %s; only that organisation (or an administrator) accepts or rejects it.',
+                                  p.org_code),
+                  HINT = format('Ask %s to decide it.', p.org_code);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION krimp.proposal_decider_check(bigint) IS
+    'raises an error unless the current user may decide the proposal: a writer of the target''s own organisation, or an administrator (the other parties of the agreement do not decide it)';
+
 CREATE FUNCTION krimp.accept_proposal(proposal_id bigint, reason text, use_alternative boolean DEFAULT false,
                                       valid_from date DEFAULT NULL)
     RETURNS bigint
@@ -901,9 +1124,10 @@ DECLARE
     t krimp.target;
     new_id bigint;
 BEGIN
+    PERFORM krimp.proposal_decider_check(proposal_id);
     SELECT * INTO p FROM krimp.recalibration_proposal x WHERE x.proposal_id = accept_proposal.proposal_id FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'the proposal does not exist or is not yours to decide'
+        RAISE EXCEPTION 'proposal % does not exist', proposal_id
             USING ERRCODE = 'undefined_object';
     END IF;
     IF p.state <> 'open' THEN
@@ -945,13 +1169,13 @@ BEGIN
     IF coalesce(btrim(reason), '') = '' THEN
         RAISE EXCEPTION 'a rejection needs a reason' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    PERFORM krimp.proposal_decider_check(proposal_id);
     UPDATE krimp.recalibration_proposal x
        SET state = 'rejected', decided_by = CURRENT_USER, decided_at = clock_timestamp(), decision_reason = reason
      WHERE x.proposal_id = reject_proposal.proposal_id;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'the proposal does not exist or is not yours to decide'
-            USING ERRCODE = 'undefined_object',
-                  HINT = 'Writers of the target''s organisation decide its proposals.';
+        RAISE EXCEPTION 'proposal % does not exist', proposal_id
+            USING ERRCODE = 'undefined_object';
     END IF;
 END
 $$;

@@ -323,7 +323,7 @@ CREATE VIEW krimp_bi.fact_evaluation WITH (security_invoker = true) AS
             AND p.recomputation OPERATOR(pg_catalog.=) e.recomputation
             AND p.target_id OPERATOR(pg_catalog.=) e.target_id;
 COMMENT ON VIEW krimp_bi.fact_evaluation IS
-    'fact: the stored evaluation of every target in every revaluation round and recomputation (is_latest marks the newest recomputation of a round), with its target, light, progress, projection, change against the Netherlands and re-calibration proposal; region_key is NULL for a group target (group_code); key evaluation_key';
+    'fact: the stored evaluation of every target in every revaluation round and recomputation (is_latest marks the newest recomputation of a round), with its target, light, progress, projection, change against the Netherlands and re-calibration proposal, judged on the figures released at the round''s moment (the same for every login, no embargoed figure); region_key is NULL for a group target (group_code); key evaluation_key';
 COMMENT ON COLUMN krimp_bi.fact_evaluation.evaluation_key IS
     'key: the first 64 bits of the SHA-256, sign bit cleared, of ''evaluation|round_year|recomputation|target_id'' (the stored row''s primary key)';
 COMMENT ON COLUMN krimp_bi.fact_evaluation.severity IS 'for sorting: red 4, orange 3, grey 2, green 1';

@@ -251,5 +251,27 @@ PY
   if [ -n "${KRIMP_REPORT_KEEP:-}" ]; then cp "$html" "$tmp/shot.png" "$KRIMP_REPORT_KEEP/" 2>/dev/null; fi
 fi
 
+# ---- report: no embargoed figure, whoever runs it ----------------------------------
+# Groningen files a revision of the region target's latest figure in the round of 2020 (7,777,777,
+# published before the end of 2020) under embargo until 2099; the administrator recomputes the
+# round and writes the report: the round judges, and the report shows, only what was released
+read -r tid rcode lp <<<"$(q -F ' ' -c "SELECT e.target_id, r.code, e.latest_period FROM krimp.round_evaluation e JOIN krimp.target t USING (target_id) JOIN krimp.region r ON r.region_id = t.region_id WHERE t.name = 'Groei <b>& \"meer\"</b>' AND e.round_year = 2020 ORDER BY e.recomputation DESC LIMIT 1")"
+q >/dev/null <<SQL
+SELECT krimp.begin_batch('PV20', 'embargo test') AS b \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value, released_at)
+VALUES (:b, 1, 'PV20', 'population', '$rcode', '$lp', '7777777', '2099-01-01 00:00+00');
+SELECT rows_inserted FROM krimp.apply_batch(:b, 'abort', '2020-12-31 00:00+00');
+SQL
+[ $? -eq 0 ] && [ "$(q -c "SELECT count(*) FROM krimp.observation WHERE value = 7777777 AND released_at > now()")" = 1 ]
+check "an embargoed revision of $rcode $lp (target $tid) filed" $?
+run evaluate --recompute --reason 'embargo test' 2020
+before_lv=$(q -c "SELECT latest_period || ' ' || latest_value || ' ' || light FROM krimp.round_evaluation WHERE target_id = $tid AND round_year = 2020 ORDER BY recomputation DESC OFFSET 1 LIMIT 1")
+after_lv=$(q -c "SELECT latest_period || ' ' || latest_value || ' ' || light FROM krimp.round_evaluation WHERE target_id = $tid AND round_year = 2020 ORDER BY recomputation DESC LIMIT 1")
+[ $rc -eq 0 ] && [ -n "$after_lv" ] && [ "$before_lv" = "$after_lv" ]
+check "the round recomputed by the administrator judges the target as before the embargoed figure ($after_lv)" $?
+run report -o "$tmp/embargo.html"
+[ $rc -eq 0 ] && grep -q 'Groei &lt;b&gt;' "$tmp/embargo.html" && ! grep -q -e '7777777' -e '7,777,777' -e '7 777 777' "$tmp/embargo.html"
+check "the administrator's report does not show the embargoed value (7,777,777)" $?
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
