@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "krimpctl.h"
@@ -255,6 +256,8 @@ cli_retry(PGconn *conn, int attempt, const char *what)
 	cli_warning("%s (SQLSTATE %s): retrying %s from the start (attempt %d of %d)",
 				kind, cli_last_sqlstate, what, attempt + 1, CLI_ATTEMPTS);
 	/* 0.1-0.2 s, then 0.2-0.4 s: apart from the session it collided with */
+	if (attempt == 1)
+		srand((unsigned) getpid() ^ (unsigned) time(NULL));
 	wait = (useconds_t) (100000u << (attempt - 1));
 	usleep(wait + (useconds_t) (rand() % (int) wait));
 	cli_last_sqlstate[0] = '\0';

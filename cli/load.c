@@ -121,6 +121,8 @@ usage(void)
 		   "  -?, --help               show this help, then exit\n\n");
 	printf(CLI_CONN_HELP);
 	printf("\nFILE may be - for standard input (the rejects then go to stdin.rejects.csv).\n"
+		   "Options may also follow the files; after -- every argument is a file.\n"
+		   "A load that fails with a serialization failure or a deadlock is retried (3 attempts).\n"
 		   "Loading the same file twice changes nothing; see man krimpctl-load.\n\n");
 	printf(KRIMPCTL_EXIT_CODES);
 }
