@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "krimpctl.h"
@@ -159,11 +160,27 @@ cli_connect(const cli_conn *opts, int *exit_code)
 		return NULL;
 	}
 
-	/* nothing a user can create may shadow what we call: qualify everything */
-	res = PQexec(conn, "SELECT pg_catalog.set_config('search_path', '', false)");
+	/*
+	 * Nothing a user can create may shadow what we call: qualify everything.
+	 * The session's own settings (docs/krimpctl.md, "Sessions"): krimpctl's
+	 * transactions are read committed, whatever the database's or the
+	 * role's default (a load means the same under every default), and the
+	 * server checks every second that krimpctl is still there, so that a
+	 * killed krimpctl's backend stops within a second or so rather than at
+	 * the end of apply_batch.  A setting the user gives for this connection
+	 * (PGOPTIONS, options= in the connection string: source "client") is
+	 * kept.
+	 */
+	res = PQexec(conn, "SELECT pg_catalog.set_config('search_path', '', false), "
+				 "(SELECT pg_catalog.set_config(s.name, 'read committed', false) FROM pg_catalog.pg_settings s "
+				 "  WHERE s.name OPERATOR(pg_catalog.=) 'default_transaction_isolation' "
+				 "    AND s.source OPERATOR(pg_catalog.<>) 'client'), "
+				 "(SELECT pg_catalog.set_config(s.name, '1s', false) FROM pg_catalog.pg_settings s "
+				 "  WHERE s.name OPERATOR(pg_catalog.=) 'client_connection_check_interval' "
+				 "    AND s.source OPERATOR(pg_catalog.<>) 'client')");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
-		*exit_code = cli_server_error(conn, res, "could not clear search_path");
+		*exit_code = cli_server_error(conn, res, "could not set up the session");
 		PQclear(res);
 		PQfinish(conn);
 		return NULL;
@@ -190,6 +207,7 @@ cli_server_error(PGconn *conn, const PGresult *res, const char *what)
 	const char *msg = res ? PQresultErrorMessage(res) : "";
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
+	snprintf(cli_last_sqlstate, sizeof cli_last_sqlstate, "%s", state ? state : "");
 	if (!msg || !*msg)
 		msg = PQerrorMessage(conn);
 	if (what)
@@ -203,6 +221,47 @@ cli_server_error(PGconn *conn, const PGresult *res, const char *what)
 	if (state && strcmp(state, "55P03") == 0)
 		return EXIT_BUSY;
 	return EXIT_SERVER;
+}
+
+char		cli_last_sqlstate[6];
+
+const char *
+cli_retryable_kind(PGconn *conn)
+{
+	if (PQstatus(conn) != CONNECTION_OK)
+		return NULL;
+	if (strcmp(cli_last_sqlstate, "40001") == 0)
+		return "serialization failure";
+	if (strcmp(cli_last_sqlstate, "40P01") == 0)
+		return "deadlock";
+	return NULL;
+}
+
+bool
+cli_retry(PGconn *conn, int attempt, const char *what)
+{
+	const char *kind = cli_retryable_kind(conn);
+	useconds_t	wait;
+
+	cli_rollback_quietly(conn);
+	if (!kind)
+		return false;
+	if (attempt >= CLI_ATTEMPTS)
+	{
+		cli_error("giving up after %d attempts: the transaction failed with a %s (SQLSTATE %s) each time",
+				  attempt, kind, cli_last_sqlstate);
+		cli_hint("other sessions keep changing the same rows at the same time: run the command again when they are done");
+		return false;
+	}
+	cli_warning("%s (SQLSTATE %s): retrying %s from the start (attempt %d of %d)",
+				kind, cli_last_sqlstate, what, attempt + 1, CLI_ATTEMPTS);
+	/* 0.1-0.2 s, then 0.2-0.4 s: apart from the session it collided with */
+	if (attempt == 1)
+		srand((unsigned) getpid() ^ (unsigned) time(NULL));
+	wait = (useconds_t) (100000u << (attempt - 1));
+	usleep(wait + (useconds_t) (rand() % (int) wait));
+	cli_last_sqlstate[0] = '\0';
+	return true;
 }
 
 bool

@@ -220,6 +220,7 @@ cmd_evaluate(int argc, char **argv)
 	out_format	fmt = OUT_TABLE;
 	int			c;
 	int			rc = EXIT_OK;
+	int			attempt = 0;
 	const char *year;
 	bool		existed = false;
 	PGconn	   *conn;
@@ -265,8 +266,12 @@ cmd_evaluate(int argc, char **argv)
 	if (!conn)
 		return rc;
 	PQsetNoticeReceiver(conn, notice_receiver, &existed);
+again:
+	attempt++;
+	cli_last_sqlstate[0] = '\0';
+	existed = false;
 	if (!cli_exec_ok(conn, "BEGIN", &rc))
-		goto done;
+		goto failed;
 	params[0] = year;
 	params[1] = recompute ? "true" : "false";
 	params[2] = reason;
@@ -276,7 +281,7 @@ cmd_evaluate(int argc, char **argv)
 	{
 		rc = cli_server_error(conn, res, NULL);
 		PQclear(res);
-		goto done;
+		goto failed;
 	}
 	PQclear(res);
 	round = PQexecParams(conn,
@@ -290,7 +295,7 @@ cmd_evaluate(int argc, char **argv)
 	if (PQresultStatus(round) != PGRES_TUPLES_OK || PQntuples(round) != 1)
 	{
 		rc = cli_server_error(conn, round, "could not read the round");
-		goto done;
+		goto failed;
 	}
 	score = PQexecParams(conn,
 						 "SELECT s.region_code, s.region_name, s.theme, s.targets, s.green, s.orange, s.red, s.grey, "
@@ -301,10 +306,10 @@ cmd_evaluate(int argc, char **argv)
 	if (PQresultStatus(score) != PGRES_TUPLES_OK)
 	{
 		rc = cli_server_error(conn, score, "could not read the scorecard");
-		goto done;
+		goto failed;
 	}
 	if (!cli_exec_ok(conn, "COMMIT", &rc))
-		goto done;
+		goto failed;
 
 	if (fmt == OUT_JSON)
 		print_json(round, score, !existed);
@@ -314,7 +319,16 @@ cmd_evaluate(int argc, char **argv)
 		print_table(round, score, !existed);
 	fflush(stdout);
 
-done:
+failed:
+	/* a serialization failure or a deadlock: the whole transaction again */
+	if (rc != EXIT_OK && cli_retry(conn, attempt, "the round"))
+	{
+		PQclear(round);
+		PQclear(score);
+		round = score = NULL;
+		rc = EXIT_OK;
+		goto again;
+	}
 	PQclear(round);
 	PQclear(score);
 	cli_rollback_quietly(conn);

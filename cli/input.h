@@ -31,6 +31,17 @@ typedef struct input_row
 	bool		value_is_number;	/* a JSON number, taken as it is written */
 	bool		decimal_comma;	/* CSV: a comma is the decimal mark */
 	const char *status;			/* NULL, or a marker (the CSV/OData status column) */
+
+	/*
+	 * Each field's length as the reader parsed it (bytes, before load.c
+	 * trims it): always the strlen of its text, since a reader refuses a
+	 * field with a NUL byte rather than let the text end early.  The fuzz
+	 * targets check this (test/fuzz/fuzz_cli.h).
+	 */
+	size_t		region_len,
+				period_len,
+				value_len,
+				status_len;
 } input_row;
 
 typedef struct input_options
@@ -102,6 +113,7 @@ typedef struct json_field
 {
 	char	   *key;
 	char	   *val;			/* NULL for JSON null */
+	size_t		vallen;			/* its length as parsed (yajl's) */
 	size_t		keycap,
 				valcap;
 	bool		is_number;

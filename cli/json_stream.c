@@ -80,6 +80,9 @@ scalar(void *ctx, const char *val, size_t len, bool is_number, bool is_string)
 	input_state *in = ctx;
 	json_state *js = JS(in);
 
+	/* a \u0000 would end the text early: refused wherever it is */
+	if (is_string && len && memchr(val, '\0', len))
+		return fail_here(in, "a NUL character (\\u0000) inside a JSON string");
 	if (js->depth == 0)
 		return fail_here(in, "not an OData document: expected an object with a \"value\" member");
 	if (js->depth == 1)
@@ -100,6 +103,7 @@ scalar(void *ctx, const char *val, size_t len, bool is_number, bool is_string)
 		{
 			if (!grow_copy(&f->val, &f->valcap, val, len))
 				return fail_here(in, "out of memory");
+			f->vallen = len;
 		}
 		else if (f->val)
 		{
@@ -107,6 +111,8 @@ scalar(void *ctx, const char *val, size_t len, bool is_number, bool is_string)
 			f->val = NULL;
 			f->valcap = 0;
 		}
+		if (!val)
+			f->vallen = 0;
 		f->is_number = is_number;
 		f->is_string = is_string;
 		js->cur_field = -1;
@@ -144,6 +150,8 @@ cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	input_state *in = ctx;
 	json_state *js = JS(in);
 
+	if (len && memchr(key, '\0', len))
+		return fail_here(in, "a NUL character (\\u0000) inside a JSON string");
 	if (js->depth == 1)
 	{
 		js->key_value = (len == 5 && memcmp(key, "value", 5) == 0);
@@ -158,6 +166,22 @@ cb_map_key(void *ctx, const unsigned char *key, size_t len)
 		json_record *r = &js->rec;
 		json_field *f;
 
+		/*
+		 * A key twice in one record: which value counts would be a guess
+		 * (json_record_get took the first), so the record is refused.  Keys
+		 * whose value was a container are not kept, nor checked.
+		 */
+		for (int i = 0; i < r->nfields; i++)
+			if (strlen(r->fields[i].key) == len && memcmp(r->fields[i].key, key, len) == 0)
+			{
+				long long	line,
+							byte;
+
+				input_position(in, here(in), &line, &byte);
+				input_fail(in, "record %lld (line %lld, byte %lld): duplicate key \"%s\" at line %lld, byte %lld",
+						   r->number, r->start_line, r->start_byte, r->fields[i].key, line, byte);
+				return 0;
+			}
 		if (r->nfields == r->cap)
 		{
 			int			n = r->cap ? r->cap * 2 : 8;
@@ -174,6 +198,7 @@ cb_map_key(void *ctx, const unsigned char *key, size_t len)
 			return fail_here(in, "out of memory");
 		if (f->val)
 			f->val[0] = '\0';
+		f->vallen = 0;
 		f->is_number = f->is_string = false;
 		js->cur_field = r->nfields++;
 	}
@@ -450,10 +475,14 @@ json_record_row(input_state *in, json_record *rec, const char *no_value, const c
 
 	row.line_number = rec->number;
 	row.region = region->val;
+	row.region_len = region->vallen;
 	row.period = period->val;
+	row.period_len = period->vallen;
 	row.value = unknown ? NULL : value->val;
+	row.value_len = row.value ? value->vallen : 0;
 	row.value_is_number = !unknown && value->is_number;
 	row.status = status ? status->val : NULL;
+	row.status_len = row.status ? status->vallen : 0;
 	if (!in->sink(in, &row))
 	{
 		input_prefix(in, "record %lld (line %lld, byte %lld): ", rec->number, rec->start_line, rec->start_byte);

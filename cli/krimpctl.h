@@ -88,6 +88,21 @@ extern bool cli_conn_option(cli_conn *conn, int c, const char *arg);
 extern PGconn *cli_connect(const cli_conn *opts, int *exit_code);
 extern int	cli_server_error(PGconn *conn, const PGresult *res, const char *what);
 extern bool cli_exec_ok(PGconn *conn, const char *sql, int *exit_code);
+
+/*
+ * Retries: a transaction that failed with 40001 (serialization_failure) or
+ * 40P01 (deadlock_detected) is rolled back and run again from the start, up
+ * to CLI_ATTEMPTS times in all.  cli_server_error keeps the SQLSTATE of the
+ * last failure; cli_retryable_kind names it ("serialization failure",
+ * "deadlock") or is NULL when it is not worth a retry (or the connection is
+ * lost); cli_retry(conn, attempt, "the nightly run") rolls back and, when
+ * another attempt is due, says so on stderr, waits a little and returns
+ * true; after the last attempt it says it gives up and returns false.
+ */
+#define CLI_ATTEMPTS 3
+extern char cli_last_sqlstate[6];
+extern const char *cli_retryable_kind(PGconn *conn);
+extern bool cli_retry(PGconn *conn, int attempt, const char *what);
 extern void cli_rollback_quietly(PGconn *conn);
 
 /* util.c */

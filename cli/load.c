@@ -91,6 +91,9 @@ typedef struct load_sink
 #define RUN_MAX 4096
 #define RUN_BUF_SIZE (RUN_MAX * FIELD_MAX + 16)
 
+/* getopt_long codes of the options without a letter (1 is a file name) */
+#define OPT_BASE 256
+
 static void
 usage(void)
 {
@@ -118,6 +121,8 @@ usage(void)
 		   "  -?, --help               show this help, then exit\n\n");
 	printf(CLI_CONN_HELP);
 	printf("\nFILE may be - for standard input (the rejects then go to stdin.rejects.csv).\n"
+		   "Options may also follow the files; after -- every argument is a file.\n"
+		   "A load that fails with a serialization failure or a deadlock is retried (3 attempts).\n"
 		   "Loading the same file twice changes nothing; see man krimpctl-load.\n\n");
 	printf(KRIMPCTL_EXIT_CODES);
 }
@@ -560,10 +565,38 @@ print_reject_groups(PGconn *conn, const char *batch, bool json)
 	return EXIT_OK;
 }
 
+/*
+ * Standard input cannot be read twice: its bytes are kept in a temporary
+ * file as they are read, so that a retry (load_with_retries) reads them
+ * from there.  f is NULL when no temporary file could be had (or written):
+ * then a load of standard input is not retried.
+ */
+typedef struct load_spool
+{
+	FILE	   *f;
+	bool		replay;			/* read from f, not from standard input */
+} load_spool;
+
+/* read(), keeping what is read from standard input in the spool */
+static ssize_t
+read_input(int fd, char *buf, size_t size, load_spool *spool)
+{
+	ssize_t		got = read(fd, buf, size);
+
+	if (got > 0 && fd == STDIN_FILENO && spool->f && !spool->replay &&
+		fwrite(buf, 1, (size_t) got, spool->f) != (size_t) got)
+	{
+		fclose(spool->f);
+		spool->f = NULL;
+	}
+	return got;
+}
+
 static int
-load_file(PGconn *conn, const load_options *o, const char *file)
+load_file(PGconn *conn, const load_options *o, const char *file, load_spool *spool)
 {
 	int			fd;
+	bool		own_fd = true;
 	struct stat st;
 	char	   *chunk = NULL;
 	ssize_t		got;
@@ -587,7 +620,21 @@ load_file(PGconn *conn, const load_options *o, const char *file)
 
 	memset(&in, 0, sizeof in);
 	memset(&sink, 0, sizeof sink);
-	fd = strcmp(file, "-") == 0 ? STDIN_FILENO : open(file, O_RDONLY);
+	if (strcmp(file, "-") != 0)
+		fd = open(file, O_RDONLY);
+	else if (spool->replay)
+	{
+		/* a retry: standard input again, from the spool */
+		fd = fileno(spool->f);
+		if (fflush(spool->f) != 0 || lseek(fd, 0, SEEK_SET) != 0)
+			fd = -1;
+		own_fd = false;
+	}
+	else
+	{
+		fd = STDIN_FILENO;
+		own_fd = false;
+	}
 	if (fd < 0)
 	{
 		cli_error("could not open \"%s\": %s", file, strerror(errno));
@@ -604,7 +651,7 @@ load_file(PGconn *conn, const load_options *o, const char *file)
 		rc = EXIT_INPUT;
 		goto done;
 	}
-	got = read(fd, chunk, CHUNK_SIZE);
+	got = read_input(fd, chunk, CHUNK_SIZE, spool);
 	if (got < 0)
 	{
 		cli_error("could not read \"%s\": %s", file, strerror(errno));
@@ -691,7 +738,7 @@ load_file(PGconn *conn, const load_options *o, const char *file)
 		in.chunk_offset += in.chunk_len;
 		cli_progress_update(&progress, in.chunk_offset, in.records, false);
 		skip = 0;
-		got = read(fd, chunk, CHUNK_SIZE);
+		got = read_input(fd, chunk, CHUNK_SIZE, spool);
 		if (got < 0)
 		{
 			input_fail(&in, "could not read: %s", strerror(errno));
@@ -817,13 +864,63 @@ load_file(PGconn *conn, const load_options *o, const char *file)
 done:
 	cli_rollback_quietly(conn);
 	fflush(stdout);
-	if (fd > 2)
+	if (own_fd && fd >= 0)
 		close(fd);
 	free(chunk);
 	free(sink.buf);
 	free(sink.run_values);
 	free(rpath);
 	free(base_copy);
+	return rc;
+}
+
+/*
+ * A file's load, run again from the start (the file read again, standard
+ * input from its spool) when its transaction fails with a serialization
+ * failure or a deadlock, CLI_ATTEMPTS times in all.
+ */
+static int
+load_with_retries(PGconn *conn, const load_options *o, const char *file)
+{
+	load_spool	spool = {NULL, false};
+	bool		is_stdin = strcmp(file, "-") == 0;
+	char		what[1100];
+	int			rc;
+
+	snprintf(what, sizeof what, "the load of \"%s\"", file);
+	if (is_stdin)
+		spool.f = tmpfile();
+	for (int attempt = 1;; attempt++)
+	{
+		cli_last_sqlstate[0] = '\0';
+		rc = load_file(conn, o, file, &spool);
+		if (rc == EXIT_OK || !cli_retryable_kind(conn))
+			break;
+		if (is_stdin && !spool.replay && spool.f)
+		{
+			/* the rest of standard input too, should the failure have come before its end */
+			char		buf[8192];
+
+			while (spool.f && read_input(STDIN_FILENO, buf, sizeof buf, &spool) > 0)
+				;
+		}
+		if (is_stdin && !spool.f)
+		{
+			cli_rollback_quietly(conn);
+			cli_error("cannot retry the load of standard input: it could not be kept in a temporary file");
+			cli_hint("load from a file, which can be read again, or make room in TMPDIR");
+			fprintf(stderr, "%s: nothing was loaded from \"%s\"\n", progname, file);
+			break;
+		}
+		if (!cli_retry(conn, attempt, what))
+		{
+			fprintf(stderr, "%s: nothing was loaded from \"%s\"\n", progname, file);
+			break;
+		}
+		spool.replay = true;
+	}
+	if (spool.f)
+		fclose(spool.f);
 	return rc;
 }
 
@@ -838,18 +935,20 @@ cmd_load(int argc, char **argv)
 		{"source", required_argument, NULL, 's'},
 		{"format", required_argument, NULL, 'f'},
 		{"rejects", required_argument, NULL, 'r'},
-		{"delimiter", required_argument, NULL, 1},
-		{"region-key", required_argument, NULL, 2},
-		{"period-key", required_argument, NULL, 3},
-		{"status-key", required_argument, NULL, 4},
-		{"filter", required_argument, NULL, 5},
-		{"published-at", required_argument, NULL, 6},
-		{"released-at", required_argument, NULL, 7},
-		{"on-error", required_argument, NULL, 8},
-		{"fail-on-reject", no_argument, NULL, 9},
+		{"delimiter", required_argument, NULL, OPT_BASE + 1},
+		{"region-key", required_argument, NULL, OPT_BASE + 2},
+		{"period-key", required_argument, NULL, OPT_BASE + 3},
+		{"status-key", required_argument, NULL, OPT_BASE + 4},
+		{"filter", required_argument, NULL, OPT_BASE + 5},
+		{"published-at", required_argument, NULL, OPT_BASE + 6},
+		{"released-at", required_argument, NULL, OPT_BASE + 7},
+		{"on-error", required_argument, NULL, OPT_BASE + 8},
+		{"fail-on-reject", no_argument, NULL, OPT_BASE + 9},
 		{NULL, 0, NULL, 0}
 	};
 	load_options o;
+	const char **files;
+	int			nfiles = 0;
 	const char *filters[65];
 	int			nfilters = 0;
 	int			c;
@@ -863,8 +962,29 @@ cmd_load(int argc, char **argv)
 	o.in.delimiter = ';';
 	filters[0] = NULL;
 	o.in.filters = filters;
-	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "i:o:m:s:f:r:?", longopts, NULL)) != -1)
+	/*
+	 * Every option is read before anything is loaded, wherever it stands:
+	 * "-" returns the file names in order (as code 1) instead of stopping
+	 * at the first, whatever POSIXLY_CORRECT says, so "load ... FILE
+	 * --rejects=X" applies --rejects to FILE, and a bad option after a file
+	 * is a usage error before the first file is committed.  After "--"
+	 * everything is a file name.  optind = 0: GNU getopt starts afresh
+	 * (main's "+" parse would otherwise still hold).
+	 */
+	files = calloc(argc + 1, sizeof(char *));
+	if (!files)
 	{
+		cli_error("out of memory");
+		return EXIT_USAGE;
+	}
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "-" CLI_CONN_SHORTOPTS "i:o:m:s:f:r:?", longopts, NULL)) != -1)
+	{
+		if (c == 1)
+		{
+			files[nfiles++] = optarg;
+			continue;
+		}
 		if (cli_conn_option(&o.conn, c, optarg))
 			continue;
 		switch (c)
@@ -896,7 +1016,7 @@ cmd_load(int argc, char **argv)
 			case 'r':
 				o.rejects = optarg;
 				break;
-			case 1:
+			case OPT_BASE + 1:
 				if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
 					o.in.delimiter = '\t';
 				else if (strlen(optarg) == 1 && optarg[0] != '"')
@@ -904,16 +1024,16 @@ cmd_load(int argc, char **argv)
 				else
 					return cli_usage_error("load", "the delimiter must be one character, or \"tab\"");
 				break;
-			case 2:
+			case OPT_BASE + 2:
 				o.in.region_key = optarg;
 				break;
-			case 3:
+			case OPT_BASE + 3:
 				o.in.period_key = optarg;
 				break;
-			case 4:
+			case OPT_BASE + 4:
 				o.in.status_key = optarg;
 				break;
-			case 5:
+			case OPT_BASE + 5:
 				if (!strchr(optarg, '=') || optarg[0] == '=')
 					return cli_usage_error("load", "--filter needs KEY=VALUE, not \"%s\"", optarg);
 				if (nfilters == 64)
@@ -921,13 +1041,13 @@ cmd_load(int argc, char **argv)
 				filters[nfilters++] = optarg;
 				filters[nfilters] = NULL;
 				break;
-			case 6:
+			case OPT_BASE + 6:
 				o.published_at = optarg;
 				break;
-			case 7:
+			case OPT_BASE + 7:
 				o.released_at = optarg;
 				break;
-			case 8:
+			case OPT_BASE + 8:
 				if (strcmp(optarg, "reject") == 0)
 					o.abort_on_reject = false;
 				else if (strcmp(optarg, "abort") == 0)
@@ -935,7 +1055,7 @@ cmd_load(int argc, char **argv)
 				else
 					return cli_usage_error("load", "--on-error must be reject or abort, not \"%s\"", optarg);
 				break;
-			case 9:
+			case OPT_BASE + 9:
 				o.fail_on_reject = true;
 				break;
 			default:				/* '?' too */
@@ -946,9 +1066,11 @@ cmd_load(int argc, char **argv)
 		return cli_usage_error("load", "no indicator given (--indicator=CODE)");
 	if (!o.org)
 		return cli_usage_error("load", "no organisation given (--org=CODE)");
-	if (optind >= argc)
+	while (optind < argc)
+		files[nfiles++] = argv[optind++];
+	if (nfiles == 0)
 		return cli_usage_error("load", "no input file given");
-	if (o.rejects && argc - optind > 1)
+	if (o.rejects && nfiles > 1)
 		return cli_usage_error("load", "--rejects names one file: give one input file with it");
 
 	conn = cli_connect(&o.conn, &rc);
@@ -980,8 +1102,8 @@ cmd_load(int argc, char **argv)
 		}
 	}
 	/* one file after the other, each in its own transaction; the first failure stops */
-	for (int i = optind; i < argc && rc == EXIT_OK; i++)
-		rc = load_file(conn, &o, argv[i]);
+	for (int i = 0; i < nfiles && rc == EXIT_OK; i++)
+		rc = load_with_retries(conn, &o, files[i]);
 	PQfinish(conn);
 	return rc;
 }

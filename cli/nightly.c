@@ -197,12 +197,14 @@ cmd_nightly(int argc, char **argv)
 	out_format	fmt = OUT_TABLE;
 	int			c;
 	int			rc = EXIT_OK;
+	int			attempt = 0;
 	PGconn	   *conn;
 	PGresult   *res,
 			   *run = NULL,
 			   *flags = NULL;
 	const char *params[2];
 
+	optind = 0;				/* GNU getopt: start afresh, with argument permutation */
 	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "F:?", longopts, NULL)) != -1)
 	{
 		if (cli_conn_option(&copts, c, optarg))
@@ -229,15 +231,18 @@ cmd_nightly(int argc, char **argv)
 	conn = cli_connect(&copts, &rc);
 	if (!conn)
 		return rc;
+again:
+	attempt++;
+	cli_last_sqlstate[0] = '\0';
 	if (!cli_exec_ok(conn, "BEGIN", &rc))
-		goto done;
+		goto failed;
 	params[0] = full ? "true" : "false";
 	res = PQexecParams(conn, "CALL krimp.nightly($1::pg_catalog.bool)", 1, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
 		rc = cli_server_error(conn, res, NULL);
 		PQclear(res);
-		goto done;
+		goto failed;
 	}
 	PQclear(res);
 	run = PQexec(conn, "SELECT run_id, series_examined, flags_new, flags_confirmed, flags_withdrawn, "
@@ -245,7 +250,7 @@ cmd_nightly(int argc, char **argv)
 	if (PQresultStatus(run) != PGRES_TUPLES_OK || PQntuples(run) != 1)
 	{
 		rc = cli_server_error(conn, run, "could not read the run");
-		goto done;
+		goto failed;
 	}
 	params[0] = PQgetvalue(run, 0, 0);
 	params[1] = all ? "true" : "false";
@@ -264,10 +269,10 @@ cmd_nightly(int argc, char **argv)
 	if (PQresultStatus(flags) != PGRES_TUPLES_OK)
 	{
 		rc = cli_server_error(conn, flags, "could not read the flags");
-		goto done;
+		goto failed;
 	}
 	if (!cli_exec_ok(conn, "COMMIT", &rc))
-		goto done;
+		goto failed;
 
 	if (fmt == OUT_JSON)
 		print_json(run, flags);
@@ -277,7 +282,16 @@ cmd_nightly(int argc, char **argv)
 		print_table(run, flags, all);
 	fflush(stdout);
 
-done:
+failed:
+	/* a serialization failure or a deadlock: the whole transaction again */
+	if (rc != EXIT_OK && cli_retry(conn, attempt, "the nightly run"))
+	{
+		PQclear(run);
+		PQclear(flags);
+		run = flags = NULL;
+		rc = EXIT_OK;
+		goto again;
+	}
 	PQclear(run);
 	PQclear(flags);
 	cli_rollback_quietly(conn);

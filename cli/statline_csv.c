@@ -34,6 +34,7 @@ typedef struct csv_state
 	long long	line;			/* physical line of the current row (1-based) */
 	int			nfields;		/* fields of the current row */
 	char	  **fields;
+	size_t	   *lens;			/* each field's length as parsed */
 	size_t	   *caps;
 	int			ncols;			/* header's number of columns */
 	char	  **header;
@@ -73,6 +74,20 @@ cb_field(void *data, size_t len, void *ctx)
 		cs->stop = true;
 		return;
 	}
+	/*
+	 * A NUL byte would end the field's text early (1\0999 read as 1): the
+	 * field's length as parsed must be its length as text.
+	 */
+	if (len && memchr(data, '\0', len))
+	{
+		if (cs->ncols && cs->nfields < cs->ncols)
+			input_fail(in, "line %lld, field %d (\"%s\"): a NUL byte inside the field",
+					   cs->line, cs->nfields + 1, cs->header[cs->nfields]);
+		else
+			input_fail(in, "line %lld, field %d: a NUL byte inside the field", cs->line, cs->nfields + 1);
+		cs->stop = true;
+		return;
+	}
 	if (len + 1 > cs->caps[cs->nfields])
 	{
 		size_t		n = len + 64;
@@ -90,6 +105,7 @@ cb_field(void *data, size_t len, void *ctx)
 	if (len)
 		memcpy(cs->fields[cs->nfields], data, len);
 	cs->fields[cs->nfields][len] = '\0';
+	cs->lens[cs->nfields] = len;
 	cs->nfields++;
 }
 
@@ -200,6 +216,7 @@ cb_row(int term, void *ctx)
 	long long	line;
 	input_row	row;
 	char	   *value;
+	size_t		value_len;
 	bool		failed = false;
 
 	if (cs->stop)
@@ -241,17 +258,32 @@ cb_row(int term, void *ctx)
 		return;
 	}
 
-	value = trim(cs->fields[cs->c_value]);
+	value = cs->fields[cs->c_value];
+	value_len = cs->lens[cs->c_value];
+	while (isspace((unsigned char) *value))
+		value++, value_len--;
+	while (value_len > 0 && isspace((unsigned char) value[value_len - 1]))
+		value[--value_len] = '\0';
 	row.line_number = line;
 	row.region = cs->fields[cs->c_region];
+	row.region_len = cs->lens[cs->c_region];
 	row.period = cs->fields[cs->c_period];
+	row.period_len = cs->lens[cs->c_period];
 	row.status = cs->c_status >= 0 ? cs->fields[cs->c_status] : NULL;
+	row.status_len = cs->c_status >= 0 ? cs->lens[cs->c_status] : 0;
 	row.value_is_number = false;
 	row.decimal_comma = false;
+	row.value_len = value_len;
 	if (strcmp(value, ".") == 0 || strcasecmp(value, "x") == 0 || value[0] == '\0')
+	{
 		row.value = NULL;
+		row.value_len = 0;
+	}
 	else if (strcmp(value, "-") == 0)
+	{
 		row.value = "0";
+		row.value_len = 1;
+	}
 	else
 		row.value = value;
 	row.decimal_comma = true;
@@ -274,7 +306,8 @@ csv_open(input_state *in)
 	in->reader = cs;
 	cs->fields = calloc(MAX_COLS, sizeof(char *));
 	cs->caps = calloc(MAX_COLS, sizeof(size_t));
-	if (!cs->fields || !cs->caps)
+	cs->lens = calloc(MAX_COLS, sizeof(size_t));
+	if (!cs->fields || !cs->caps || !cs->lens)
 		return input_fail(in, "out of memory");
 	/* strict: a stray quote is an error; the last row needs no newline */
 	cs->line = 1;
@@ -339,6 +372,7 @@ csv_close(input_state *in)
 		free(cs->fields[i]);
 	free(cs->fields);
 	free(cs->caps);
+	free(cs->lens);
 	for (int i = 0; i < cs->ncols; i++)
 		free(cs->header[i]);
 	free(cs->header);

@@ -14,7 +14,10 @@
  *		gives the same rows in the same order, the same outcome, the same
  *		counts and the same measure (a streaming reader must not depend on
  *		where reads end);
- *	  - every row has a region and a period, NUL-terminated; a value marked
+ *	  - every row has a region and a period, NUL-terminated; each field's
+ *		text is as long as the reader parsed it (input_row's lengths: a NUL
+ *		byte must not cut a field short), and a CSV document with a NUL byte
+ *		never reads without a failure; a value marked
  *		as a JSON number reads completely with strtod; row numbers never go
  *		down;
  *	  - records counts the rows the sink took; a failure has a message;
@@ -71,6 +74,17 @@ fuzz_sink(input_state *in, const input_row *row)
 	FUZZ_CHECK(!r->refused, "the reader went on after the sink refused a row");
 	FUZZ_CHECK(row->region != NULL && row->period != NULL, "a row without region or period");
 	FUZZ_CHECK(row->line_number >= r->last_number, "row number %lld after %lld", row->line_number, r->last_number);
+	/* no field ends early: its text is as long as the reader parsed it (a NUL byte once cut 1\0999 to 1) */
+	FUZZ_CHECK(strlen(row->region) == row->region_len, "region \"%s\": %zu characters, %zu parsed",
+			   row->region, strlen(row->region), row->region_len);
+	FUZZ_CHECK(strlen(row->period) == row->period_len, "period \"%s\": %zu characters, %zu parsed",
+			   row->period, strlen(row->period), row->period_len);
+	FUZZ_CHECK(row->value ? strlen(row->value) == row->value_len : row->value_len == 0,
+			   "value \"%s\": %zu characters, %zu parsed", row->value ? row->value : "(null)",
+			   row->value ? strlen(row->value) : 0, row->value_len);
+	FUZZ_CHECK(row->status ? strlen(row->status) == row->status_len : row->status_len == 0,
+			   "status \"%s\": %zu characters, %zu parsed", row->status ? row->status : "(null)",
+			   row->status ? strlen(row->status) : 0, row->status_len);
 	r->last_number = row->line_number;
 	if (row->value && row->value_is_number)
 	{
@@ -230,6 +244,13 @@ fuzz_cli_one(const input_reader *reader, const char *measure, bool csv, const ui
 			   (whole.rows.len == 0 || memcmp(whole.rows.buf, chunked.rows.buf, whole.rows.len) == 0),
 			   "other rows in chunks of %zu", chunk);
 	FUZZ_CHECK(whole.paged == chunked.paged, "paged differs");
+	/*
+	 * CSV: every byte is in a field, a separator, a quote or a line end, so
+	 * a document with a NUL byte never reads as a whole (a field would have
+	 * lost what follows the NUL).
+	 */
+	FUZZ_CHECK(!csv || !whole.ok || memchr(data + 2, '\0', size - 2) == NULL,
+			   "a document with a NUL byte read without a failure");
 	FUZZ_CHECK(strcmp(whole.measure, chunked.measure) == 0, "measure %s / %s", whole.measure, chunked.measure);
 	free(whole.rows.buf);
 	free(chunked.rows.buf);

@@ -238,6 +238,143 @@ run load -i density -o PV20 --delimiter=, --rejects "$tmp/m.csv" "$root/test/cli
 [ $rc -eq 0 ] && grep -q 'read 1, inserted 0, revised 0, unchanged 1' <<<"$out"
 check "the comma-separated file loads with --delimiter=, (its figure unchanged)" $?
 
+# ---- input that slips through (issue 13, item 14) ------------------------------
+# a NUL byte inside a field once cut it short (1\0999 loaded as 1, GM9961\0XYZ
+# as GM9961, exit 0); duplicate JSON keys took the first value; options after a
+# file were read as files once the file before them was committed
+q -c "INSERT INTO krimp.region (code, name, level, valid_from) VALUES ('GM9961', 'Nuldorp', 'municipality', '2010-01-01'), ('GM9962', 'Dubbeldorp', 'municipality', '2010-01-01')" >/dev/null
+hostile() {  # label file expected-message-pattern [options]: exit 3, nothing loaded
+  local label=$1 file=$2 pattern=$3; shift 3
+  local b; b=$(batches)
+  run load -i density -o PV20 --rejects "$tmp/h.csv" "$@" "$file"
+  echo "  $(head -n1 <<<"$err")"
+  [ $rc -eq 3 ] && grep -q -- "$pattern" <<<"$err" && grep -q 'nothing was loaded' <<<"$err" && [ "$(batches)" = "$b" ] \
+    && [ "$(q -c "SELECT count(*) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.code IN ('GM9961', 'GM9962')")" = 0 ]
+  check "refused: $label" $?
+}
+printf '"ID";"RegioS";"Perioden";"Dichtheid_2"\n"0";"GM9961";"2010JJ00";"5"\n"1";"GM9961";"2011JJ00";"1\0999"\n' > "$tmp/nul_value.csv"
+hostile "a NUL byte inside a CSV number (1\\0999), with line and field" "$tmp/nul_value.csv" \
+  'line 3, field 4 ("Dichtheid_2"): a NUL byte inside the field'
+printf '"ID";"RegioS";"Perioden";"Dichtheid_2"\n"0";"GM9961\0XYZ";"2010JJ00";"5"\n' > "$tmp/nul_region.csv"
+hostile "a NUL byte inside a CSV region code (GM9961\\0XYZ)" "$tmp/nul_region.csv" \
+  'line 2, field 2 ("RegioS"): a NUL byte inside the field'
+printf '"ID";"Regi\0oS";"Perioden";"Dichtheid_2"\n"0";"GM9961";"2010JJ00";"5"\n' > "$tmp/nul_header.csv"
+hostile "a NUL byte in the CSV header" "$tmp/nul_header.csv" 'line 1, field 2: a NUL byte inside the field'
+printf '{"value":[{"ID":0,"RegioS":"GM9961\\u0000XYZ","Perioden":"2010JJ00","Dichtheid_2":5}]}\n' > "$tmp/nul_region.json"
+hostile "a \\u0000 inside a JSON string (OData v3)" "$tmp/nul_region.json" \
+  'line 1, byte [0-9]*: a NUL character (\\u0000) inside a JSON string'
+printf '{"value":[{"Id":0,"Measure":"M1\\u0000X","ValueAttribute":"None","Value":5,"RegioS":"GM9961","Perioden":"2010JJ00"}]}\n' > "$tmp/nul_measure.json"
+hostile "a \\u0000 inside a JSON string (OData v4)" "$tmp/nul_measure.json" 'a NUL character (\\u0000) inside a JSON string' --format odata4
+printf '{"value":[{"ID":0,"RegioS":"GM9962","Perioden":"2010JJ00","Dichtheid_2":5,"Dichtheid_2":7}]}\n' > "$tmp/dup.json"
+hostile "a duplicate key in an OData v3 record, with the key and the position" "$tmp/dup.json" \
+  'record 1 (line 1, byte 10): duplicate key "Dichtheid_2" at line 1, byte [0-9]*'
+printf '{"value":[{"ID":0,"RegioS":"GM9962","Perioden":"2010JJ00","Dichtheid_2":5}, {"ID":1,"RegioS":"GM9962","RegioS":"GM9961","Perioden":"2011JJ00","Dichtheid_2":6}]}\n' > "$tmp/dup2.json"
+hostile "a duplicate region key in the second OData v3 record" "$tmp/dup2.json" 'record 2 (line 1, byte [0-9]*): duplicate key "RegioS"'
+printf '{"@odata.context":"x","value":[{"Id":0,"Measure":"M1","ValueAttribute":"None","Value":5,"Value":7,"RegioS":"GM9962","Perioden":"2010JJ00"}]}\n' > "$tmp/dup_v4.json"
+hostile "a duplicate key in an OData v4 record" "$tmp/dup_v4.json" 'record 1 (line 1, byte [0-9]*): duplicate key "Value"'
+printf '"ID";"RegioS";"Perioden";"Dichtheid_2"\n"0";"GM9962";"2010JJ00";"5"\n' > "$tmp/late.csv"
+b=$(batches)
+run load -i density -o PV20 "$tmp/late.csv" --nosuch-option
+[ $rc -eq 1 ] && grep -q 'invalid option "--nosuch-option"' <<<"$err" && [ "$(batches)" = "$b" ] && [ -z "$out" ]
+check "an unknown option after the file: exit 1 before anything is loaded" $?
+run load -i density -o PV20 "$tmp/late.csv" --on-error=nonsense
+[ $rc -eq 1 ] && [ "$(batches)" = "$b" ]
+check "a bad option value after the file: exit 1 before anything is loaded" $?
+rm -f "$tmp/late.rejects.csv"
+printf '"ID";"RegioS";"Perioden";"Dichtheid_2"\n"0";"GM9962";"2010JJ00";"5"\n"1";"GM9962";"2001JJ00";"6"\n' > "$tmp/late.csv"
+run load -i density "$tmp/late.csv" -o PV20 --rejects="$tmp/late-x.csv"
+[ $rc -eq 0 ] && grep -q 'read 2, inserted 1, revised 0, unchanged 0, rejected 1' <<<"$out" && [ "$(batches)" = "$((b + 1))" ] \
+  && [ -s "$tmp/late-x.csv" ] && [ ! -e "$tmp/late.csv.rejects.csv" ]
+check "options after the file apply to it: one batch, the rejects in --rejects=X" $?
+(cd "$tmp" && printf 'x' > ./-o.csv && "$K" load -i density -o PV20 -- -o.csv >out 2>err); rc=$?
+[ $rc -eq 3 ] && grep -q -- '-o.csv' "$tmp/err"
+check "after --, a file name that starts with - is a file" $?
+
+# ---- serialization failures are retried; the session's own settings (items 9, 15) ----
+# a test-only hook in apply_batch (on the load batch's last update): it records the
+# session's settings, and raises 40001 or 40P01 for the loads whose --source asks
+q >/dev/null <<'SQL'
+CREATE TABLE public.cli_seen (source text, isolation text, check_interval text, application text);
+CREATE SEQUENCE public.cli_attempts;
+CREATE FUNCTION public.cli_hook() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.cli_seen VALUES (NEW.source, pg_catalog.current_setting('transaction_isolation'),
+        pg_catalog.current_setting('client_connection_check_interval'), pg_catalog.current_setting('application_name'));
+    IF NEW.source = 'test-40001-once' AND pg_catalog.nextval('public.cli_attempts') = 1 THEN
+        RAISE EXCEPTION 'test: could not serialize access (first attempt)' USING ERRCODE = '40001';
+    ELSIF NEW.source = 'test-40P01-once' AND pg_catalog.nextval('public.cli_attempts') % 2 = 1 THEN
+        RAISE EXCEPTION 'test: deadlock detected (first attempt)' USING ERRCODE = '40P01';
+    ELSIF NEW.source = 'test-40001-always' THEN
+        PERFORM pg_catalog.nextval('public.cli_attempts');
+        RAISE EXCEPTION 'test: could not serialize access (every attempt)' USING ERRCODE = '40001';
+    ELSIF NEW.source = 'test-sleep' THEN
+        PERFORM pg_catalog.pg_sleep(3600);
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER cli_hook AFTER UPDATE ON krimp.load_batch FOR EACH ROW WHEN (NEW.state = 'done')
+    EXECUTE FUNCTION public.cli_hook();
+SQL
+check "a test-only hook in apply_batch that raises 40001 or 40P01 on request" $?
+attempts() { q -c "SELECT last_value FROM public.cli_attempts"; }
+printf '"ID";"RegioS";"Perioden";"Dichtheid_2"\n"0";"GM9962";"2012JJ00";"5"\n"1";"GM9962";"2013JJ00";"6"\n' > "$tmp/retry.csv"
+b=$(batches)
+run load -i density -o PV20 -s test-40001-once --rejects "$tmp/r.csv" "$tmp/retry.csv"
+printf '%s\n' "$err" | sed 's/^/  /'
+[ $rc -eq 0 ] && grep -q 'read 2, inserted 2, revised 0, unchanged 0, rejected 0' <<<"$out" \
+  && grep -q 'serialization failure (SQLSTATE 40001): retrying the load of .*retry.csv. from the start (attempt 2 of 3)' <<<"$err" \
+  && [ "$(attempts)" = 2 ] && [ "$(batches)" = "$((b + 1))" ] \
+  && [ "$(q -c "SELECT count(*) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.code = 'GM9962' AND o.period IN ('2012', '2013')")" = 2 ]
+check "a serialization failure on the first attempt: retried from the start, loaded once, the retry on stderr" $?
+q -c "SELECT setval('public.cli_attempts', 1, false)" >/dev/null
+"$K" load -i density -o PV20 -s test-40001-once --rejects "$tmp/r.csv" - < "$tmp/retry.csv" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 0 ] && grep -q 'read 2, inserted 0, revised 0, unchanged 2' "$tmp/out" \
+  && grep -q 'retrying the load of "-" from the start (attempt 2 of 3)' "$tmp/err" && [ "$(attempts)" = 2 ]
+check "standard input is kept for a retry: the second attempt reads it again" $?
+q -c "SELECT setval('public.cli_attempts', 1, false)" >/dev/null
+run load -i density -o PV20 -s test-40P01-once --rejects "$tmp/r.csv" "$tmp/retry.csv"
+[ $rc -eq 0 ] && grep -q 'deadlock (SQLSTATE 40P01): retrying' <<<"$err" && grep -q 'unchanged 2' <<<"$out"
+check "a deadlock on the first attempt: retried" $?
+q -c "SELECT setval('public.cli_attempts', 1, false)" >/dev/null
+b=$(batches)
+run load -i density -o PV20 -s test-40001-always --rejects "$tmp/r.csv" "$tmp/retry.csv"
+printf '%s\n' "$err" | tail -n 2 | sed 's/^/  /'
+[ $rc -eq 5 ] && grep -q 'giving up after 3 attempts: the transaction failed with a serialization failure (SQLSTATE 40001) each time' <<<"$err" \
+  && grep -q 'nothing was loaded from' <<<"$err" && [ "$(attempts)" = 3 ] && [ "$(batches)" = "$b" ] && [ -z "$out" ]
+check "a serialization failure on every attempt: gives up after 3 with a clear message, exit 5, nothing loaded" $?
+q -c "SELECT setval('public.cli_attempts', 1, false)" >/dev/null
+q -c "ALTER DATABASE $db SET default_transaction_isolation = 'serializable'" >/dev/null
+run load -i density -o PV20 -s test-settings --rejects "$tmp/r.csv" "$tmp/retry.csv"
+[ $rc -eq 0 ] && [ "$(q -c "SELECT isolation || ',' || check_interval FROM public.cli_seen WHERE source = 'test-settings'")" = "read committed,1s" ]
+check "a database default of serializable: krimpctl's load runs read committed, with client_connection_check_interval 1s" $?
+PGOPTIONS='-c default_transaction_isolation=repeatable\ read -c client_connection_check_interval=5s' \
+  "$K" load -i density -o PV20 -s test-settings-own --rejects "$tmp/r.csv" "$tmp/retry.csv" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 0 ] && [ "$(q -c "SELECT isolation || ',' || check_interval FROM public.cli_seen WHERE source = 'test-settings-own'")" = "repeatable read,5s" ]
+check "settings the user gives on the connection (PGOPTIONS) are kept" $?
+q -c "ALTER DATABASE $db RESET default_transaction_isolation" >/dev/null
+
+# a killed krimpctl: its backend stops at the next check for a lost client, not
+# when apply_batch ends (here a test-only pg_sleep of an hour in apply_batch)
+"$K" load -i density -o PV20 -s test-sleep --rejects "$tmp/r.csv" "$tmp/retry.csv" >/dev/null 2>&1 &
+kpid=$!
+bpid=
+for _ in $(seq 1 600); do   # up to 60 s for the backend to reach the sleep
+  bpid=$(q -c "SELECT pid FROM pg_stat_activity WHERE datname = '$db' AND application_name = 'krimpctl' AND wait_event = 'PgSleep'")
+  [ -n "$bpid" ] && break; sleep 0.1
+done
+kill -9 "$kpid"; wait "$kpid" 2>/dev/null
+gone=1
+if [ -n "$bpid" ]; then
+  for _ in $(seq 1 600); do   # up to 60 s (the sleep lasts an hour; the check runs every second)
+    [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE pid = $bpid")" = 0 ] && { gone=0; break; }; sleep 0.1
+  done
+  [ $gone -eq 0 ] || q -c "SELECT pg_terminate_backend($bpid)" >/dev/null
+fi
+[ -n "$bpid" ] && [ $gone -eq 0 ]
+check "kill -9 of krimpctl during apply_batch: its backend ends (lost client found), not after the hour-long step" $?
+q -c "DROP TRIGGER cli_hook ON krimp.load_batch" >/dev/null
+
 # ---- a terminal: the progress bar ---------------------------------------------
 if command -v script >/dev/null 2>&1; then
   script -qec "$K load -i population -o BZK --rejects $tmp/tty.csv $real" /dev/null > "$tmp/tty" 2>&1
@@ -263,6 +400,26 @@ check "nightly --format json with nothing new: an empty list" $?
 run nightly --full --format csv
 [ $rc -eq 0 ] && [ "$out" = "run_id,status,indicator,region,region_name,period,kind,direction,assessment,before,after,abs_change,rel_change,p_value,score,recent" ]
 check "nightly --format csv with nothing new: the header only" $?
+# a serialization failure in the nightly run's first attempt (a test-only hook on
+# krimp.job_run, once: its sequence is not rolled back): the run is retried
+q >/dev/null <<'SQL'
+CREATE SEQUENCE public.cli_nightly_attempts;
+CREATE FUNCTION public.cli_nightly_hook() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_catalog.nextval('public.cli_nightly_attempts') = 1 THEN
+        RAISE EXCEPTION 'test: could not serialize access (first attempt)' USING ERRCODE = '40001';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER cli_nightly_hook AFTER INSERT ON krimp.job_run FOR EACH ROW EXECUTE FUNCTION public.cli_nightly_hook();
+SQL
+run nightly --format csv
+[ $rc -eq 0 ] && grep -q 'serialization failure (SQLSTATE 40001): retrying the nightly run from the start (attempt 2 of 3)' <<<"$err" \
+  && [ "$(head -n1 <<<"$out")" = "run_id,status,indicator,region,region_name,period,kind,direction,assessment,before,after,abs_change,rel_change,p_value,score,recent" ] \
+  && [ "$(q -c "SELECT last_value FROM public.cli_nightly_attempts")" = 2 ]
+check "nightly: a serialization failure on the first attempt is retried, the run's output once" $?
+q -c "DROP TRIGGER cli_nightly_hook ON krimp.job_run" >/dev/null
 # a clear level shift in 2016 in a new series: one new flag
 q >/dev/null <<'SQL'
 SELECT krimp.begin_batch('PV20', 'test') AS b \gset
