@@ -114,19 +114,24 @@ SELECT :b1, row_number() OVER (ORDER BY x.ind, x.code, x.y), 'BZK', x.ind, x.cod
        CASE WHEN x.ind = 'regress_bi_life' THEN x.y || '/' || (x.y + 3) ELSE x.y::text END, x.v::text, 'definitief'
   FROM (SELECT 'regress_bi_pop' AS ind, 'GM9801' AS code, y, 20000 - (y - 2002) * 150 AS v FROM generate_series(2002, 2020) y
         UNION ALL SELECT 'regress_bi_pop', 'GM9802', y, 10000 - (y - 2002) * 50 FROM generate_series(2002, 2020) y
-        UNION ALL SELECT 'regress_bi_pop', 'GM9803', y, 26000 - (y - 2021) * 200 FROM generate_series(2021, 2022) y
         UNION ALL SELECT 'regress_bi_jobs', 'GM9801', y, CASE WHEN y < 2012 THEN 5000 ELSE 3500 END + (y % 3) * 20
                     FROM generate_series(2002, 2020) y
         UNION ALL SELECT 'regress_bi_life', 'GM9801', 2005, 79.6
         UNION ALL SELECT 'regress_bi_life', 'GM9801', 2009, 80.5) x;
 SELECT rows_inserted, rows_rejected FROM krimp.apply_batch(:b1, published_at => '2020-06-01 00:00+00');
+-- (2021-2022 in the merged one: published after those years began)
+SELECT krimp.begin_batch('BZK', 'regress', 'bi.csv') AS b1b \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value, status)
+SELECT :b1b, y - 2020, 'BZK', 'regress_bi_pop', 'GM9803', y::text, (26000 - (y - 2021) * 200)::text, 'definitief'
+  FROM generate_series(2021, 2022) y;
+SELECT rows_inserted, rows_rejected FROM krimp.apply_batch(:b1b, published_at => '2023-01-01 00:00+00');
 RESET ROLE;
 -- Zeeland: a forecast under embargo and a released one; Groningen: a forecast under embargo
 SET ROLE krimp_zeeland;
 SELECT krimp.begin_batch('PV29', 'regress forecast') AS b2 \gset
 INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value,
                                        kind, forecast_producer, forecast_base_year, released_at)
-VALUES (:b2, 1, 'PV29', 'regress_bi_pop', 'GM9803', '2030', '24000', 'forecast', 'Zeeland', 2021, 'infinity'),
+VALUES (:b2, 1, 'PV29', 'regress_bi_pop', 'GM9803', '2030', '24000', 'forecast', 'Zeeland', 2021, '2999-01-01 00:00+00'),
        (:b2, 2, 'PV29', 'regress_bi_pop', 'GM9803', '2040', '22000', 'forecast', 'Zeeland', 2021, NULL);
 SELECT rows_inserted FROM krimp.apply_batch(:b2, published_at => '2022-05-01 00:00+00');
 RESET ROLE;
@@ -134,7 +139,7 @@ SET ROLE krimp_groningen;
 SELECT krimp.begin_batch('PV20', 'regress forecast') AS b3 \gset
 INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value,
                                        kind, forecast_producer, forecast_base_year, released_at)
-VALUES (:b3, 1, 'PV20', 'regress_bi_pop', 'GM9803', '2025', '25000', 'forecast', 'Groningen', 2021, 'infinity');
+VALUES (:b3, 1, 'PV20', 'regress_bi_pop', 'GM9803', '2025', '25000', 'forecast', 'Groningen', 2021, '2999-01-01 00:00+00');
 SELECT rows_inserted FROM krimp.apply_batch(:b3, published_at => '2022-05-01 00:00+00');
 RESET ROLE;
 

@@ -68,6 +68,9 @@ SELECT krimp.region_series('blk_population', 'GM9801');
 SELECT krimp.region_series('blk_population', krimp.region_at('GM9801', '2015'), '2021-06-01');
 
 -- ---- runs that are bad somewhere: unrolled, each figure rejected with its line ----
+-- (the years to come are forecasts: a realisation is not published before its period)
+ALTER TABLE runs ALTER COLUMN kind SET DEFAULT 'forecast', ALTER COLUMN forecast_producer SET DEFAULT 'test',
+    ALTER COLUMN forecast_base_year SET DEFAULT 2020;
 SELECT krimp.begin_batch('PV20', 'test: bad runs', 'bad_runs.json') AS b4 \gset
 INSERT INTO runs (batch_id, first_line, org_code, indicator_code, region_code, first_period, value, status) VALUES
     -- GM9802 ended in 2019: its run of 2017-2020 holds for two years
@@ -114,14 +117,17 @@ RESET ROLE;
 -- rows and runs of one batch, a figure in both: a duplicate
 SET ROLE krimp_groningen;
 SELECT krimp.begin_batch('PV20', 'test: rows and runs') AS b6 \gset
-INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
-VALUES (:b6, 100, 'PV20', 'blk_population', 'GM9803', '2091', '9'),
-       (:b6, 101, 'PV20', 'blk_population', 'GM9803', '2095', '9');
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value,
+                                       kind, forecast_producer, forecast_base_year)
+VALUES (:b6, 100, 'PV20', 'blk_population', 'GM9803', '2091', '9', 'forecast', 'test', 2020),
+       (:b6, 101, 'PV20', 'blk_population', 'GM9803', '2095', '9', 'forecast', 'test', 2020);
 INSERT INTO runs (batch_id, first_line, org_code, indicator_code, region_code, first_period, value)
 VALUES (:b6, 1, 'PV20', 'blk_population', 'GM9803', '2090', '{1,2}');
 SELECT state, rows_read, rows_inserted, rows_revised, rows_unchanged, rows_rejected
   FROM krimp.apply_batch(:b6, blocks => 'pg_temp.runs');
 SELECT line_number, reason FROM krimp.rejected_row WHERE batch_id = :b6 ORDER BY line_number;
+ALTER TABLE runs ALTER COLUMN kind DROP DEFAULT, ALTER COLUMN forecast_producer DROP DEFAULT,
+    ALTER COLUMN forecast_base_year DROP DEFAULT;
 
 -- ---- retraction of one figure in a block ----
 SELECT o.observation_id AS fig2016 FROM krimp.observation o JOIN krimp.region r USING (region_id)
@@ -185,11 +191,14 @@ SELECT i.indicator_id, krimp.region_at('GM9803', '2000'), '2000', '{}', 'definit
 \set VERBOSITY default
 
 -- ---- an insert through the view files a row, with the defaults ----
+-- (into an open batch, which apply_batch then finishes, counting the figure)
 SET ROLE krimp_groningen;
+SELECT krimp.begin_batch('PV20', 'test: by hand') AS b6v \gset
 INSERT INTO krimp.observation (indicator_id, region_id, period, value, status, source, org_code, batch_id)
-SELECT i.indicator_id, krimp.region_at('GM9801', '2000'), '2000', 1100, 'definitief', 'hand', 'PV20', :b6
+SELECT i.indicator_id, krimp.region_at('GM9801', '2000'), '2000', 1100, 'definitief', 'hand', 'PV20', :b6v
   FROM krimp.indicator i WHERE i.code = 'blk_population'
 RETURNING observation_id < 2 ^ 52 AS a_row, kind, forecast_producer, forecast_base_year, published_at IS NOT NULL AS vintage;
+SELECT state, rows_read, rows_inserted, rows_rejected FROM krimp.apply_batch(:b6v);
 RESET ROLE;
 
 -- ---- embargo: a block released later is its owner's until then ----

@@ -21,7 +21,7 @@ BEGIN
 END $$;
 BEGIN; SELECT pg_temp.load_as('krimp_groningen', 'PV20', '2020', '100'); COMMIT;
 BEGIN; SELECT pg_temp.load_as('krimp_limburg', 'PV31', '2020', '200'); COMMIT;
-BEGIN; SELECT pg_temp.load_as('krimp_groningen', 'PV20', '2021', '300', 'infinity'); COMMIT;
+BEGIN; SELECT pg_temp.load_as('krimp_groningen', 'PV20', '2021', '300', '2999-01-01 00:00+00'); COMMIT;
 SELECT o.org_code, o.period, o.value, o.released_at FROM krimp.observation o
   JOIN krimp.indicator i USING (indicator_id) WHERE i.code = 'test_security' ORDER BY o.org_code, o.period;
 

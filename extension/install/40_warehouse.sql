@@ -284,12 +284,17 @@ CREATE TABLE krimp.load_batch (
     rows_revised    integer,
     rows_unchanged  integer,
     rows_rejected   integer,
+    -- why a figure of this batch may go back in status (definitief to
+    -- voorlopig, say): without one, apply_batch sets such rows aside
+    revision_reason text CHECK (pg_catalog.btrim(revision_reason) OPERATOR(pg_catalog.<>) ''),
     -- the target of krimp.observation's key (batch, organisation)
     CONSTRAINT load_batch_batch_org_key UNIQUE (batch_id, org_code)
 );
 ALTER SEQUENCE krimp.load_batch_id_seq OWNED BY krimp.load_batch.batch_id;
 COMMENT ON TABLE krimp.load_batch IS
     'every load is a batch: who, when, from what source, and its row counts; its id is on every observation it wrote';
+COMMENT ON COLUMN krimp.load_batch.revision_reason IS
+    'why figures of this batch may go back in status (a definitief figure replaced by a voorlopig one, say); NULL: they may not';
 SELECT pg_catalog.pg_extension_config_dump('krimp.load_batch', '');
 SELECT pg_catalog.pg_extension_config_dump('krimp.load_batch_id_seq', '');
 
@@ -334,6 +339,9 @@ CREATE TABLE krimp.observation_row (
     CONSTRAINT observation_check1 CHECK ((kind OPERATOR(pg_catalog.=) 'forecast') OPERATOR(pg_catalog.=)
            (forecast_producer OPERATOR(pg_catalog.<>) '' AND forecast_base_year OPERATOR(pg_catalog.<>) 0)),
     CONSTRAINT observation_check2 CHECK ((retracted_at IS NULL) OPERATOR(pg_catalog.=) (retraction_reason IS NULL)),
+    -- a row's id stays below 2^52, where the ids of the figures of blocks begin
+    CONSTRAINT observation_id_range CHECK (observation_id OPERATOR(pg_catalog.>) 0
+                                           AND observation_id OPERATOR(pg_catalog.<) 4503599627370496),
     -- a figure belongs to the organisation of the batch that loaded it; one
     -- key for both (the batch's organisation is a key of krimp.organisation),
     -- since every foreign key is a lookup per inserted row
@@ -354,39 +362,8 @@ COMMENT ON COLUMN krimp.observation_row.released_at IS 'embargo: until then only
 SELECT pg_catalog.pg_extension_config_dump('krimp.observation_row', '');
 SELECT pg_catalog.pg_extension_config_dump('krimp.observation_id_seq', '');
 
--- Nothing in an observation changes, except that it can be retracted once.
-CREATE FUNCTION krimp.observation_guard_trigger() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, krimp, pg_temp
-    AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION 'observations are never deleted'
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Retract the figure with krimp.retract(observation_id, reason); a correction is a new vintage.';
-    END IF;
-    IF OLD.retracted_at IS NOT NULL THEN
-        RAISE EXCEPTION 'observation % is already retracted', OLD.observation_id
-            USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
-    IF (NEW.observation_id, NEW.indicator_id, NEW.region_id, NEW.period, NEW.value, NEW.status, NEW.kind,
-        NEW.forecast_producer, NEW.forecast_base_year, NEW.source, NEW.org_code, NEW.batch_id,
-        NEW.published_at, NEW.released_at)
-       IS DISTINCT FROM
-       (OLD.observation_id, OLD.indicator_id, OLD.region_id, OLD.period, OLD.value, OLD.status, OLD.kind,
-        OLD.forecast_producer, OLD.forecast_base_year, OLD.source, OLD.org_code, OLD.batch_id,
-        OLD.published_at, OLD.released_at) THEN
-        RAISE EXCEPTION 'observations are never overwritten'
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Load the corrected figure as a new vintage; it becomes the current one.';
-    END IF;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION krimp.observation_guard_trigger() IS
-    'trigger: observations are append-only; only a retraction (time and reason, once) may be added';
-CREATE TRIGGER observation_guard BEFORE UPDATE OR DELETE ON krimp.observation_row
-    FOR EACH ROW EXECUTE FUNCTION krimp.observation_guard_trigger();
+-- (its trigger that keeps it append-only: 41_blocks.sql, which an upgrade
+-- from 0.1 runs too)
 
 -- Rows a load set aside, with the reason.
 CREATE TABLE krimp.rejected_row (
@@ -400,11 +377,13 @@ CREATE TABLE krimp.rejected_row (
 COMMENT ON TABLE krimp.rejected_row IS 'rows a load set aside, with the reason; never silently dropped';
 SELECT pg_catalog.pg_extension_config_dump('krimp.rejected_row', '');
 
--- Staging: a loader (krimpctl load, or SQL) copies raw rows here, then
--- krimp.apply_batch() validates and files them in one statement.
--- Unlogged and without foreign keys: rows pass through once per load at COPY
--- speed; krimp.apply_batch checks the batch and every field.
-CREATE UNLOGGED TABLE krimp.observation_staging (
+-- Staging: a loader (SQL) inserts raw rows here, then krimp.apply_batch()
+-- validates and files them in one statement.  Without foreign keys:
+-- krimp.apply_batch checks the batch and every field.  Logged: rows staged
+-- and committed survive a crash until they are applied (an unlogged table is
+-- emptied by crash recovery, and the batch would then be applied as done
+-- with 0 rows read).  krimpctl load stages in a temporary table instead.
+CREATE TABLE krimp.observation_staging (
     batch_id            bigint NOT NULL,
     line_number         bigint NOT NULL,
     org_code            text NOT NULL,
@@ -453,16 +432,26 @@ CREATE POLICY load_batch_admin ON krimp.load_batch FOR ALL TO krimp_admin USING 
 
 ALTER TABLE krimp.rejected_row ENABLE ROW LEVEL SECURITY;
 ALTER TABLE krimp.rejected_row FORCE ROW LEVEL SECURITY;
+-- (a row is written only into an open batch of the row's own organisation:
+-- nobody plants rows at the keys of another organisation's batch)
 CREATE POLICY rejected_row_own ON krimp.rejected_row FOR ALL TO krimp_writer
     USING (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]))
-    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[])
+                AND EXISTS (SELECT FROM krimp.load_batch lb
+                             WHERE lb.batch_id OPERATOR(pg_catalog.=) rejected_row.batch_id
+                               AND lb.org_code OPERATOR(pg_catalog.=) rejected_row.org_code
+                               AND lb.state OPERATOR(pg_catalog.=) 'open'));
 CREATE POLICY rejected_row_admin ON krimp.rejected_row FOR ALL TO krimp_admin USING (true) WITH CHECK (true);
 
 ALTER TABLE krimp.observation_staging ENABLE ROW LEVEL SECURITY;
 ALTER TABLE krimp.observation_staging FORCE ROW LEVEL SECURITY;
 CREATE POLICY staging_own ON krimp.observation_staging FOR ALL TO krimp_writer
     USING (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]))
-    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[])
+                AND EXISTS (SELECT FROM krimp.load_batch lb
+                             WHERE lb.batch_id OPERATOR(pg_catalog.=) observation_staging.batch_id
+                               AND lb.org_code OPERATOR(pg_catalog.=) observation_staging.org_code
+                               AND lb.state OPERATOR(pg_catalog.=) 'open'));
 CREATE POLICY staging_admin ON krimp.observation_staging FOR ALL TO krimp_admin USING (true) WITH CHECK (true);
 
 -- Reference data (organisations, regions, indicators) is shared: every krimp
@@ -473,7 +462,13 @@ GRANT SELECT ON krimp.organisation, krimp.region, krimp.region_parent, krimp.reg
 GRANT INSERT, UPDATE, DELETE ON krimp.organisation, krimp.region, krimp.region_parent, krimp.region_group,
     krimp.region_group_member, krimp.region_change, krimp.indicator TO krimp_admin;
 GRANT USAGE ON SEQUENCE krimp.region_id_seq, krimp.indicator_id_seq TO krimp_admin;
-GRANT INSERT ON krimp.observation_row, krimp.load_batch TO krimp_writer, krimp_admin;
+-- Keys, audit fields and retractions are krimp's: a writer names none of
+-- them in an INSERT (the defaults fill them in; a superuser restoring a dump
+-- keeps them)
+GRANT INSERT (indicator_id, region_id, period, value, status, kind, forecast_producer, forecast_base_year,
+              source, org_code, batch_id, published_at, released_at)
+    ON krimp.observation_row TO krimp_writer, krimp_admin;
+GRANT INSERT (org_code, source, file_name, revision_reason) ON krimp.load_batch TO krimp_writer, krimp_admin;
 GRANT UPDATE (retracted_at, retraction_reason) ON krimp.observation_row TO krimp_writer, krimp_admin;
 GRANT UPDATE (finished_at, state, rows_read, rows_inserted, rows_revised, rows_unchanged, rows_rejected)
     ON krimp.load_batch TO krimp_writer, krimp_admin;

@@ -19,6 +19,73 @@
 -- 2^53, exact in the doubles of JavaScript and JSON clients.
 -- ===================================================================
 
+-- A retraction lies between the figure's publication and now: not
+-- backdated before it was published (when it would never have been
+-- current), not in the future (when krimp.observation_current, which drops
+-- it, and krimp.observations_as_of(now()), which keeps it until then, would
+-- disagree).
+CREATE FUNCTION krimp.check_retraction_time(observation_id bigint, retracted_at timestamptz,
+                                            published_at timestamptz)
+    RETURNS void
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF retracted_at IS NULL THEN
+        RETURN;
+    ELSIF NOT isfinite(retracted_at) OR retracted_at < published_at THEN
+        RAISE EXCEPTION 'observation % cannot be retracted at %, before its publication at %',
+                        observation_id, retracted_at, published_at
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'A retraction takes effect now: use krimp.retract(observation_id, reason).';
+    ELSIF retracted_at > clock_timestamp() THEN
+        RAISE EXCEPTION 'observation % cannot be retracted at %, which is in the future', observation_id, retracted_at
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'A retraction takes effect now: use krimp.retract(observation_id, reason).';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION krimp.check_retraction_time(bigint, timestamptz, timestamptz) IS
+    'raise an error unless a retraction time lies between the figure''s publication and now (used by the guard triggers)';
+
+-- Nothing in an observation changes, except that it can be retracted once,
+-- at a time between its publication and now.  (Here rather than in
+-- 40_warehouse.sql, beside the table, so that an upgrade from 0.1 replaces
+-- the trigger of 0.1 too.)
+CREATE OR REPLACE FUNCTION krimp.observation_guard_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'observations are never deleted'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Retract the figure with krimp.retract(observation_id, reason); a correction is a new vintage.';
+    END IF;
+    IF OLD.retracted_at IS NOT NULL THEN
+        RAISE EXCEPTION 'observation % is already retracted', OLD.observation_id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF (NEW.observation_id, NEW.indicator_id, NEW.region_id, NEW.period, NEW.value, NEW.status, NEW.kind,
+        NEW.forecast_producer, NEW.forecast_base_year, NEW.source, NEW.org_code, NEW.batch_id,
+        NEW.published_at, NEW.released_at)
+       IS DISTINCT FROM
+       (OLD.observation_id, OLD.indicator_id, OLD.region_id, OLD.period, OLD.value, OLD.status, OLD.kind,
+        OLD.forecast_producer, OLD.forecast_base_year, OLD.source, OLD.org_code, OLD.batch_id,
+        OLD.published_at, OLD.released_at) THEN
+        RAISE EXCEPTION 'observations are never overwritten'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Load the corrected figure as a new vintage; it becomes the current one.';
+    END IF;
+    PERFORM krimp.check_retraction_time(NEW.observation_id, NEW.retracted_at, NEW.published_at);
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.observation_guard_trigger() IS
+    'trigger: observations are append-only; only a retraction (time and reason, once) may be added';
+CREATE OR REPLACE TRIGGER observation_guard BEFORE UPDATE OR DELETE ON krimp.observation_row
+    FOR EACH ROW EXECUTE FUNCTION krimp.observation_guard_trigger();
+
 COMMENT ON TABLE krimp.observation_row IS
     'observations filed one row per figure (read them through the view krimp.observation): a figure of an indicator for a region version and period, as published at published_at (its vintage); a revision is a new row, nothing is overwritten; a retracted figure is kept with its reason';
 
@@ -41,6 +108,9 @@ CREATE TABLE krimp.observation_block (
     retracted_at        timestamptz[],
     retraction_reason   text[],
     CONSTRAINT observation_block_pkey PRIMARY KEY (block_id),
+    -- the ids of its figures, 2^52 + block_id * 4096 + position, stay within [2^52, 2^53)
+    CONSTRAINT observation_block_id_range CHECK (block_id OPERATOR(pg_catalog.>=) 0
+                                                 AND block_id OPERATOR(pg_catalog.<=) 1099511627775),
     CONSTRAINT observation_block_indicator_id_fkey FOREIGN KEY (indicator_id) REFERENCES krimp.indicator,
     CONSTRAINT observation_block_region_id_fkey FOREIGN KEY (region_id) REFERENCES krimp.region,
     CONSTRAINT observation_block_batch_org_fkey FOREIGN KEY (batch_id, org_code)
@@ -123,6 +193,10 @@ BEGIN
         RAISE EXCEPTION 'a retraction needs both its time and its reason'
             USING ERRCODE = 'check_violation';
     END IF;
+    -- every retraction added: between the block's publication and now
+    PERFORM krimp.check_retraction_time(4503599627370496 + NEW.block_id * 4096 + r.i - 1, r.at, NEW.published_at)
+       FROM unnest(NEW.retracted_at) WITH ORDINALITY AS r(at, i)
+      WHERE r.at IS NOT NULL AND (OLD.retracted_at IS NULL OR OLD.retracted_at[r.i] IS NULL);
     RETURN NEW;
 END
 $$;
@@ -147,7 +221,10 @@ CREATE POLICY observation_block_retract ON krimp.observation_block FOR UPDATE TO
 CREATE POLICY observation_block_admin ON krimp.observation_block FOR ALL TO krimp_admin
     USING (true) WITH CHECK (true);
 GRANT SELECT ON krimp.observation_block TO krimp_reader;
-GRANT INSERT ON krimp.observation_block TO krimp_writer, krimp_admin;
+-- (keys and retractions are krimp's: see krimp.observation_row)
+GRANT INSERT (indicator_id, region_id, first_period, value, status, kind, forecast_producer, forecast_base_year,
+              source, org_code, batch_id, published_at, released_at)
+    ON krimp.observation_block TO krimp_writer, krimp_admin;
 GRANT UPDATE (retracted_at, retraction_reason) ON krimp.observation_block TO krimp_writer, krimp_admin;
 GRANT USAGE ON SEQUENCE krimp.observation_block_id_seq TO krimp_writer, krimp_admin;
 
@@ -197,8 +274,8 @@ COMMENT ON COLUMN krimp.observation.status IS
 COMMENT ON COLUMN krimp.observation.kind IS 'realisation, or forecast (with producer and base year)';
 COMMENT ON COLUMN krimp.observation.published_at IS 'vintage: when this figure became known';
 COMMENT ON COLUMN krimp.observation.released_at IS 'embargo: until then only the owning organisation sees the figure';
--- an insert through the view files a row: the row table's defaults
-ALTER VIEW krimp.observation ALTER COLUMN observation_id SET DEFAULT pg_catalog.nextval('krimp.observation_id_seq');
+-- an insert through the view files a row: the row table's defaults (its id
+-- is assigned by krimp.observation_row's own, when the row is filed)
 ALTER VIEW krimp.observation ALTER COLUMN kind SET DEFAULT 'realisation';
 ALTER VIEW krimp.observation ALTER COLUMN forecast_producer SET DEFAULT '';
 ALTER VIEW krimp.observation ALTER COLUMN forecast_base_year SET DEFAULT 0;
@@ -254,7 +331,18 @@ CREATE FUNCTION krimp.observation_write_trigger() RETURNS trigger
     AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO krimp.observation_row VALUES (NEW.*) RETURNING * INTO NEW;
+        -- (the id and the retraction are krimp's: a superuser, who may name
+        -- them, files a retracted figure in krimp.observation_row itself)
+        IF NEW.observation_id IS NOT NULL OR NEW.retracted_at IS NOT NULL OR NEW.retraction_reason IS NOT NULL THEN
+            RAISE EXCEPTION 'an observation filed through krimp.observation gets its id from krimp and is not retracted'
+                USING ERRCODE = 'insufficient_privilege',
+                      HINT = 'Leave out observation_id, retracted_at and retraction_reason; retract with krimp.retract(observation_id, reason).';
+        END IF;
+        INSERT INTO krimp.observation_row (indicator_id, region_id, period, value, status, kind, forecast_producer,
+                                           forecast_base_year, source, org_code, batch_id, published_at, released_at)
+        VALUES (NEW.indicator_id, NEW.region_id, NEW.period, NEW.value, NEW.status, NEW.kind, NEW.forecast_producer,
+                NEW.forecast_base_year, NEW.source, NEW.org_code, NEW.batch_id, NEW.published_at, NEW.released_at)
+        RETURNING * INTO NEW;
         RETURN NEW;
     ELSIF TG_OP = 'DELETE' THEN
         RAISE EXCEPTION 'observations are never deleted'
@@ -303,7 +391,9 @@ COMMENT ON FUNCTION krimp.observation_write_trigger() IS
 CREATE TRIGGER observation_write INSTEAD OF INSERT OR UPDATE OR DELETE ON krimp.observation
     FOR EACH ROW EXECUTE FUNCTION krimp.observation_write_trigger();
 GRANT SELECT ON krimp.observation TO krimp_reader;
-GRANT INSERT ON krimp.observation TO krimp_writer, krimp_admin;
+GRANT INSERT (indicator_id, region_id, period, value, status, kind, forecast_producer, forecast_base_year,
+              source, org_code, batch_id, published_at, released_at)
+    ON krimp.observation TO krimp_writer, krimp_admin;
 GRANT UPDATE (retracted_at, retraction_reason) ON krimp.observation TO krimp_writer, krimp_admin;
 
 
@@ -370,3 +460,182 @@ COMMENT ON FUNCTION krimp.retract(bigint, text) IS
     'retract an observation of your own organisation: it is kept with the time and the reason, and drops out of the current figures';
 REVOKE ALL ON FUNCTION krimp.retract(bigint, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.retract(bigint, text) TO krimp_writer, krimp_admin;
+
+-- ---- what a writer files is bounded --------------------------------
+
+-- The order of the statuses: a figure's status does not go back (a
+-- definitief figure replaced by a voorlopig one, say) unless its batch gives
+-- a revision reason.  CBS's "." (unknown or secret) ranks lowest: a figure
+-- that was known and becomes unknown goes back too.
+CREATE FUNCTION krimp.status_rank(status text) RETURNS integer
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN CASE status WHEN 'definitief' THEN 4 WHEN 'nader voorlopig' THEN 3 WHEN 'voorlopig' THEN 2
+                       WHEN 'estimate' THEN 1 WHEN 'unknown' THEN 0 END;
+COMMENT ON FUNCTION krimp.status_rank(text) IS
+    'the rank of a status: definitief 4, nader voorlopig 3, voorlopig 2, estimate 1, unknown 0; a figure''s status does not go back without a revision reason';
+
+-- Why a figure cannot have this vintage and embargo, or NULL.  A vintage is
+-- a finite time, at most a day ahead of now (a vintage from the far future
+-- would stay current over every later correction), and a realisation is
+-- not published before its period began (in Dutch time); a forecast may be.
+-- An embargo is a finite time; one before the publication means none.
+CREATE FUNCTION krimp.vintage_problem(kind text, period krimp.period, published_at timestamptz,
+                                      released_at timestamptz)
+    RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE
+        WHEN published_at IS NULL OR NOT pg_catalog.isfinite(published_at) THEN
+            pg_catalog.format('publication time %s is not a finite time', coalesce(published_at::text, 'NULL'))
+        WHEN published_at OPERATOR(pg_catalog.>) (pg_catalog.statement_timestamp() OPERATOR(pg_catalog.+) interval '1 day') THEN
+            pg_catalog.format('publication time %s is more than a day ahead of now', published_at)
+        WHEN kind OPERATOR(pg_catalog.=) 'realisation'
+             AND published_at OPERATOR(pg_catalog.<)
+                 (krimp.first_day(period)::timestamp AT TIME ZONE 'Europe/Amsterdam') THEN
+            pg_catalog.format('a realisation for period %s cannot be published at %s, before the period began',
+                              period, published_at)
+        WHEN released_at IS NOT NULL AND NOT pg_catalog.isfinite(released_at) THEN
+            pg_catalog.format('release time %s is not a finite time', released_at)
+    END;
+COMMENT ON FUNCTION krimp.vintage_problem(text, krimp.period, timestamptz, timestamptz) IS
+    'why a figure cannot be filed with this publication and release time (not finite, more than a day ahead, a realisation published before its period began), or NULL';
+
+-- After every insert into either storage, once per statement: the figures'
+-- batches are open, their vintages and embargoes are bounded, and no status
+-- goes back without the batch's revision reason (looked up only for the
+-- figures below definitief, per block only where its series has figures in
+-- its periods).  krimp.apply_batch sets such rows aside before it files;
+-- this holds every other way in (INSERT into either table or through
+-- krimp.observation, COPY into the view).  A superuser restoring a dump files
+-- the figures as they were.
+CREATE FUNCTION krimp.observation_filed_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    bad record;
+BEGIN
+    IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER) THEN
+        RETURN NULL;
+    END IF;
+    IF TG_TABLE_NAME = 'observation_row' THEN
+        SELECT lb.batch_id, lb.state INTO bad
+          FROM krimp.load_batch lb
+         WHERE lb.batch_id IN (SELECT DISTINCT f.batch_id FROM filed_rows f) AND lb.state <> 'open'
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'load batch % is already applied', bad.batch_id
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = 'File figures into an open batch of your organisation: krimp.begin_batch().';
+        END IF;
+        SELECT f.batch_id, krimp.vintage_problem(f.kind, f.period, f.published_at, f.released_at) AS problem
+          INTO bad FROM filed_rows f
+         WHERE krimp.vintage_problem(f.kind, f.period, f.published_at, f.released_at) IS NOT NULL LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION '%', bad.problem
+                USING ERRCODE = 'datetime_field_overflow',
+                      HINT = 'A vintage (published_at) is a finite time up to a day ahead of now, for a realisation not before its period; an embargo (released_at) is a finite time.';
+        END IF;
+        SELECT f.indicator_id, f.region_id, f.period, f.status, p.status AS was, p.observation_id INTO bad
+          FROM (SELECT * FROM filed_rows x WHERE x.status <> 'definitief') f
+          JOIN krimp.load_batch lb ON lb.batch_id = f.batch_id AND lb.revision_reason IS NULL
+         CROSS JOIN LATERAL (
+               SELECT o.status, o.observation_id FROM krimp.observation o
+                WHERE o.indicator_id = f.indicator_id AND o.region_id = f.region_id AND o.period = f.period
+                  AND o.org_code = f.org_code AND o.kind = f.kind AND o.forecast_producer = f.forecast_producer
+                  AND o.forecast_base_year = f.forecast_base_year AND o.published_at < f.published_at
+                  AND o.retracted_at IS NULL
+                ORDER BY o.published_at DESC, o.observation_id DESC LIMIT 1) p
+         WHERE krimp.status_rank(p.status) > krimp.status_rank(f.status)
+         LIMIT 1;
+    ELSE
+        SELECT lb.batch_id, lb.state INTO bad
+          FROM krimp.load_batch lb
+         WHERE lb.batch_id IN (SELECT DISTINCT f.batch_id FROM filed_blocks f) AND lb.state <> 'open'
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'load batch % is already applied', bad.batch_id
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = 'File figures into an open batch of your organisation: krimp.begin_batch().';
+        END IF;
+        SELECT f.batch_id, krimp.vintage_problem(f.kind, f.first_period, f.published_at, f.released_at) AS problem
+          INTO bad FROM filed_blocks f
+         WHERE krimp.vintage_problem(f.kind, f.first_period, f.published_at, f.released_at) IS NOT NULL LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION '%', bad.problem
+                USING ERRCODE = 'datetime_field_overflow',
+                      HINT = 'A vintage (published_at) is a finite time up to a day ahead of now, for a realisation not before its period; an embargo (released_at) is a finite time.';
+        END IF;
+        SELECT f.indicator_id, f.region_id, f.first_period + (u.i - 1)::integer AS period, f.status,
+               p.status AS was, p.observation_id INTO bad
+          FROM (SELECT x.* FROM filed_blocks x
+                  JOIN krimp.load_batch lb ON lb.batch_id = x.batch_id AND lb.revision_reason IS NULL
+                 WHERE x.status <> 'definitief'
+                   AND (EXISTS (SELECT FROM krimp.observation_row o
+                                 WHERE o.indicator_id = x.indicator_id AND o.region_id = x.region_id
+                                   AND o.period >= x.first_period
+                                   AND o.period <= x.first_period + (pg_catalog.cardinality(x.value) - 1)
+                                   AND o.org_code = x.org_code AND o.kind = x.kind
+                                   AND o.forecast_producer = x.forecast_producer
+                                   AND o.forecast_base_year = x.forecast_base_year
+                                   AND o.published_at < x.published_at)
+                        OR EXISTS (SELECT FROM krimp.observation_block o
+                                    WHERE o.indicator_id = x.indicator_id AND o.region_id = x.region_id
+                                      AND o.org_code = x.org_code AND o.kind = x.kind
+                                      AND o.forecast_producer = x.forecast_producer
+                                      AND o.forecast_base_year = x.forecast_base_year
+                                      AND o.first_period <= x.first_period + (pg_catalog.cardinality(x.value) - 1)
+                                      AND o.published_at < x.published_at))) f
+         CROSS JOIN LATERAL pg_catalog.generate_series(1, pg_catalog.cardinality(f.value)) AS u(i)
+         CROSS JOIN LATERAL (
+               SELECT o.status, o.observation_id FROM krimp.observation o
+                WHERE o.indicator_id = f.indicator_id AND o.region_id = f.region_id
+                  AND o.period = f.first_period + (u.i - 1)::integer
+                  AND o.org_code = f.org_code AND o.kind = f.kind AND o.forecast_producer = f.forecast_producer
+                  AND o.forecast_base_year = f.forecast_base_year AND o.published_at < f.published_at
+                  AND o.retracted_at IS NULL
+                ORDER BY o.published_at DESC, o.observation_id DESC LIMIT 1) p
+         WHERE krimp.status_rank(p.status) > krimp.status_rank(f.status)
+         LIMIT 1;
+    END IF;
+    IF FOUND THEN
+        RAISE EXCEPTION 'a figure in status % cannot replace observation % in status % without a revision reason',
+                        bad.status, bad.observation_id, bad.was
+            USING ERRCODE = 'check_violation',
+                  DETAIL = pg_catalog.format('Indicator %s, region %s, period %s.', bad.indicator_id, bad.region_id,
+                                             bad.period),
+                  HINT = 'A status does not go back (definitief, nader voorlopig, voorlopig, estimate, unknown) unless the batch says why: krimp.begin_batch(org, source, file, revision_reason => ''...'').';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION krimp.observation_filed_trigger() IS
+    'trigger, once per insert statement into krimp.observation_row or krimp.observation_block: the batches are open, vintages and embargoes are bounded, no status goes back without a revision reason';
+CREATE TRIGGER observation_filed AFTER INSERT ON krimp.observation_row
+    REFERENCING NEW TABLE AS filed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION krimp.observation_filed_trigger();
+CREATE TRIGGER observation_block_filed AFTER INSERT ON krimp.observation_block
+    REFERENCING NEW TABLE AS filed_blocks
+    FOR EACH STATEMENT EXECUTE FUNCTION krimp.observation_filed_trigger();
+
+-- A batch that has a figure under embargo is its organisation's (and the
+-- administrators') until the embargo ends: its source, file name and counts
+-- say what is coming.  Readers cannot see those figures, so the policy asks
+-- a function that can.  (ALTER POLICY here, where the blocks exist: an
+-- upgrade from 0.1 runs this part too.)
+CREATE FUNCTION krimp.batch_under_embargo(batch_id bigint) RETURNS boolean
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT EXISTS (SELECT FROM krimp.observation_row o
+                    WHERE o.batch_id OPERATOR(pg_catalog.=) $1
+                      AND o.released_at OPERATOR(pg_catalog.>) pg_catalog.now())
+        OR EXISTS (SELECT FROM krimp.observation_block b
+                    WHERE b.batch_id OPERATOR(pg_catalog.=) $1
+                      AND b.released_at OPERATOR(pg_catalog.>) pg_catalog.now())
+$$;
+COMMENT ON FUNCTION krimp.batch_under_embargo(bigint) IS
+    'whether any figure of a load batch is still under embargo (used by the policy that shows the batch to other organisations)';
+ALTER POLICY load_batch_read ON krimp.load_batch
+    USING (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[])
+           OR (SELECT krimp.is_admin())
+           OR NOT krimp.batch_under_embargo(batch_id));

@@ -13,17 +13,123 @@
 -- with the reason (or, with on_error => 'abort', the whole load fails).
 -- ===================================================================
 
-CREATE OR REPLACE FUNCTION krimp.begin_batch(org_code text, source text, file_name text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION krimp.begin_batch(org_code text, source text, file_name text DEFAULT NULL,
+                                             revision_reason text DEFAULT NULL)
     RETURNS bigint
     LANGUAGE sql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
-    INSERT INTO krimp.load_batch (org_code, source, file_name)
-    VALUES (begin_batch.org_code, begin_batch.source, begin_batch.file_name)
+    INSERT INTO krimp.load_batch (org_code, source, file_name, revision_reason)
+    VALUES (begin_batch.org_code, begin_batch.source, begin_batch.file_name, begin_batch.revision_reason)
     RETURNING batch_id
 $$;
-COMMENT ON FUNCTION krimp.begin_batch(text, text, text) IS
-    'open a load batch for one of your organisations; returns its id for krimp.observation_staging and krimp.apply_batch()';
+COMMENT ON FUNCTION krimp.begin_batch(text, text, text, text) IS
+    'open a load batch for one of your organisations; returns its id for krimp.observation_staging and krimp.apply_batch(); with a revision reason, its figures may go back in status (definitief to voorlopig, say)';
+
+-- A batch is written once, when it is applied: open -> done, with counts
+-- that match what it filed; a done batch is kept as it is.  (Its key,
+-- organisation, loader and start are set when it is opened: writers may
+-- name none of them, see the grants in 40_warehouse.sql.)
+CREATE OR REPLACE FUNCTION krimp.load_batch_guard_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    n_figures bigint;
+    n_rejected bigint;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'load batches are never deleted'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'A batch is the audit record of its figures; it is kept.';
+    END IF;
+    IF OLD.state <> 'open' THEN
+        RAISE EXCEPTION 'load batch % is already applied', OLD.batch_id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'A finished batch is kept as it is; open a new batch with krimp.begin_batch() for a new load.';
+    END IF;
+    IF NEW.state <> 'done'
+       OR (NEW.batch_id, NEW.org_code, NEW.loaded_by, NEW.source, NEW.file_name, NEW.started_at, NEW.revision_reason)
+          IS DISTINCT FROM
+          (OLD.batch_id, OLD.org_code, OLD.loaded_by, OLD.source, OLD.file_name, OLD.started_at, OLD.revision_reason) THEN
+        RAISE EXCEPTION 'load batch % changes only when it is applied', OLD.batch_id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'krimp.apply_batch() files the staged rows and finishes the batch with its counts.';
+    END IF;
+    NEW.finished_at := clock_timestamp();
+    SELECT (SELECT count(*) FROM krimp.observation_row o WHERE o.batch_id = NEW.batch_id)
+           + (SELECT coalesce(sum(pg_catalog.cardinality(x.value)), 0) FROM krimp.observation_block x
+               WHERE x.batch_id = NEW.batch_id),
+           (SELECT count(*) FROM krimp.rejected_row r WHERE r.batch_id = NEW.batch_id)
+      INTO n_figures, n_rejected;
+    IF NEW.rows_read IS NULL OR NEW.rows_inserted IS NULL OR NEW.rows_revised IS NULL
+       OR NEW.rows_unchanged IS NULL OR NEW.rows_rejected IS NULL
+       OR NEW.rows_inserted < 0 OR NEW.rows_revised < 0 OR NEW.rows_unchanged < 0
+       OR NEW.rows_inserted + NEW.rows_revised <> n_figures OR NEW.rows_rejected <> n_rejected
+       OR NEW.rows_read <> NEW.rows_inserted + NEW.rows_revised + NEW.rows_unchanged + NEW.rows_rejected THEN
+        RAISE EXCEPTION 'the counts of load batch % do not match what it filed', OLD.batch_id
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('It filed %s figures and set %s rows aside; the counts say %s inserted, %s revised, %s unchanged, %s rejected of %s read.',
+                                  n_figures, n_rejected, NEW.rows_inserted, NEW.rows_revised, NEW.rows_unchanged,
+                                  NEW.rows_rejected, NEW.rows_read),
+                  HINT = 'krimp.apply_batch() finishes a batch with its counts.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.load_batch_guard_trigger() IS
+    'trigger: a load batch goes from open to done once, with counts that match the figures and rejected rows it filed; a done batch is kept as it is';
+CREATE OR REPLACE TRIGGER load_batch_guard BEFORE UPDATE OR DELETE ON krimp.load_batch
+    FOR EACH ROW EXECUTE FUNCTION krimp.load_batch_guard_trigger();
+
+-- One load at a time compares with and files the figures of an indicator of
+-- an organisation: apply_batch takes the row lock of every (organisation,
+-- indicator) it files, in indicator order, by writing its row here.  Under
+-- READ COMMITTED a second load of the same file waits for the first and
+-- then, with a new snapshot per statement, finds its figures unchanged;
+-- under REPEATABLE READ and SERIALIZABLE, whose snapshot is older than the
+-- first load's commit, it fails with 40001 (could not serialize access due
+-- to concurrent update) instead of filing the figures a second time, and
+-- succeeds when retried (krimpctl retries).  Loads of different
+-- organisations take different rows.
+CREATE TABLE krimp.load_lock (
+    org_code        text NOT NULL REFERENCES krimp.organisation ON DELETE CASCADE,
+    indicator_id    integer NOT NULL REFERENCES krimp.indicator ON DELETE CASCADE,
+    batch_id        bigint NOT NULL,
+    PRIMARY KEY (org_code, indicator_id)
+);
+COMMENT ON TABLE krimp.load_lock IS
+    'a row per organisation and indicator that krimp.apply_batch locks (and marks with the last batch) while it files: one load at a time per series family, at every isolation level';
+ALTER TABLE krimp.load_lock ENABLE ROW LEVEL SECURITY;
+ALTER TABLE krimp.load_lock FORCE ROW LEVEL SECURITY;
+CREATE POLICY load_lock_own ON krimp.load_lock FOR ALL TO krimp_writer
+    USING (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]))
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]));
+CREATE POLICY load_lock_admin ON krimp.load_lock FOR ALL TO krimp_admin USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT, UPDATE (batch_id) ON krimp.load_lock TO krimp_writer, krimp_admin;
+
+-- A staged field in a message: at most 40 characters of it.
+CREATE OR REPLACE FUNCTION krimp.excerpt(t text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN CASE WHEN pg_catalog.length(t) OPERATOR(pg_catalog.>) 40
+                THEN pg_catalog.left(t, 40) OPERATOR(pg_catalog.||) '...' ELSE t END;
+COMMENT ON FUNCTION krimp.excerpt(text) IS 'a staged field for a message: its first 40 characters, and "..." when there is more';
+
+-- Whether a number as staged is within the range of double precision (a
+-- value like 1e400 or 1e-400 is not).
+CREATE OR REPLACE FUNCTION krimp.float8_in_range(t text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    PERFORM t::double precision;
+    RETURN true;
+EXCEPTION WHEN numeric_value_out_of_range THEN
+    RETURN false;
+END
+$$;
+COMMENT ON FUNCTION krimp.float8_in_range(text) IS
+    'whether a number (as krimp.apply_batch reads one) lies within the range of double precision';
 
 -- Why a staged row cannot be filed, or NULL when it can.  The checks in
 -- order: indicator, period, region, validity, granularity, value, status.
@@ -34,9 +140,9 @@ CREATE OR REPLACE FUNCTION krimp.staged_row_problem(
     RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     RETURN CASE
-        WHEN indicator_granularity IS NULL THEN format('unknown indicator "%s"', indicator_code)
-        WHEN p IS NULL THEN format('invalid period "%s"', period_text)
-        WHEN NOT region_known THEN format('unknown region code "%s"', region_code)
+        WHEN indicator_granularity IS NULL THEN format('unknown indicator "%s"', krimp.excerpt(indicator_code))
+        WHEN p IS NULL THEN format('invalid period "%s"', krimp.excerpt(period_text))
+        WHEN NOT region_known THEN format('unknown region code "%s"', krimp.excerpt(region_code))
         WHEN region_id IS NULL THEN format('period %s is outside the validity of every version of region %s',
                                            p, krimp.normalise_region_code(region_code))
         WHEN krimp.granularity(p) <> indicator_granularity THEN
@@ -44,13 +150,17 @@ CREATE OR REPLACE FUNCTION krimp.staged_row_problem(
                    indicator_code, indicator_granularity)
         WHEN status IS NULL THEN 'unknown status'
         WHEN status = 'unknown' AND value_text IS NOT NULL AND btrim(value_text) NOT IN ('', '.') THEN
-            format('value "%s" in status unknown, which allows none', value_text)
+            format('value "%s" in status unknown, which allows none', krimp.excerpt(value_text))
         WHEN status <> 'unknown' AND (value_text IS NULL OR btrim(value_text) IN ('', '.')) THEN
             format('no value in status %s', status)
         WHEN status <> 'unknown'
              AND btrim(value_text) !~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,3})?$' THEN
-            format('invalid value "%s"', value_text)
-        WHEN kind NOT IN ('realisation', 'forecast') THEN format('unknown kind "%s"', kind)
+            format('invalid value "%s"', krimp.excerpt(value_text))
+        -- (tried only for a number that may be out of range: a long one, or one with a 3-digit exponent)
+        WHEN status <> 'unknown' AND (length(value_text) > 300 OR value_text ~ '[eE][+-]?[0-9]{3}')
+             AND NOT krimp.float8_in_range(btrim(value_text)) THEN
+            format('value "%s" is out of the range of double precision', krimp.excerpt(btrim(value_text)))
+        WHEN kind NOT IN ('realisation', 'forecast') THEN format('unknown kind "%s"', krimp.excerpt(kind))
         WHEN kind = 'forecast' AND (coalesce(forecast_producer, '') = '' OR coalesce(forecast_base_year, 0) = 0) THEN
             'a forecast needs its producer and base year'
     END;
@@ -110,7 +220,20 @@ DECLARE
     has_figures boolean;
     arg record;
     arg_rel text;
+    -- the vintage the rows are checked against: the one given, or the time
+    -- now (the vintage taken after the lock is later still)
+    check_at timestamptz := coalesce(apply_batch.published_at, clock_timestamp());
+    n_regressed integer;
+    first_regressed text;
+    n_filed_before bigint;
+    n_rejected_before bigint;
 BEGIN
+    IF NOT isfinite(check_at) OR check_at > clock_timestamp() + interval '1 day' THEN
+        RAISE EXCEPTION 'publication time % is %', check_at,
+                        CASE WHEN isfinite(check_at) THEN 'more than a day ahead of now' ELSE 'not a finite time' END
+            USING ERRCODE = 'datetime_field_overflow',
+                  HINT = 'Give published_at as a finite time up to a day ahead of now, or leave it out for the time of the load.';
+    END IF;
     IF lookup NOT IN ('auto', 'per_row', 'set_wise') THEN
         RAISE EXCEPTION 'unknown krimp.load_lookup "%"', lookup
             USING ERRCODE = 'invalid_parameter_value',
@@ -157,6 +280,14 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Open a new batch with krimp.begin_batch() for a new load.';
     END IF;
+    -- figures and rejected rows filed into the open batch by hand (INSERT
+    -- INTO krimp.observation): counted with the batch's, which must match
+    -- what it filed (krimp.load_batch_guard_trigger)
+    SELECT (SELECT count(*) FROM krimp.observation_row o WHERE o.batch_id = b.batch_id)
+           + (SELECT coalesce(sum(pg_catalog.cardinality(x.value)), 0) FROM krimp.observation_block x
+               WHERE x.batch_id = b.batch_id),
+           (SELECT count(*) FROM krimp.rejected_row r WHERE r.batch_id = b.batch_id)
+      INTO n_filed_before, n_rejected_before;
 
     -- the batch's rows, parsed once, in a table of their own with statistics,
     -- so that the planner sizes the joins below by the real row count (the
@@ -177,7 +308,8 @@ BEGIN
            krimp.try_period(st.period) AS p,
            krimp.normalise_region_code(st.region_code) AS norm_region,
            krimp.normalise_status(st.status, st.value) AS norm_status,
-           coalesce(nullif(btrim(st.kind), ''), 'realisation') AS norm_kind
+           coalesce(nullif(btrim(st.kind), ''), 'realisation') AS norm_kind,
+           NULL::text AS pre_problem
       FROM %s st
      WHERE st.batch_id = %s$q$, staged_rel, b.batch_id);
 
@@ -222,7 +354,8 @@ BEGIN
                         AND NOT (x.value && '{NaN,Infinity,-Infinity}'::double precision[])
                         AND (x.norm_kind = 'realisation'
                              OR (x.norm_kind = 'forecast' AND x.forecast_producer <> ''
-                                 AND x.forecast_base_year <> 0)), false)
+                                 AND x.forecast_base_year <> 0))
+                        AND krimp.vintage_problem(x.norm_kind, x.p, $3, x.released_at) IS NULL, false)
           FROM (SELECT y.*,
                        CASE WHEN pg_catalog.array_ndims(y.value) = 1 AND pg_catalog.array_lower(y.value, 1) = 1
                                  AND pg_catalog.cardinality(y.value) <= 4096
@@ -247,7 +380,7 @@ BEGIN
                    AND rv.valid_from <= krimp.first_day(x.p)
                    AND (rv.valid_to IS NULL OR rv.valid_to > krimp.last_day(x.last_p))
                  LIMIT 1) rv ON true$q$, blocks_rel)
-        USING b.org_code, b.batch_id;
+        USING b.org_code, b.batch_id, check_at;
         SELECT k.first_line INTO first_problem FROM pg_temp.krimp_blocks k
          WHERE coalesce(pg_catalog.cardinality(k.value), 0) = 0 ORDER BY k.first_line LIMIT 1;
         IF FOUND THEN
@@ -274,16 +407,20 @@ BEGIN
     END IF;
 
     -- One load at a time compares with and files the figures of an indicator
-    -- of an organisation: a second load of the same file waits for the
-    -- first, then finds every figure unchanged (its statements below see
-    -- what the first committed, under READ COMMITTED), and its vintage is
-    -- taken after the wait, so the load that commits last is the current one.
+    -- of an organisation (krimp.load_lock): a second load of the same file
+    -- waits for the first, then finds every figure unchanged (its statements
+    -- below see what the first committed, under READ COMMITTED; under
+    -- REPEATABLE READ and SERIALIZABLE it fails with 40001 instead, to be
+    -- retried), and its vintage is taken after the wait, so the load that
+    -- commits last is the current one.
     -- (the locks in indicator order: two batches never wait for each other)
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('krimp.load ' || b.org_code), i.indicator_id)
-       FROM (SELECT i.indicator_id FROM krimp.indicator i
-              WHERE i.code IN (SELECT btrim(s.indicator_code) FROM pg_temp.krimp_staged s
-                                UNION SELECT btrim(k.indicator_code) FROM pg_temp.krimp_blocks k)
-              ORDER BY 1) i;
+    INSERT INTO krimp.load_lock AS l (org_code, indicator_id, batch_id)
+    SELECT b.org_code, i.indicator_id, b.batch_id
+      FROM krimp.indicator i
+     WHERE i.code IN (SELECT btrim(s.indicator_code) FROM pg_temp.krimp_staged s
+                       UNION SELECT btrim(k.indicator_code) FROM pg_temp.krimp_blocks k)
+     ORDER BY i.indicator_id
+        ON CONFLICT (org_code, indicator_id) DO UPDATE SET batch_id = excluded.batch_id;
     vintage := coalesce(apply_batch.published_at, clock_timestamp());
 
     -- A run whose series already has a figure of this organisation in its
@@ -341,7 +478,18 @@ BEGIN
                                 CASE WHEN k.last_p IS NOT NULL THEN k.p + (u.i - 1)::integer
                                      ELSE krimp.period_after(k.p, u.i - 1) END AS p
                            FROM unnest(k.value) WITH ORDINALITY AS u(value, i)) f
-     WHERE NOT k.fast AND NOT k.unchanged;
+     WHERE NOT k.fast AND NOT k.unchanged AND pg_catalog.array_ndims(k.value) = 1;
+    -- a run of more than one dimension is not a run: it is set aside whole, on its first line
+    INSERT INTO pg_temp.krimp_staged (line_number, org_code, indicator_code, region_code, period, value, status,
+                                      kind, forecast_producer, forecast_base_year, released_at, p, norm_region,
+                                      norm_status, norm_kind, pre_problem)
+    SELECT k.first_line, k.staged_org, k.indicator_code, k.region_code, k.period_text, krimp.excerpt(k.value::text),
+           k.status_text, k.kind_text, k.forecast_producer, k.forecast_base_year, k.released_at, k.p, k.norm_region,
+           k.status, k.kind,
+           format('the staged run has %s dimensions (%s), where a run is a one-dimensional array of values',
+                  pg_catalog.array_ndims(k.value), pg_catalog.array_dims(k.value))
+      FROM pg_temp.krimp_blocks k
+     WHERE pg_catalog.array_ndims(k.value) > 1;
     ANALYZE pg_temp.krimp_staged;
 
     -- resolve and check every staged row once; regions by join, not by a
@@ -357,13 +505,14 @@ BEGIN
                 AND (rv.valid_to IS NULL OR rv.valid_to > krimp.last_day(s.p))
     )
     SELECT r.*,
-           krimp.staged_row_problem(r.indicator_code, r.indicator_granularity, r.region_code,
-                                    -- (looked up only for a row whose region has no version then)
-                                    r.region_id IS NOT NULL
-                                    OR EXISTS (SELECT FROM krimp.region rg WHERE rg.code = r.norm_region),
-                                    r.region_id, r.period, r.p, r.value,
-                                    r.norm_status, r.norm_kind, r.forecast_producer,
-                                    r.forecast_base_year) AS problem
+           coalesce(r.pre_problem,
+                    krimp.staged_row_problem(r.indicator_code, r.indicator_granularity, r.region_code,
+                                             -- (looked up only for a row whose region has no version then)
+                                             r.region_id IS NOT NULL
+                                             OR EXISTS (SELECT FROM krimp.region rg WHERE rg.code = r.norm_region),
+                                             r.region_id, r.period, r.p, r.value,
+                                             r.norm_status, r.norm_kind, r.forecast_producer,
+                                             r.forecast_base_year)) AS problem
       FROM r;
     DROP TABLE pg_temp.krimp_staged;
     ANALYZE pg_temp.krimp_resolved;
@@ -386,6 +535,12 @@ BEGIN
      WHERE x.problem IS NULL AND x.indicator_id = d.indicator_id AND x.region_id = d.region_id
        AND x.p = d.p AND x.norm_kind = d.norm_kind AND coalesce(x.forecast_producer, '') = d.fp
        AND coalesce(x.forecast_base_year, 0) = d.fy;
+
+    -- the vintage and the embargo: bounded (a realisation is not published
+    -- before its period began; an embargo is a finite time)
+    UPDATE pg_temp.krimp_resolved x
+       SET problem = krimp.vintage_problem(x.norm_kind, x.p, check_at, x.released_at)
+     WHERE x.problem IS NULL AND krimp.vintage_problem(x.norm_kind, x.p, check_at, x.released_at) IS NOT NULL;
 
     SELECT count(*), count(*) FILTER (WHERE problem IS NOT NULL) INTO n_read, n_rejected
       FROM pg_temp.krimp_resolved;
@@ -449,15 +604,33 @@ BEGIN
     END IF;
     EXECUTE format($q$
     WITH good AS (
-        SELECT x.indicator_id, x.region_id, x.p, x.norm_status, x.norm_kind, x.forecast_producer,
+        SELECT x.line_number, x.indicator_code, x.region_code, x.period, x.value, x.status, x.kind,
+               x.indicator_id, x.region_id, x.p, x.norm_status, x.norm_kind, x.forecast_producer,
                x.forecast_base_year, x.released_at,
                CASE WHEN x.norm_status = 'unknown' THEN NULL ELSE btrim(x.value)::double precision END AS v
           FROM pg_temp.krimp_resolved x WHERE x.problem IS NULL
-    ), compared AS (
-        SELECT g.*, cur.observation_id AS current_id,
+    ), compared0 AS (
+        SELECT g.*, cur.observation_id AS current_id, cur.status AS current_status,
                (cur.observation_id IS NOT NULL AND cur.value IS NOT DISTINCT FROM g.v
                 AND cur.status = g.norm_status) AS unchanged
           FROM good g %s
+    ), compared AS (
+        -- a status that goes back (definitief to voorlopig, say): set aside
+        -- unless the batch gives a revision reason
+        SELECT c.*, (c.current_id IS NOT NULL AND $5 IS NULL
+                     AND krimp.status_rank(c.norm_status) < krimp.status_rank(c.current_status)) AS regressed
+          FROM compared0 c
+    ), rej AS (
+        INSERT INTO krimp.rejected_row (batch_id, line_number, org_code, row_data, reason)
+        SELECT $3, c.line_number, $1,
+               jsonb_build_object('indicator', c.indicator_code, 'region', c.region_code, 'period', c.period,
+                                  'value', c.value, 'status', c.status, 'kind', c.kind,
+                                  'forecast_producer', c.forecast_producer,
+                                  'forecast_base_year', c.forecast_base_year),
+               format('status %%s would replace the %%s figure %%s: a status goes back only in a batch with a revision reason',
+                      c.norm_status, c.current_status, c.current_id)
+          FROM compared c WHERE c.regressed
+        RETURNING line_number, reason
     ), ins AS (
         INSERT INTO krimp.observation_row (indicator_id, region_id, period, value, status, kind,
                                        forecast_producer, forecast_base_year, source, org_code,
@@ -465,14 +638,23 @@ BEGIN
         SELECT c.indicator_id, c.region_id, c.p, c.v, c.norm_status, c.norm_kind,
                coalesce(c.forecast_producer, ''), coalesce(c.forecast_base_year, 0), $2, $1,
                $3, $4, c.released_at
-          FROM compared c WHERE NOT c.unchanged
+          FROM compared c WHERE NOT c.unchanged AND NOT c.regressed
         RETURNING 1
     )
-    SELECT count(*) FILTER (WHERE NOT unchanged AND current_id IS NULL),
-           count(*) FILTER (WHERE NOT unchanged AND current_id IS NOT NULL)
+    SELECT count(*) FILTER (WHERE NOT unchanged AND NOT regressed AND current_id IS NULL),
+           count(*) FILTER (WHERE NOT unchanged AND NOT regressed AND current_id IS NOT NULL),
+           (SELECT count(*) FROM rej),
+           (SELECT format('Line %%s: %%s.', r.line_number, r.reason) FROM rej r ORDER BY r.line_number LIMIT 1)
       FROM compared$q$, current_join)
-      INTO n_inserted, n_revised
-     USING b.org_code, b.source, b.batch_id, vintage;
+      INTO n_inserted, n_revised, n_regressed, first_regressed
+     USING b.org_code, b.source, b.batch_id, vintage, b.revision_reason;
+    IF n_regressed > 0 AND on_error = 'abort' THEN
+        RAISE EXCEPTION 'load batch % has % bad row(s); nothing was loaded', b.batch_id, n_regressed
+            USING ERRCODE = 'data_exception',
+                  DETAIL = first_regressed,
+                  HINT = 'Correct the rows, or give the batch a revision reason: krimp.begin_batch(org, source, file, revision_reason => ''...'').';
+    END IF;
+    n_rejected := n_rejected + n_regressed;
 
     -- the runs filed as they are
     INSERT INTO krimp.observation_block (indicator_id, region_id, first_period, value, status, kind,
@@ -486,8 +668,9 @@ BEGIN
            coalesce(sum(pg_catalog.cardinality(k.value)) FILTER (WHERE k.unchanged), 0)
       INTO n_block_figures, n_blocks_unchanged
       FROM pg_temp.krimp_blocks k;
-    n_read := n_read + n_block_figures + n_blocks_unchanged;
-    n_inserted := n_inserted + n_block_figures;
+    n_read := n_read + n_block_figures + n_blocks_unchanged + n_filed_before + n_rejected_before;
+    n_inserted := n_inserted + n_block_figures + n_filed_before;
+    n_rejected := n_rejected + n_rejected_before;
 
     EXECUTE format('DELETE FROM %s st WHERE st.batch_id = $1', staged_rel) USING b.batch_id;
     IF blocks_rel IS NOT NULL THEN
@@ -507,9 +690,9 @@ $$;
 COMMENT ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass, regclass) IS
     'file the staged rows of an open load batch (from krimp.observation_staging, or the table named by staged) in one statement: new figures are inserted, changed ones become new vintages, identical ones change nothing, bad rows go to krimp.rejected_row with the reason (on_error => ''abort'' loads nothing instead); returns the batch with its counts';
 
-REVOKE ALL ON FUNCTION krimp.begin_batch(text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION krimp.begin_batch(text, text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass, regclass) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION krimp.begin_batch(text, text, text) TO krimp_writer, krimp_admin;
+GRANT EXECUTE ON FUNCTION krimp.begin_batch(text, text, text, text) TO krimp_writer, krimp_admin;
 GRANT EXECUTE ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass, regclass) TO krimp_writer, krimp_admin;
 
 -- ---- series --------------------------------------------------------

@@ -71,8 +71,8 @@ undumped=$(psql -X -A -t -d "$src" -c "SELECT string_agg(relname, ', ' ORDER BY 
   WHERE relnamespace = 'krimp'::regnamespace AND relkind = 'r'
     AND oid <> ALL ((SELECT extconfig FROM pg_extension WHERE extname = 'krimp')::oid[])")
 echo "  not dumped: $undumped"
-[ "$undumped" = "observation_staging, series_queue" ]
-check "every krimp table is kept by pg_dump but the transient staging rows and work queue" $?
+[ "$undumped" = "load_lock, observation_staging, series_queue" ]
+check "every krimp table is kept by pg_dump but the transient staging rows, load locks and work queue" $?
 tables=$(grep -c '^NOTICE:  table' /tmp/krimp-fp-src.txt)
 nonempty=$(grep '^NOTICE:  table' /tmp/krimp-fp-src.txt | grep -vc ' rows 0 ')
 [ "$tables" -ge 12 ] && [ "$nonempty" -ge 10 ]

@@ -57,6 +57,7 @@ BEGIN
       FROM pg_catalog.pg_proc p
      WHERE p.oid OPERATOR(pg_catalog.=) ANY (ARRAY['krimp.observations_as_of(timestamptz)'::regprocedure,
                                                    'krimp.retract(bigint, text)'::regprocedure,
+                                                   'krimp.begin_batch(text, text, text)'::regprocedure,
                                                    'krimp.apply_batch(bigint, text, timestamptz)'::regprocedure]::oid[]);
     -- the users' views on them, at any depth (a view's rule depends on what it reads)
     INSERT INTO pg_temp.krimp_upgrade_view (view_oid, schema_name, view_name, owner_name, options, acl, definition,
@@ -174,12 +175,11 @@ BEGIN
 END
 $drop_user_views$;
 
--- The staging table of loads is unlogged and has no foreign keys in 0.2: rows
--- pass through at COPY speed and krimp.apply_batch checks them (42_load.sql,
--- run again below, replaces apply_batch and its helpers).
+-- The staging table of loads has no foreign keys in 0.2: krimp.apply_batch
+-- checks its rows (42_load.sql, run again below, replaces apply_batch and its
+-- helpers).  (It stays logged: see "loads" below.)
 ALTER TABLE krimp.observation_staging DROP CONSTRAINT observation_staging_batch_id_fkey;
 ALTER TABLE krimp.observation_staging DROP CONSTRAINT observation_staging_org_code_fkey;
-ALTER TABLE krimp.observation_staging SET UNLOGGED;
 -- apply_batch gained parameters (staged: the table the rows are in; blocks: the
 -- table the runs are in); 42_load.sql creates it anew.
 DROP FUNCTION krimp.apply_batch(bigint, text, timestamptz);
@@ -250,3 +250,41 @@ CREATE OR REPLACE FUNCTION krimp.is_admin() RETURNS boolean
 $$;
 COMMENT ON FUNCTION krimp.is_admin() IS
     'whether the current user has the privileges of krimp_admin (pg_has_role USAGE, not mere membership) or is a superuser';
+-- loads: trust between organisations in loads (issue 13: 4, 5, 7, 9, 11, 12,
+-- 14, 15).  41_blocks.sql and 42_load.sql, run below, add the rest: the guard
+-- triggers of the observations (retractions between publication and now;
+-- batches open, vintages bounded, no status going back, once per insert
+-- statement), the guard of load batches, krimp.load_lock, the policy that
+-- hides a batch under embargo.
+-- Staged rows committed are kept through a crash: the staging table is
+-- logged (0.1's was; 0.2 no longer makes it unlogged).
+-- A batch may carry the reason why its figures go back in status.
+ALTER TABLE krimp.load_batch
+    ADD COLUMN revision_reason text CHECK (pg_catalog.btrim(revision_reason) OPERATOR(pg_catalog.<>) '');
+COMMENT ON COLUMN krimp.load_batch.revision_reason IS
+    'why figures of this batch may go back in status (a definitief figure replaced by a voorlopig one, say); NULL: they may not';
+DROP FUNCTION krimp.begin_batch(text, text, text);
+-- a row's id stays below 2^52, where the ids of the figures of blocks begin
+ALTER TABLE krimp.observation_row ADD CONSTRAINT observation_id_range
+    CHECK (observation_id OPERATOR(pg_catalog.>) 0 AND observation_id OPERATOR(pg_catalog.<) 4503599627370496);
+-- keys, audit fields and retractions are krimp's: writers name none of them in an INSERT
+REVOKE INSERT ON krimp.observation_row, krimp.load_batch FROM krimp_writer, krimp_admin;
+GRANT INSERT (indicator_id, region_id, period, value, status, kind, forecast_producer, forecast_base_year,
+              source, org_code, batch_id, published_at, released_at)
+    ON krimp.observation_row TO krimp_writer, krimp_admin;
+GRANT INSERT (org_code, source, file_name, revision_reason) ON krimp.load_batch TO krimp_writer, krimp_admin;
+-- staged and rejected rows only into an open batch of the row's own organisation
+ALTER POLICY rejected_row_own ON krimp.rejected_row
+    USING (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]))
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[])
+                AND EXISTS (SELECT FROM krimp.load_batch lb
+                             WHERE lb.batch_id OPERATOR(pg_catalog.=) rejected_row.batch_id
+                               AND lb.org_code OPERATOR(pg_catalog.=) rejected_row.org_code
+                               AND lb.state OPERATOR(pg_catalog.=) 'open'));
+ALTER POLICY staging_own ON krimp.observation_staging
+    USING (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[]))
+    WITH CHECK (org_code OPERATOR(pg_catalog.=) ANY ((SELECT krimp.current_organisations())::text[])
+                AND EXISTS (SELECT FROM krimp.load_batch lb
+                             WHERE lb.batch_id OPERATOR(pg_catalog.=) observation_staging.batch_id
+                               AND lb.org_code OPERATOR(pg_catalog.=) observation_staging.org_code
+                               AND lb.state OPERATOR(pg_catalog.=) 'open'));
