@@ -538,13 +538,29 @@ BEGIN
         SELECT f.indicator_id, f.region_id, f.period, f.status, p.status AS was, p.observation_id INTO bad
           FROM (SELECT * FROM filed_rows x WHERE x.status <> 'definitief') f
           JOIN krimp.load_batch lb ON lb.batch_id = f.batch_id AND lb.revision_reason IS NULL
+         -- (the latest earlier vintage: from the rows by the vintage key, read backwards, or from the blocks
+         -- of the series; not through the view, which would unroll every block of the series)
          CROSS JOIN LATERAL (
-               SELECT o.status, o.observation_id FROM krimp.observation o
-                WHERE o.indicator_id = f.indicator_id AND o.region_id = f.region_id AND o.period = f.period
-                  AND o.org_code = f.org_code AND o.kind = f.kind AND o.forecast_producer = f.forecast_producer
-                  AND o.forecast_base_year = f.forecast_base_year AND o.published_at < f.published_at
-                  AND o.retracted_at IS NULL
-                ORDER BY o.published_at DESC, o.observation_id DESC LIMIT 1) p
+               SELECT u.status, u.observation_id FROM (
+                   (SELECT o.status, o.observation_id, o.published_at FROM krimp.observation_row o
+                     WHERE o.indicator_id = f.indicator_id AND o.region_id = f.region_id AND o.period = f.period
+                       AND o.org_code = f.org_code AND o.kind = f.kind AND o.forecast_producer = f.forecast_producer
+                       AND o.forecast_base_year = f.forecast_base_year AND o.published_at < f.published_at
+                       AND o.retracted_at IS NULL
+                     ORDER BY o.published_at DESC, o.observation_id DESC LIMIT 1)
+                   UNION ALL
+                   (SELECT x.status, 4503599627370496 + x.block_id * 4096 + (v.i - 1), x.published_at
+                      FROM krimp.observation_block x
+                     CROSS JOIN LATERAL pg_catalog.generate_series(1, pg_catalog.cardinality(x.value)) AS v(i)
+                     WHERE x.indicator_id = f.indicator_id AND x.region_id = f.region_id
+                       AND x.org_code = f.org_code AND x.kind = f.kind AND x.forecast_producer = f.forecast_producer
+                       AND x.forecast_base_year = f.forecast_base_year AND x.first_period <= f.period
+                       AND x.published_at < f.published_at
+                       AND krimp.granularity(x.first_period) = krimp.granularity(f.period)
+                       AND x.first_period + (v.i - 1)::integer = f.period
+                       AND (x.retracted_at IS NULL OR x.retracted_at[v.i] IS NULL)
+                     ORDER BY x.published_at DESC, x.block_id DESC LIMIT 1)) u
+                ORDER BY u.published_at DESC, u.observation_id DESC LIMIT 1) p
          WHERE krimp.status_rank(p.status) > krimp.status_rank(f.status)
          LIMIT 1;
     ELSE

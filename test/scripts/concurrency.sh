@@ -67,60 +67,104 @@ check "every stored round (first and recomputations) has one result per target" 
 out=$(q -c "SELECT count(*) FROM krimp.revaluation_round WHERE round_year = 2025")
 echo "  round 2025 stored $out times (the first and its recomputations)"
 
-# Two loads of the same file at once: the second waits for the first (a lock
-# per organisation and indicator), then finds every figure unchanged; one
-# vintage is filed, not two.  The first holds its transaction open for 3 s.
-# Once with the figures staged as rows, once as a run (as krimpctl stages
-# them: the first files a block, the second finds it identical).
-for mode in rows runs; do
-  if [ $mode = rows ]; then
-    y0=2030
-    same_file="INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
-SELECT :b, g, 'BZK', 'population', 'GM9801', ($y0 + g)::text, (777 + g)::text FROM generate_series(1, 10) g;"
-    apply="krimp.apply_batch(:b)"
-  else
-    y0=2050
-    same_file="CREATE TEMPORARY TABLE runs OF krimp.staged_block ON COMMIT DROP;
-INSERT INTO runs (batch_id, first_line, org_code, indicator_code, region_code, first_period, value)
-SELECT :b, 1, 'BZK', 'population', 'GM9801', ($y0 + 1)::text, array_agg((777 + g)::float8 ORDER BY g) FROM generate_series(1, 10) g;"
-    apply="krimp.apply_batch(:b, blocks => 'pg_temp.runs')"
-  fi
-  in_years="r.code = 'GM9801' AND krimp.year(o.period) > $y0 AND krimp.year(o.period) <= $y0 + 10"
-  before=$(q -c "SELECT count(*) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE $in_years")
-  q >"$log.1" 2>&1 <<SQL &
+# Two loads of the same file at once: the second waits for the first (the
+# lock of the organisation and indicator in krimp.load_lock), then finds every
+# figure unchanged; one vintage is filed, not two.  The first holds its
+# transaction open for 3 s.  Once with the figures staged as rows, once as a
+# run (as krimpctl stages them: the first files a block, the second finds it
+# identical).  And two loads by different organisations of the same figures
+# at once: each files its own, once.  All of it once under each isolation
+# level (default_transaction_isolation, as a site may set it): under READ
+# COMMITTED the second load waits and then sees the first's figures; under
+# REPEATABLE READ and SERIALIZABLE a load whose snapshot misses the other's
+# figures fails with 40001 and succeeds when retried, as krimpctl retries.
+# (regions of their own, from 1800 on: realisations of years gone by)
+q -c "INSERT INTO krimp.region (code, name, level, valid_from)
+      SELECT 'GM' || (9850 + k), 'Isolation ' || k, 'municipality', '1800-01-01' FROM generate_series(0, 5) k" >/dev/null
+# one load in one transaction, retried after 40001 (at most 5 times), as krimpctl does:
+# prints its result line (NAME|inserted|unchanged), and "retried after 40001" for every retry
+load_txn() {  # NAME ORG STAGING-SQL APPLY SLEEP ISOLATION
+  local out
+  for _ in 1 2 3 4 5; do
+    out=$(PGOPTIONS="-c default_transaction_isolation=${6// /\\ }" psql -X -q -A -t -d "$db" -v ON_ERROR_STOP=1 2>&1 <<SQL
+\set VERBOSITY sqlstate
 BEGIN;
-SELECT krimp.begin_batch('BZK', 'first of two') AS b \gset
-$same_file
-SELECT 'first', rows_inserted, rows_unchanged FROM $apply;
-SELECT pg_sleep(3);
+SELECT krimp.begin_batch('$2', '$1') AS b \gset
+$3
+SELECT '$1', rows_inserted, rows_unchanged FROM $4;
+SELECT pg_sleep($5);
 COMMIT;
 SQL
+)
+    if grep -q '^ERROR:  40001' <<<"$out"; then echo "retried after 40001"; continue; fi
+    echo "$out"
+    return
+  done
+}
+k=0
+for iso in "read committed" "repeatable read" "serializable"; do
+  region=GM$((9850 + k))
+  for mode in rows runs; do
+    if [ $mode = rows ]; then
+      y0=1800
+      same_file="INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+SELECT :b, g, 'BZK', 'population', '$region', ($y0 + g)::text, (777 + g)::text FROM generate_series(1, 10) g;"
+      apply="krimp.apply_batch(:b)"
+    else
+      y0=1820
+      same_file="CREATE TEMPORARY TABLE runs OF krimp.staged_block ON COMMIT DROP;
+INSERT INTO runs (batch_id, first_line, org_code, indicator_code, region_code, first_period, value)
+SELECT :b, 1, 'BZK', 'population', '$region', ($y0 + 1)::text, array_agg((777 + g)::float8 ORDER BY g) FROM generate_series(1, 10) g;"
+      apply="krimp.apply_batch(:b, blocks => 'pg_temp.runs')"
+    fi
+    in_years="r.code = '$region' AND krimp.year(o.period) > $y0 AND krimp.year(o.period) <= $y0 + 10"
+    before=$(q -c "SELECT count(*) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE $in_years")
+    load_txn first BZK "$same_file" "$apply" 3 "$iso" >"$log.1" &
+    first=$!
+    for _ in $(seq 1 50); do
+      [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%' AND state = 'active'")" -gt 0 ] && break
+      sleep 0.1
+    done
+    load_txn second BZK "$same_file" "$apply" 0 "$iso" >"$log.2" &
+    second=$!
+    waited=no
+    for _ in $(seq 1 30); do
+      [ "$(q -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE NOT l.granted AND a.datname = '$db'")" -gt 0 ] && { waited=yes; break; }
+      sleep 0.1
+    done
+    wait "$first" "$second"
+    cat "$log.1" "$log.2" | grep -E '^(first|second|retried)' | sed "s/^/  $iso, $mode: /"
+    after=$(q -c "SELECT count(*), count(DISTINCT published_at) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE $in_years")
+    # (under READ COMMITTED the second waits and files nothing; under the others it may have failed with 40001 and been retried)
+    [ "$waited" = yes ] && grep -qx 'first|10|0' "$log.1" && grep -qx 'second|0|10' "$log.2" && [ "$before" = 0 ] && [ "$after" = "10|1" ] &&
+      ! grep -v -x -e 'first|10|0' -e 'second|0|10' -e 'retried after 40001' "$log.1" "$log.2" | grep -q . &&
+      { [ "$iso" != "read committed" ] || ! grep -q retried "$log.2"; }
+    check "$iso: two loads of the same file at once, staged as $mode: the second waited for the first and found all 10 figures unchanged; one vintage" $?
+  done
+  [ "$(q -c "SELECT count(*), sum(cardinality(value)) FROM krimp.observation_block b JOIN krimp.region r USING (region_id) WHERE r.code = '$region'")" = "1|10" ]
+  check "$iso: the run was filed once, as one block" $?
+
+  # two organisations, the same figures at once: each files its own, once
+  region=GM$((9853 + k))
+  stage_org() { echo "INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+SELECT :b, g, '$1', 'population', '$region', (1800 + g)::text, ($2 + g)::text FROM generate_series(1, 10) g;"; }
+  load_txn first BZK "$(stage_org BZK 500)" "krimp.apply_batch(:b)" 3 "$iso" >"$log.1" &
   first=$!
   for _ in $(seq 1 50); do
     [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%' AND state = 'active'")" -gt 0 ] && break
     sleep 0.1
   done
-  q >"$log.2" 2>&1 <<SQL &
-BEGIN;
-SELECT krimp.begin_batch('BZK', 'second of two') AS b \gset
-$same_file
-SELECT 'second', rows_inserted, rows_unchanged FROM $apply;
-COMMIT;
-SQL
+  load_txn second PV20 "$(stage_org PV20 600)" "krimp.apply_batch(:b)" 0 "$iso" >"$log.2" &
   second=$!
-  waited=no
-  for _ in $(seq 1 30); do
-    [ "$(q -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")" -gt 0 ] && { waited=yes; break; }
-    sleep 0.1
-  done
   wait "$first" "$second"
-  cat "$log.1" "$log.2" | grep -E '^(first|second)' | sed 's/^/  /'
-  after=$(q -c "SELECT count(*), count(DISTINCT published_at) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE $in_years")
-  [ "$waited" = yes ] && grep -qx 'first|10|0' "$log.1" && grep -qx 'second|0|10' "$log.2" && [ "$before" = 0 ] && [ "$after" = "10|1" ]
-  check "two loads of the same file at once, staged as $mode: the second waited for the first and found all 10 figures unchanged" $?
+  cat "$log.1" "$log.2" | grep -E '^(first|second|retried)' | sed "s/^/  $iso, two organisations: /"
+  after=$(q -c "SELECT string_agg(n || ' ' || v, ', ' ORDER BY org_code) FROM (SELECT o.org_code, count(*) AS n, count(DISTINCT published_at) AS v
+                  FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.code = '$region' GROUP BY o.org_code) x")
+  grep -qx 'first|10|0' "$log.1" && grep -qx 'second|10|0' "$log.2" && [ "$after" = "10 1, 10 1" ] &&
+    ! grep -v -x -e 'first|10|0' -e 'second|10|0' -e 'retried after 40001' "$log.1" "$log.2" | grep -q .
+  check "$iso: two organisations load the same figures at once: 10 figures each, one vintage each (any failure a 40001, retried)" $?
+  k=$((k + 1))
 done
-[ "$(q -c "SELECT count(*), sum(cardinality(value)) FROM krimp.observation_block b JOIN krimp.region r USING (region_id) WHERE r.code = 'GM9801'")" = "1|10" ]
-check "the run was filed once, as one block" $?
 rm -f "$log.1" "$log.2"
 
 psql -X -q -d postgres -c "DROP DATABASE $db" -c "DROP ROLE regress_krimp_bench"
