@@ -38,11 +38,6 @@ DECLARE
     n_figures bigint;
     n_rejected bigint;
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION 'load batches are never deleted'
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'A batch is the audit record of its figures; it is kept.';
-    END IF;
     IF OLD.state <> 'open' THEN
         RAISE EXCEPTION 'load batch % is already applied', OLD.batch_id
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -79,7 +74,7 @@ END
 $$;
 COMMENT ON FUNCTION krimp.load_batch_guard_trigger() IS
     'trigger: a load batch goes from open to done once, with counts that match the figures and rejected rows it filed; a done batch is kept as it is';
-CREATE OR REPLACE TRIGGER load_batch_guard BEFORE UPDATE OR DELETE ON krimp.load_batch
+CREATE OR REPLACE TRIGGER load_batch_guard BEFORE UPDATE ON krimp.load_batch
     FOR EACH ROW EXECUTE FUNCTION krimp.load_batch_guard_trigger();
 
 -- One load at a time compares with and files the figures of an indicator of
