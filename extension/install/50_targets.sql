@@ -994,7 +994,13 @@ BEGIN
                                          window_years, min_points, path_tolerance, tolerance, targets, reason)
     SELECT revaluation_round.round_year, rc, rd, kt, max(e.data_vintage), cfg.origin_year, cfg.window_years,
            cfg.min_points, cfg.path_tolerance, cfg.tolerance, n, revaluation_round.reason
-      FROM pg_temp.krimp_round_result e;
+      FROM pg_temp.krimp_round_result e
+    -- (never a conflict under READ COMMITTED, where the lock above comes
+    -- first; under REPEATABLE READ or SERIALIZABLE a round that another
+    -- transaction committed after this one's snapshot is a conflict here,
+    -- which PostgreSQL reports as a serialization failure, 40001, to retry,
+    -- instead of a unique violation)
+    ON CONFLICT DO NOTHING;
 
     INSERT INTO krimp.round_evaluation
     SELECT revaluation_round.round_year, rc, e.target_id, t.org_code, e.known_at, e.data_vintage, e.light,

@@ -163,6 +163,44 @@ SELECT :b, g, '$1', 'population', '$region', (1800 + g)::text, ($2 + g)::text FR
   grep -qx 'first|10|0' "$log.1" && grep -qx 'second|10|0' "$log.2" && [ "$after" = "10 1, 10 1" ] &&
     ! grep -v -x -e 'first|10|0' -e 'second|10|0' -e 'retried after 40001' "$log.1" "$log.2" | grep -q .
   check "$iso: two organisations load the same figures at once: 10 figures each, one vintage each (any failure a 40001, retried)" $?
+
+  # two rounds of the same year at once: one is stored; under READ COMMITTED
+  # the second waits and finds it there, under the others a second whose
+  # snapshot misses it fails with 40001 (not a unique violation) and, retried,
+  # finds it there
+  year=$((2010 - 5 * k))
+  round_txn() {  # NAME SLEEP ISOLATION
+    local out
+    for _ in 1 2 3 4 5; do
+      out=$(PGOPTIONS="-c default_transaction_isolation=${3// /\\ }" psql -X -q -A -t -d "$db" -v ON_ERROR_STOP=1 2>&1 <<SQL
+\set VERBOSITY sqlstate
+BEGIN;
+SELECT txid_current() >= 0;
+CALL krimp.revaluation_round($year);
+SELECT '$1', count(*) FROM krimp.revaluation_round WHERE round_year = $year;
+SELECT pg_sleep($2);
+COMMIT;
+SQL
+)
+      if grep -q '^ERROR:  40001' <<<"$out"; then echo "retried after 40001"; continue; fi
+      echo "$out"
+      return
+    done
+  }
+  round_txn first 3 "$iso" >"$log.1" &
+  first=$!
+  for _ in $(seq 1 50); do
+    [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%' AND state = 'active'")" -gt 0 ] && break
+    sleep 0.1
+  done
+  round_txn second 0 "$iso" >"$log.2" &
+  second=$!
+  wait "$first" "$second"
+  cat "$log.1" "$log.2" | grep -E '^(first|second|retried|ERROR)' | sed "s/^/  $iso, two rounds: /"
+  grep -qx 'first|1' "$log.1" && grep -qx 'second|1' "$log.2" &&
+    ! grep -q '^ERROR' "$log.1" "$log.2" &&
+    [ "$(q -c "SELECT count(*) FROM krimp.revaluation_round WHERE round_year = $year")" = 1 ]
+  check "$iso: two rounds of $year at once: one round stored, no error but a retried 40001" $?
   k=$((k + 1))
 done
 rm -f "$log.1" "$log.2"
