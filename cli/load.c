@@ -54,6 +54,7 @@ typedef struct load_options
 	const char *rejects;
 	const char *published_at;
 	const char *released_at;
+	const char *revision_reason;	/* why figures may go back in status, or NULL */
 	input_format format;
 	input_options in;
 	bool		abort_on_reject;
@@ -115,6 +116,8 @@ usage(void)
 		   "  -r, --rejects=FILE       where rejected rows go (default FILE.rejects.csv next to the input)\n"
 		   "      --published-at=TS    vintage of the figures (default: the time of the load)\n"
 		   "      --released-at=TS     embargo: the figures are visible to others from then on\n"
+		   "      --revision-reason=TEXT  why figures may go back in status (a definitief figure\n"
+		   "                           replaced by a voorlopig one); without it such rows are rejected\n"
 		   "      --on-error=MODE      reject (default): set bad rows aside and load the rest;\n"
 		   "                           abort: load nothing if any row is rejected (exit 4)\n"
 		   "      --fail-on-reject     exit 4 when rows were rejected (the good rows stay loaded)\n"
@@ -667,9 +670,9 @@ load_file(PGconn *conn, const load_options *o, const char *file, load_spool *spo
 	if (!cli_exec_ok(conn, "BEGIN", &rc))
 		goto done;
 	{
-		const char *params[3] = {o->org, o->source, basename(base_copy)};
+		const char *params[4] = {o->org, o->source, basename(base_copy), o->revision_reason};
 
-		res = exec_params(conn, "SELECT krimp.begin_batch($1, $2, $3)", 3, params, &rc);
+		res = exec_params(conn, "SELECT krimp.begin_batch($1, $2, $3, $4)", 4, params, &rc);
 		if (!res)
 			goto done;
 		snprintf(batch, sizeof batch, "%s", PQgetvalue(res, 0, 0));
@@ -944,6 +947,7 @@ cmd_load(int argc, char **argv)
 		{"released-at", required_argument, NULL, OPT_BASE + 7},
 		{"on-error", required_argument, NULL, OPT_BASE + 8},
 		{"fail-on-reject", no_argument, NULL, OPT_BASE + 9},
+		{"revision-reason", required_argument, NULL, OPT_BASE + 10},
 		{NULL, 0, NULL, 0}
 	};
 	load_options o;
@@ -1057,6 +1061,9 @@ cmd_load(int argc, char **argv)
 				break;
 			case OPT_BASE + 9:
 				o.fail_on_reject = true;
+				break;
+			case OPT_BASE + 10:
+				o.revision_reason = optarg;
 				break;
 			default:				/* '?' too */
 				return cli_option_error("load", argv, "dhpUiomsfr", usage);

@@ -290,6 +290,25 @@ check "options after the file apply to it: one batch, the rejects in --rejects=X
 [ $rc -eq 3 ] && grep -q -- '-o.csv' "$tmp/err"
 check "after --, a file name that starts with - is a file" $?
 
+# ---- a status that goes back needs a reason (issue 13, item 12) ----------------
+# a definitief figure, then the same figure as voorlopig (marker *): rejected
+# with the reason unless the load says why (--revision-reason)
+q -c "INSERT INTO krimp.region (code, name, level, valid_from) VALUES ('GM9968', 'Terugdorp', 'municipality', '2010-01-01')" >/dev/null
+printf '"ID";"RegioS";"Perioden";"Dichtheid_2";"Status"\n"0";"GM9968";"2010JJ00";"5";""\n' > "$tmp/final.csv"
+printf '"ID";"RegioS";"Perioden";"Dichtheid_2";"Status"\n"0";"GM9968";"2010JJ00";"6";"*"\n' > "$tmp/back.csv"
+run load -i density -o PV20 --status-key=Status --rejects "$tmp/s.csv" "$tmp/final.csv"
+run load -i density -o PV20 --status-key=Status --rejects "$tmp/s.csv" "$tmp/back.csv"
+echo "  $(grep -o 'read .*' <<<"$out" | head -n1)"
+[ $rc -eq 0 ] && grep -q 'inserted 0, revised 0, unchanged 0, rejected 1' <<<"$out" \
+  && grep -q 'only in a batch with a revision reason' "$tmp/s.csv" \
+  && [ "$(q -c "SELECT string_agg(o.value || ' ' || o.status, ',') FROM krimp.observation_current o JOIN krimp.region r USING (region_id) WHERE r.code = 'GM9968'")" = "5 definitief" ]
+check "a voorlopig figure does not replace a definitief one without a reason: rejected with it" $?
+run load -i density -o PV20 --status-key=Status --revision-reason='CBS corrected 2010' --rejects "$tmp/s.csv" "$tmp/back.csv"
+echo "  $(grep -o 'read .*' <<<"$out" | head -n1)"
+[ $rc -eq 0 ] && grep -q 'revised 1' <<<"$out" \
+  && [ "$(q -c "SELECT o.value || ' ' || o.status || ' ' || b.revision_reason FROM krimp.observation_current o JOIN krimp.region r USING (region_id) JOIN krimp.load_batch b USING (batch_id) WHERE r.code = 'GM9968'")" = "6 voorlopig CBS corrected 2010" ]
+check "--revision-reason: the voorlopig figure replaces it, and its batch keeps the reason" $?
+
 # ---- serialization failures are retried; the session's own settings (items 9, 15) ----
 # a test-only hook in apply_batch (on the load batch's last update): it records the
 # session's settings, and raises 40001 or 40P01 for the loads whose --source asks
