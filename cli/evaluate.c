@@ -27,8 +27,8 @@ static void
 usage(void)
 {
 	printf("%s evaluate runs a revaluation round (CALL krimp.revaluation_round(year)): every target\n"
-		   "in force on 31 December of the round year is judged as the figures were known at the end\n"
-		   "of that day, and the round's scorecard is printed (krimp.scorecard).\n\n", progname);
+		   "in force on 31 December of the round year is judged as the figures were known and released at\n"
+		   "the end of that day, and the round's scorecard is printed (krimp.scorecard).\n\n", progname);
 	printf("Usage:\n  %s evaluate [OPTION]... ROUND_YEAR\n\n", progname);
 	printf("Options:\n"
 		   "      --recompute          add a recomputation of a round that exists (needs --reason)\n"
