@@ -146,3 +146,705 @@ RESET search_path;
 SET search_path = krimp, public;
 DROP SCHEMA hostile CASCADE;
 DROP ROLE regress_krimp_outsider;
+
+-- ===================================================================
+-- Hostile neighbours (issue 13): what a careless or hostile organisation
+-- could do to the others, each reproducer as an organisation role, each
+-- undone or on codes of its own: the nightly job among planted objects,
+-- roles, loads, targets and rounds.  (The install into a prepared schema,
+-- the queue race and the crash cases need their own databases or a crash:
+-- test/scripts/hostile_install.sh, fault_queue.sh, fault_crash.sh.)
+-- ===================================================================
+
+-- (a session of its own: the temporary functions of each part are its own)
+\c
+-- Hostile neighbours of the nightly job (issue 13, defect 1): the job runs
+-- as a superuser or pg_cron, so no object that anyone put in schema krimp or
+-- in a session's pg_temp may stand in for one of its own.  The refusal of a
+-- schema krimp prepared before CREATE EXTENSION needs a database of its own:
+-- test/scripts/hostile_install.sh; the queue race (defect 6) needs several
+-- sessions: test/scripts/fault_queue.sh.
+SET search_path = krimp, public;
+
+-- 1. Schema krimp, as CREATE EXTENSION created it, belongs to a superuser, and
+-- no other role may create objects in it (no role is listed)
+SELECT r.rolsuper AS owner_is_superuser
+  FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
+ WHERE n.nspname = 'krimp';
+SELECT r.rolname AS may_create_in_krimp
+  FROM pg_catalog.pg_roles r
+ WHERE NOT r.rolsuper AND has_schema_privilege(r.oid, 'krimp', 'CREATE') AND r.rolname LIKE 'krimp%'
+ ORDER BY 1;
+
+-- 2. Tables krimp.krimp_nightly_series and krimp_nightly_found with a trigger
+-- (a superuser's mistake, or left from before the install): the job's
+-- temporary tables of these names are pg_temp's, and the trigger never runs.
+-- The old job wrote its series into krimp.krimp_nightly_series, and so ran
+-- the trigger as its caller.
+CREATE TABLE public.hostile_nightly_log (what text, who name, superuser boolean);
+CREATE FUNCTION public.hostile_nightly_trap() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.hostile_nightly_log
+    SELECT TG_TABLE_NAME || ' ' || TG_OP, current_user, r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user;
+    RETURN NULL;
+END $$;
+CREATE TABLE krimp.krimp_nightly_series (indicator_id integer, region_id bigint);
+CREATE TRIGGER hostile_nightly_trap AFTER INSERT OR UPDATE OR DELETE ON krimp.krimp_nightly_series
+    FOR EACH STATEMENT EXECUTE FUNCTION public.hostile_nightly_trap();
+CREATE TABLE krimp.krimp_nightly_found AS      -- the columns of the job's table
+SELECT 1::integer AS indicator_id, 1::bigint AS region_id, true AS region_current, tp.*
+  FROM krimp.tipping_points(NULL::krimp.series, NULL::krimp.series, 0) tp WITH NO DATA;
+CREATE TRIGGER hostile_nightly_trap AFTER INSERT OR UPDATE OR DELETE ON krimp.krimp_nightly_found
+    FOR EACH STATEMENT EXECUTE FUNCTION public.hostile_nightly_trap();
+-- a figure, so that the run has a series to examine; then a full run, undone
+INSERT INTO krimp.region (code, name, level, valid_from) VALUES ('GM9921', 'Valdorp', 'municipality', '2002-01-01');
+INSERT INTO krimp.indicator (code, name, unit, granularity, theme, aggregation)
+VALUES ('test_nightly_trap', 'Nightly trap', 'count', 'year', 'housing', 'sum');
+SELECT krimp.begin_batch('PV29', 'hostile nightly') AS b \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+VALUES (:b, 1, 'PV29', 'test_nightly_trap', 'GM9921', '2020', '7');
+SELECT rows_inserted FROM krimp.apply_batch(:b);
+BEGIN;
+CALL krimp.nightly(full_run => true);
+SELECT series_examined > 0 AS examined_series FROM krimp.job_run ORDER BY run_id DESC LIMIT 1;
+SELECT * FROM public.hostile_nightly_log;
+SELECT (SELECT count(*) FROM krimp.krimp_nightly_series) AS planted_series_rows,
+       (SELECT count(*) FROM krimp.krimp_nightly_found) AS planted_found_rows;
+ROLLBACK;
+DROP TABLE krimp.krimp_nightly_series, krimp.krimp_nightly_found;
+
+-- 3. The SECURITY DEFINER queue and reference triggers read their transition
+-- tables (changed, added) by name, under search_path = pg_catalog, pg_temp: a
+-- writer's temporary view of the same name does not stand in for them (a
+-- transition table comes before every schema), so nothing of the writer's
+-- runs with the triggers' owner's rights.  (A guard: this held already.)
+CREATE FUNCTION public.hostile_nightly_seen(what text) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    INSERT INTO public.hostile_nightly_log
+    SELECT what, current_user, r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user;
+    RETURN true;
+END $$;
+GRANT EXECUTE ON FUNCTION public.hostile_nightly_seen(text) TO krimp_groningen;
+GRANT INSERT ON public.hostile_nightly_log TO krimp_groningen;
+SET ROLE krimp_groningen;
+CREATE TEMP VIEW changed AS
+SELECT 1::integer AS indicator_id, 1::bigint AS region_id WHERE public.hostile_nightly_seen('temporary view changed');
+CREATE TEMP VIEW added AS
+SELECT 1::integer AS indicator_id, 1::bigint AS region_id, 1::bigint AS batch_id, 'PV20'::text AS org_code
+ WHERE public.hostile_nightly_seen('temporary view added');
+SELECT krimp.begin_batch('PV20', 'hostile nightly') AS b \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+VALUES (:b, 1, 'PV20', 'test_nightly_trap', 'GM9921', '2021', '8');
+SELECT rows_inserted FROM krimp.apply_batch(:b);
+DROP VIEW pg_temp.changed, pg_temp.added;
+RESET ROLE;
+SELECT * FROM public.hostile_nightly_log;
+SELECT count(*) > 0 AS queued FROM krimp.series_queue q JOIN krimp.region r USING (region_id) WHERE r.code = 'GM9921';
+
+-- leave the database as it was (the figures stay: observations are never deleted)
+DROP FUNCTION public.hostile_nightly_trap(), public.hostile_nightly_seen(text);
+DROP TABLE public.hostile_nightly_log;
+
+-- (a session of its own: the temporary functions of each part are its own)
+\c
+-- Hostile neighbours, roles (issue 13, items 8 and 10): an organisation row
+-- whose role does not exist is refused, and one whose role was dropped later
+-- no longer breaks every read; the organisations a user acts for, and whether
+-- it is an administrator, follow the privileges in effect (pg_has_role USAGE),
+-- not mere membership: a login that holds krimp_admin or an organisation's
+-- role only through a NOINHERIT role acts for it only after SET ROLE.
+SET search_path = krimp, public;
+
+-- one released figure of Groningen, one embargoed figure of Limburg
+INSERT INTO krimp.region (code, name, level, valid_from) VALUES ('GM9951', 'Rollendorp', 'municipality', '2002-01-01');
+INSERT INTO krimp.indicator (code, name, unit, granularity, theme, aggregation)
+VALUES ('test_roles_figure', 'Roles test figure', 'persons', 'year', 'demography', 'sum');
+CREATE FUNCTION pg_temp.load_as(r name, org text, p text, v text, released timestamptz DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE b bigint;
+BEGIN
+    EXECUTE format('SET LOCAL ROLE %I', r);
+    b := krimp.begin_batch(org, 'roles test');
+    INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value, released_at)
+    VALUES (b, 1, org, 'test_roles_figure', 'GM9951', p, v, released);
+    PERFORM krimp.apply_batch(b, on_error => 'abort');
+    RESET ROLE;
+END $$;
+BEGIN; SELECT pg_temp.load_as('krimp_groningen', 'PV20', '2020', '100'); COMMIT;
+BEGIN; SELECT pg_temp.load_as('krimp_limburg', 'PV31', '2021', '200', pg_catalog.now() + interval '1 day'); COMMIT;
+-- what the current role sees of the two figures
+CREATE FUNCTION pg_temp.seen() RETURNS text LANGUAGE sql AS $$
+    SELECT coalesce(string_agg(o.org_code || ':' || o.value, ' ' ORDER BY o.org_code), 'nothing')
+      FROM krimp.observation o JOIN krimp.indicator i USING (indicator_id) WHERE i.code = 'test_roles_figure'
+$$;
+GRANT EXECUTE ON FUNCTION pg_temp.seen() TO PUBLIC;
+SELECT pg_temp.seen() AS superuser_sees;
+
+-- ---- 8. an organisation whose role does not exist ----
+-- refused when it is added (the reads after it show what it broke before)
+BEGIN;
+INSERT INTO krimp.organisation (org_code, name, role_name) VALUES ('FRL', 'Provincie Friesland', 'krimp_friesland');
+SET LOCAL ROLE krimp_reader;
+SELECT pg_temp.seen() AS reader_sees;
+ROLLBACK;
+-- or when its role is changed to a missing one
+BEGIN;
+UPDATE krimp.organisation SET role_name = 'krimp_friesland' WHERE org_code = 'PV29';
+SET LOCAL ROLE krimp_reader;
+SELECT pg_temp.seen() AS reader_sees;
+ROLLBACK;
+SELECT count(*) AS friesland_rows FROM krimp.organisation WHERE org_code = 'FRL' OR role_name = 'krimp_friesland';
+-- a role that existed and was used, then dropped: memberships do not keep a
+-- role from being dropped, so DROP ROLE krimp_zeeland succeeds ...
+BEGIN;
+DROP ROLE krimp_zeeland;
+SELECT count(*) AS zeeland_role FROM pg_catalog.pg_roles WHERE rolname = 'krimp_zeeland';
+-- ... and every read still works: the missing role is skipped
+SET LOCAL ROLE krimp_reader;
+SELECT pg_temp.seen() AS reader_sees, krimp.current_organisations() AS reader_acts_for;
+SET LOCAL ROLE krimp_limburg;
+SELECT pg_temp.seen() AS limburg_sees, krimp.current_organisations() AS limburg_acts_for;
+ROLLBACK;
+-- the same with an organisation of the test's own, whose role acted first
+CREATE ROLE regress_krimp_roles_org NOLOGIN;
+GRANT krimp_writer TO regress_krimp_roles_org;
+INSERT INTO krimp.organisation (org_code, name, role_name) VALUES ('ROLES_TEST', 'Rollen test', 'regress_krimp_roles_org');
+SET ROLE regress_krimp_roles_org;
+SELECT krimp.current_organisations() AS test_org_acts_for;
+RESET ROLE;
+DROP ROLE regress_krimp_roles_org;
+SET ROLE krimp_groningen;
+SELECT pg_temp.seen() AS groningen_sees, krimp.current_organisations() AS groningen_acts_for;
+RESET ROLE;
+SELECT org_code, role_name FROM krimp.organisation WHERE org_code = 'ROLES_TEST';
+DELETE FROM krimp.organisation WHERE org_code = 'ROLES_TEST';
+
+-- ---- 10. membership without inheritance ----
+-- a Groningen analyst who may act as administrator, through a NOINHERIT role
+CREATE ROLE regress_krimp_roles_admin_gate NOLOGIN NOINHERIT;
+GRANT krimp_admin TO regress_krimp_roles_admin_gate;
+CREATE ROLE regress_krimp_roles_analyst LOGIN INHERIT;
+GRANT krimp_groningen, regress_krimp_roles_admin_gate TO regress_krimp_roles_analyst;
+SET ROLE regress_krimp_roles_analyst;
+SELECT krimp.is_admin() AS admin, krimp.current_organisations() AS acts_for, pg_temp.seen() AS analyst_sees;
+SET ROLE krimp_admin;
+SELECT krimp.is_admin() AS admin, pg_temp.seen() AS after_set_role_admin;
+RESET ROLE;
+-- a NOINHERIT role granted krimp_admin directly: no privileges of it at all
+CREATE ROLE regress_krimp_roles_noinherit LOGIN NOINHERIT;
+GRANT krimp_admin TO regress_krimp_roles_noinherit;
+SET ROLE regress_krimp_roles_noinherit;
+SELECT pg_temp.seen() AS noinherit_sees;
+SET ROLE krimp_admin;
+SELECT krimp.is_admin() AS admin, pg_temp.seen() AS after_set_role_admin;
+RESET ROLE;
+-- a reader who holds Limburg's role only through a NOINHERIT role
+CREATE ROLE regress_krimp_roles_org_gate NOLOGIN NOINHERIT;
+GRANT krimp_limburg TO regress_krimp_roles_org_gate;
+CREATE ROLE regress_krimp_roles_reader LOGIN INHERIT;
+GRANT krimp_reader, regress_krimp_roles_org_gate TO regress_krimp_roles_reader;
+SET ROLE regress_krimp_roles_reader;
+SELECT krimp.current_organisations() AS acts_for, pg_temp.seen() AS reader_sees;
+SET ROLE krimp_limburg;
+SELECT krimp.current_organisations() AS acts_for, pg_temp.seen() AS after_set_role_limburg;
+RESET ROLE;
+
+-- leave the database as it was (the figures stay: observations are not deleted)
+DROP ROLE regress_krimp_roles_analyst, regress_krimp_roles_admin_gate, regress_krimp_roles_noinherit,
+          regress_krimp_roles_reader, regress_krimp_roles_org_gate;
+
+-- (a session of its own: the temporary functions of each part are its own)
+\c
+-- Hostile neighbours in loads (issue 13: 4, 5, 11, 12, 14, 15): what an
+-- organisation's role can do to the loads of the others, and to the audit
+-- trail of its own.  Each reproducer shows the refusal or the right outcome.
+-- Regions GM9941-GM9949, indicators test_loads_*.  Observations cannot be
+-- deleted; the codes are this suite's own.
+SET search_path = krimp, public;
+
+SET ROLE krimp_admin;
+INSERT INTO krimp.region (code, name, level, valid_from) VALUES
+    ('GM9941', 'Loads Een', 'municipality', '2000-01-01'),
+    ('GM9942', 'Loads Twee', 'municipality', '2000-01-01'),
+    ('GM9943', 'Loads Drie', 'municipality', '2000-01-01');
+INSERT INTO krimp.indicator (code, name, unit, granularity, theme, aggregation) VALUES
+    ('test_loads_pop', 'Loads population', 'persons', 'year', 'demography', 'sum');
+RESET ROLE;
+
+-- run a statement; 'ok', or its SQLSTATE and message (ids and times masked:
+-- they depend on the suites run before)
+CREATE FUNCTION pg_temp.mask(t text) RETURNS text LANGUAGE sql
+    RETURN regexp_replace(regexp_replace(t, '[A-Z][a-z]{2} [A-Z][a-z]{2} [0-9]{2} [0-9:.]+ [0-9]{4}( [A-Z]+)?', 'TIME', 'g'),
+                          '[0-9]+', 'N', 'g');
+CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE sql;
+    RETURN 'ok';
+EXCEPTION WHEN others THEN
+    RETURN SQLSTATE || ': ' || pg_temp.mask(SQLERRM);
+END $$;
+-- stage one row and apply it, as the current role: the batch's counts or the error
+CREATE FUNCTION pg_temp.load(org text, region text, period text, value text, status text DEFAULT NULL,
+                             published timestamptz DEFAULT NULL, released timestamptz DEFAULT NULL,
+                             reason text DEFAULT NULL, kind text DEFAULT NULL)
+    RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    b bigint;
+    r krimp.load_batch;
+BEGIN
+    IF reason IS NULL THEN
+        b := krimp.begin_batch(org, 'loads test');
+    ELSE
+        EXECUTE 'SELECT krimp.begin_batch($1, $2, NULL, $3)' INTO b USING org, 'loads test', reason;
+    END IF;
+    INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period,
+                                           value, status, kind, forecast_producer, forecast_base_year, released_at)
+    VALUES (b, 1, org, 'test_loads_pop', region, period, value, status, kind,
+            CASE WHEN kind = 'forecast' THEN 'PBL' END, CASE WHEN kind = 'forecast' THEN 2020 END, released);
+    r := krimp.apply_batch(b, published_at => published);
+    RETURN format('read %s, inserted %s, revised %s, rejected %s%s', r.rows_read, r.rows_inserted, r.rows_revised,
+                  r.rows_rejected, (SELECT ': ' || pg_temp.mask(string_agg(x.reason, '; ')) FROM krimp.rejected_row x
+                                     WHERE x.batch_id = b));
+EXCEPTION WHEN others THEN
+    RETURN SQLSTATE || ': ' || pg_temp.mask(SQLERRM);
+END $$;
+
+-- ---- 4. a vintage from the far future, or none at all, is refused ----
+SET ROLE krimp_groningen;
+SELECT pg_temp.load('PV20', 'GM9941', '2020', '100', published => '2999-01-01') AS far_future;
+SELECT pg_temp.load('PV20', 'GM9941', '2020', '100', published => 'infinity') AS infinity;
+SELECT pg_temp.load('PV20', 'GM9941', '2020', '100', published => '-infinity') AS minus_infinity;
+-- a realisation is not published before its period began; a forecast may be
+SELECT pg_temp.load('PV20', 'GM9941', '2030', '100') AS realisation_ahead;
+SELECT pg_temp.load('PV20', 'GM9941', '2030', '100', kind => 'forecast') AS forecast_ahead;
+-- an embargo is a finite time: a bad one is a rejected row, not an abort
+SELECT pg_temp.load('PV20', 'GM9941', '2019', '100', released => 'infinity') AS released_never;
+SELECT pg_temp.load('PV20', 'GM9941', '2019', '100', released => '-infinity') AS released_always;
+-- Groningen's figure, then Limburg's correction: the correction is current
+SELECT pg_temp.load('PV20', 'GM9941', '2020', '100', published => '2021-01-01') AS groningen;
+RESET ROLE;
+SET ROLE krimp_limburg;
+SELECT pg_temp.load('PV31', 'GM9941', '2020', '101', published => '2022-01-01') AS limburg_correction;
+RESET ROLE;
+SELECT krimp.region_series('test_loads_pop', 'GM9941') AS series;
+-- and every direct way in: the row table, the view, the blocks
+SET ROLE krimp_groningen;
+SELECT krimp.begin_batch('PV20', 'loads test: by hand') AS bh \gset
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation_row (indicator_id, region_id, period, value, status, source, org_code, batch_id, published_at)
+    SELECT indicator_id, krimp.region_at('GM9942', '2020'), '2020', 1, 'definitief', 'x', 'PV20', %s, 'infinity'
+      FROM krimp.indicator WHERE code = 'test_loads_pop'$$, :bh)) AS row_infinity;
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation (indicator_id, region_id, period, value, status, source, org_code, batch_id, published_at)
+    SELECT indicator_id, krimp.region_at('GM9942', '2020'), '2020', 1, 'definitief', 'x', 'PV20', %s, '2999-01-01'
+      FROM krimp.indicator WHERE code = 'test_loads_pop'$$, :bh)) AS view_far_future;
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation (indicator_id, region_id, period, value, status, source, org_code, batch_id, released_at)
+    SELECT indicator_id, krimp.region_at('GM9942', '2020'), '2020', 1, 'definitief', 'x', 'PV20', %s, '-infinity'
+      FROM krimp.indicator WHERE code = 'test_loads_pop'$$, :bh)) AS view_released_minus_infinity;
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation_block (indicator_id, region_id, first_period, value, status, source, org_code, batch_id, published_at)
+    SELECT indicator_id, krimp.region_at('GM9942', '2020'), '2020', '{1,2}', 'definitief', 'x', 'PV20', %s, '2999-01-01'
+      FROM krimp.indicator WHERE code = 'test_loads_pop'$$, :bh)) AS block_far_future;
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation_block (indicator_id, region_id, first_period, value, status, source, org_code, batch_id)
+    SELECT indicator_id, krimp.region_at('GM9942', '2020'), '2040', '{1,2}', 'definitief', 'x', 'PV20', %s
+      FROM krimp.indicator WHERE code = 'test_loads_pop'$$, :bh)) AS block_realisation_ahead;
+
+-- ---- 5. keys are krimp's: a writer names none ----
+SELECT pg_temp.try($$INSERT INTO krimp.load_batch (batch_id, org_code, source)
+    VALUES (pg_catalog.nextval('krimp.load_batch_id_seq') + 1, 'PV20', 'x')$$) AS batch_id_chosen;
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation_row (observation_id, indicator_id, region_id, period, value, status, source, org_code, batch_id)
+    SELECT pg_catalog.nextval('krimp.observation_id_seq') + 1, indicator_id, krimp.region_at('GM9942', '2020'), '2020', 1, 'definitief', 'x', 'PV20', %s
+      FROM krimp.indicator WHERE code = 'test_loads_pop'$$, :bh)) AS observation_id_chosen;
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation (observation_id, indicator_id, region_id, period, value, status, source, org_code, batch_id)
+    SELECT 4503599627370496, indicator_id, krimp.region_at('GM9942', '2020'), '2020', 1, 'definitief', 'x', 'PV20', %s
+      FROM krimp.indicator WHERE code = 'test_loads_pop'$$, :bh)) AS view_id_chosen;
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation_block (block_id, indicator_id, region_id, first_period, value, status, source, org_code, batch_id)
+    SELECT pg_catalog.nextval('krimp.observation_block_id_seq') + 1, indicator_id, krimp.region_at('GM9942', '2020'), '2020', '{1}', 'definitief', 'x', 'PV20', %s
+      FROM krimp.indicator WHERE code = 'test_loads_pop'$$, :bh)) AS block_id_chosen;
+RESET ROLE;
+-- nor can anyone file a row id at or above 2^52, where the figures of blocks are
+BEGIN;
+SELECT krimp.begin_batch('PV20', 'loads test: ids') AS bi \gset
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation_row (observation_id, indicator_id, region_id, period, value, status, source, org_code, batch_id)
+    SELECT 4503599627370496, indicator_id, krimp.region_at('GM9942', '2020'), '2020', 1, 'definitief', 'x', 'PV20', %s
+      FROM krimp.indicator WHERE code = 'test_loads_pop'$$, :bi)) AS superuser_id_2_52;
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation_block (block_id, indicator_id, region_id, first_period, value, status, source, org_code, batch_id)
+    SELECT 1099511627776, indicator_id, krimp.region_at('GM9942', '2020'), '2020', '{1}', 'definitief', 'x', 'PV20', %s
+      FROM krimp.indicator WHERE code = 'test_loads_pop'$$, :bi)) AS superuser_block_id_2_40;
+ROLLBACK;
+-- nobody writes into another organisation's batch: Limburg's open batch, Groningen's rows at its keys
+SET ROLE krimp_limburg;
+SELECT krimp.begin_batch('PV31', 'loads test: Limburg''s') AS bl \gset
+RESET ROLE;
+SET ROLE krimp_groningen;
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+    VALUES (%s, 1, 'PV20', 'test_loads_pop', 'GM9943', '2020', '1')$$, :bl)) AS plant_staged_row;
+SELECT pg_temp.try(format($$INSERT INTO krimp.rejected_row (batch_id, line_number, org_code, row_data, reason)
+    VALUES (%s, 1, 'PV20', '{}', 'planted')$$, :bl)) AS plant_rejected_row;
+RESET ROLE;
+SET ROLE krimp_limburg;
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+VALUES (:bl, 1, 'PV31', 'test_loads_pop', 'GM9943', '2020', '7');
+SELECT rows_read, rows_inserted, rows_rejected FROM krimp.apply_batch(:bl);
+-- nor into a finished batch of one's own
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+    VALUES (%s, 2, 'PV31', 'test_loads_pop', 'GM9943', '2021', '1')$$, :bl)) AS stage_into_done_batch;
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation (indicator_id, region_id, period, value, status, source, org_code, batch_id)
+    SELECT indicator_id, krimp.region_at('GM9943', '2021'), '2021', 1, 'definitief', 'x', 'PV31', %s
+      FROM krimp.indicator WHERE code = 'test_loads_pop'$$, :bl)) AS file_into_done_batch;
+RESET ROLE;
+
+-- ---- 11. the audit trail is krimp's ----
+SET ROLE krimp_groningen;
+SELECT pg_temp.try($$INSERT INTO krimp.load_batch (org_code, source, loaded_by) VALUES ('PV20', 'x', 'krimp_limburg')$$) AS loaded_by_chosen;
+SELECT pg_temp.try($$INSERT INTO krimp.load_batch (org_code, source, state, rows_inserted) VALUES ('PV20', 'x', 'done', 5)$$) AS state_chosen;
+SELECT krimp.begin_batch('PV20', 'loads test: audit') AS ba \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+VALUES (:ba, 1, 'PV20', 'test_loads_pop', 'GM9942', '2019', '5');
+-- finishing a batch by hand with counts that do not match: refused
+SELECT pg_temp.try(format($$UPDATE krimp.load_batch SET state = 'done', rows_read = 9, rows_inserted = 9, rows_revised = 0,
+    rows_unchanged = 0, rows_rejected = 0 WHERE batch_id = %s$$, :ba)) AS finish_with_false_counts;
+SELECT pg_temp.try(format($$UPDATE krimp.load_batch SET rows_read = 9 WHERE batch_id = %s$$, :ba)) AS counts_while_open;
+SELECT rows_read, rows_inserted FROM krimp.apply_batch(:ba);
+-- a finished batch: not reopened, not recounted, not applied again
+SELECT pg_temp.try(format($$UPDATE krimp.load_batch SET state = 'open' WHERE batch_id = %s$$, :ba)) AS reopen;
+SELECT pg_temp.try(format($$UPDATE krimp.load_batch SET rows_inserted = 1000 WHERE batch_id = %s$$, :ba)) AS recount;
+SELECT pg_temp.try(format($$SELECT krimp.apply_batch(%s)$$, :ba)) AS apply_again;
+SELECT loaded_by, state, finished_at >= started_at AS finished_after_start FROM krimp.load_batch WHERE batch_id = :ba;
+-- a retraction lies between the figure's publication and now
+SELECT observation_id AS fa FROM krimp.observation WHERE batch_id = :ba \gset
+SELECT pg_temp.try(format($$UPDATE krimp.observation SET retracted_at = '2000-01-01', retraction_reason = 'backdated'
+    WHERE observation_id = %s$$, :fa)) AS retract_before_publication;
+SELECT pg_temp.try(format($$UPDATE krimp.observation SET retracted_at = now() + interval '1 year', retraction_reason = 'ahead'
+    WHERE observation_id = %s$$, :fa)) AS retract_in_the_future;
+SELECT pg_temp.try(format($$UPDATE krimp.observation_row SET retracted_at = 'infinity', retraction_reason = 'never'
+    WHERE observation_id = %s$$, :fa)) AS retract_at_infinity;
+SELECT krimp.retract(:fa, 'loads test');
+SELECT retraction_reason, retracted_at <= now() AS not_ahead FROM krimp.observation WHERE observation_id = :fa;
+-- and the same for a figure of a block
+SELECT krimp.begin_batch('PV20', 'loads test: a block') AS bb \gset
+CREATE TEMPORARY TABLE runs OF krimp.staged_block;
+INSERT INTO runs (batch_id, first_line, org_code, indicator_code, region_code, first_period, value)
+VALUES (:bb, 1, 'PV20', 'test_loads_pop', 'GM9942', '2010', '{1,2,3}');
+SELECT rows_inserted FROM krimp.apply_batch(:bb, published_at => '2015-01-01', blocks => 'pg_temp.runs');
+SELECT min(observation_id) AS fb FROM krimp.observation WHERE batch_id = :bb \gset
+SELECT pg_temp.try(format($$UPDATE krimp.observation SET retracted_at = '2014-01-01', retraction_reason = 'backdated'
+    WHERE observation_id = %s$$, :fb)) AS retract_block_figure_backdated;
+SELECT pg_temp.try(format($$UPDATE krimp.observation_block SET retracted_at = '{2999-01-01,NULL,NULL}', retraction_reason = '{ahead,NULL,NULL}'
+    WHERE batch_id = %s$$, :bb)) AS retract_block_figure_ahead;
+SELECT krimp.retract(:fb, 'loads test');
+SELECT count(*) FILTER (WHERE retracted_at IS NOT NULL) AS retracted FROM krimp.observation WHERE batch_id = :bb;
+-- (current and as known now agree)
+SELECT (SELECT count(*) FROM krimp.observation_current o JOIN krimp.indicator i USING (indicator_id) WHERE i.code = 'test_loads_pop')
+     = (SELECT count(*) FROM krimp.observations_as_of(now()) o JOIN krimp.indicator i USING (indicator_id) WHERE i.code = 'test_loads_pop')
+       AS current_agrees;
+RESET ROLE;
+
+-- ---- 12. a status does not go back without a revision reason ----
+SET ROLE krimp_zeeland;
+SELECT pg_temp.load('PV29', 'GM9943', '2018', '500', published => '2020-01-01') AS definitief;
+SELECT pg_temp.load('PV29', 'GM9943', '2018', '480', '*', published => '2021-01-01') AS voorlopig_after_definitief;
+SELECT pg_temp.load('PV29', 'GM9943', '2018', '.', published => '2021-01-01') AS unknown_after_definitief;
+-- a better status, or the same, needs none
+SELECT pg_temp.load('PV29', 'GM9943', '2017', '400', '*', published => '2020-01-01') AS voorlopig;
+SELECT pg_temp.load('PV29', 'GM9943', '2017', '410', '**', published => '2021-01-01') AS nader_voorlopig;
+-- with on_error => 'abort': nothing is filed
+SELECT krimp.begin_batch('PV29', 'loads test: abort') AS bz \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value, status)
+VALUES (:bz, 1, 'PV29', 'test_loads_pop', 'GM9943', '2018', '470', '*');
+SELECT pg_temp.try(format($$SELECT krimp.apply_batch(%s, 'abort')$$, :bz)) AS abort_on_regression;
+-- with a revision reason it is filed, as a revision
+SELECT pg_temp.load('PV29', 'GM9943', '2018', '480', '*', published => '2021-06-01',
+                    reason => 'CBS reopened 2018 after a correction of the BRP') AS with_reason;
+SELECT krimp.begin_batch('PV29', 'loads test: why', revision_reason => '  ') IS NOT NULL AS blank_reason;
+-- a direct insert is refused too
+SELECT krimp.begin_batch('PV29', 'loads test: by hand') AS bz2 \gset
+SELECT pg_temp.try(format($$INSERT INTO krimp.observation (indicator_id, region_id, period, value, status, source, org_code, batch_id)
+    SELECT indicator_id, krimp.region_at('GM9943', '2017'), '2017', 1, 'estimate', 'x', 'PV29', %s
+      FROM krimp.indicator WHERE code = 'test_loads_pop'$$, :bz2)) AS direct_estimate_after_nader_voorlopig;
+SELECT o.period, o.value, o.status FROM krimp.observation_current o JOIN krimp.region r USING (region_id)
+ WHERE r.code = 'GM9943' AND o.org_code = 'PV29' ORDER BY o.period;
+RESET ROLE;
+
+-- ---- 14. staged input that slips through ----
+SET ROLE krimp_groningen;
+-- a run of two dimensions is set aside whole, with its line, not flattened
+SELECT krimp.begin_batch('PV20', 'loads test: 2-D') AS b2d \gset
+INSERT INTO runs (batch_id, first_line, org_code, indicator_code, region_code, first_period, value)
+VALUES (:b2d, 1, 'PV20', 'test_loads_pop', 'GM9941', '2001', '{{1,2},{3,4}}'),
+       (:b2d, 5, 'PV20', 'test_loads_pop', 'GM9941', '2005', '{5,6}');
+SELECT rows_read, rows_inserted, rows_rejected FROM krimp.apply_batch(:b2d, blocks => 'pg_temp.runs');
+SELECT line_number, row_data->>'value' AS value, reason FROM krimp.rejected_row WHERE batch_id = :b2d;
+SELECT count(*) AS figures FROM krimp.observation WHERE batch_id = :b2d;
+-- a value out of range is a rejected row with a short quote, not an abort
+SELECT krimp.begin_batch('PV20', 'loads test: range') AS brg \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+VALUES (:brg, 1, 'PV20', 'test_loads_pop', 'GM9941', '2011', '1e400'),
+       (:brg, 2, 'PV20', 'test_loads_pop', 'GM9941', '2012', '-1e-400'),
+       (:brg, 3, 'PV20', 'test_loads_pop', 'GM9941', '2013', repeat('9', 500)),
+       (:brg, 4, 'PV20', 'test_loads_pop', 'GM9941', '2014', repeat('x', 500)),
+       (:brg, 5, 'PV20', 'test_loads_pop', 'GM9941', '2015', '1e308');
+SELECT rows_read, rows_inserted, rows_rejected FROM krimp.apply_batch(:brg);
+SELECT line_number, length(reason) < 120 AS short, reason FROM krimp.rejected_row WHERE batch_id = :brg ORDER BY 1;
+RESET ROLE;
+
+-- ---- 15. a batch under embargo is its organisation's until the release ----
+SET ROLE krimp_groningen;
+SELECT pg_temp.load('PV20', 'GM9942', '2016', '1', released => '2999-01-01') AS embargoed;
+SELECT max(batch_id) AS be FROM krimp.load_batch WHERE org_code = 'PV20' AND source = 'loads test' \gset
+SELECT count(*) AS own_sees FROM krimp.load_batch WHERE batch_id = :be;
+RESET ROLE;
+SET ROLE krimp_limburg;
+SELECT count(*) AS other_sees FROM krimp.load_batch WHERE batch_id = :be;
+SELECT count(*) > 0 AS other_sees_released_batches FROM krimp.load_batch WHERE org_code = 'PV20' AND source = 'loads test';
+RESET ROLE;
+SET ROLE krimp_admin;
+SELECT count(*) AS admin_sees FROM krimp.load_batch WHERE batch_id = :be;
+RESET ROLE;
+SET ROLE krimp_reader;
+SELECT count(*) AS reader_sees FROM krimp.load_batch WHERE batch_id = :be;
+RESET ROLE;
+-- a writer can COPY into the view krimp.observation (its rows are filed as
+-- the writer's, row-level security decides: here, a row of another
+-- organisation is refused), not into the staging table (PostgreSQL refuses
+-- COPY into a table with row-level security)
+SET ROLE krimp_groningen;
+\set VERBOSITY terse
+COPY krimp.observation (indicator_id, region_id, period, value, status, source, org_code, batch_id) FROM STDIN;
+1	1	2017	3	definitief	copy	PV31	1
+\.
+COPY krimp.observation_staging (batch_id, line_number, org_code) FROM STDIN;
+1	1	PV20
+\.
+\set VERBOSITY default
+RESET ROLE;
+
+-- (a session of its own: the temporary functions of each part are its own)
+\c
+-- Hostile neighbours and targets (issue 13, items 2 and 3):
+--   2. one organisation takes over another's targets: a version that continues
+--      another organisation's target, a target attached to an agreement the
+--      organisation is not a party to, a proposal decided by another organisation;
+--   3. the embargo leaks through rounds: an administrator's round, which sees
+--      every figure, stores an embargoed value that every organisation reads (in
+--      krimp.round_evaluation, krimp_bi.fact_evaluation, the proposal), and the
+--      light is driven by it; a baseline taken from an embargoed figure.
+-- Runs in a database of its own (rounds are global and never deleted), dropped
+-- at the end; regions GM9931-GM9934, indicator test_targets_population.
+SELECT current_database() AS regress_db \gset
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS krimp_hostile_targets_test;
+CREATE DATABASE krimp_hostile_targets_test;
+\c krimp_hostile_targets_test
+SET client_min_messages = warning;
+CREATE EXTENSION krimp CASCADE;
+RESET client_min_messages;
+SET search_path = krimp, public;
+SET extra_float_digits = 0;
+
+INSERT INTO krimp.region (code, name, level, valid_from) VALUES
+    ('GM9931', 'Limburgdorp', 'municipality', '2002-01-01'),
+    ('GM9932', 'Zeeuwsdorp', 'municipality', '2002-01-01'),
+    ('GM9933', 'Groningendorp', 'municipality', '2002-01-01'),
+    ('GM9934', 'Zeeuwsdorp-Oost', 'municipality', '2002-01-01');
+INSERT INTO krimp.indicator (code, name, unit, granularity, theme, aggregation, direction_of_good)
+VALUES ('test_targets_population', 'Population (hostile targets test)', 'persons', 'year', 'demography', 'sum', 1);
+
+-- load as an organisation's role: values from first_year on, one batch, one vintage
+CREATE FUNCTION pg_temp.load_as(r name, org text, region text, first_year integer, v double precision[],
+                                published timestamptz, released timestamptz DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE b bigint;
+BEGIN
+    EXECUTE format('SET LOCAL ROLE %I', r);
+    b := krimp.begin_batch(org, 'hostile targets test');
+    INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value,
+                                           released_at)
+    SELECT b, k, org, 'test_targets_population', region, (first_year + k - 1)::text, v[k]::text, released
+      FROM generate_subscripts(v, 1) k;
+    PERFORM krimp.apply_batch(b, on_error => 'abort', published_at => published);
+    RESET ROLE;
+END $$;
+-- run a statement as a role and undo it: 'ok' with the rows it touched, or the SQLSTATE and message
+CREATE FUNCTION pg_temp.attempt(r name, sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+    EXECUTE format('SET LOCAL ROLE %I', r);
+    EXECUTE sql;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RAISE EXCEPTION USING ERRCODE = 'KR000', MESSAGE = format('ok, %s row(s)', n);
+EXCEPTION WHEN OTHERS THEN
+    RETURN CASE WHEN SQLSTATE = 'KR000' THEN SQLERRM ELSE SQLSTATE || ': ' || SQLERRM END;
+END $$;
+
+-- 2014-2018 on the path of every target below (+2 a year from 1000), published in spring 2019
+SELECT pg_temp.load_as('krimp_limburg', 'PV31', 'GM9931', 2014, '{1000,1002,1004,1006,1008}', '2019-04-01 00:00+00');
+SELECT pg_temp.load_as('krimp_zeeland', 'PV29', 'GM9932', 2014, '{1000,1002,1004,1006,1008}', '2019-04-01 00:00+00');
+SELECT pg_temp.load_as('krimp_groningen', 'PV20', 'GM9933', 2014, '{1000,1002,1004,1006,1008}', '2019-04-01 00:00+00');
+SELECT pg_temp.load_as('krimp_zeeland', 'PV29', 'GM9934', 2014, '{1000,1002,1004,1006,1008}', '2019-04-01 00:00+00');
+-- Zeeland's 2019: in Zeeuwsdorp 1010 (released), then a revision to 500 under embargo until 2099;
+-- in Zeeuwsdorp-Oost 400, released on 2022-01-01 (after the round of 2020 was judged, before today)
+SELECT pg_temp.load_as('krimp_zeeland', 'PV29', 'GM9932', 2019, '{1010}', '2020-03-01 00:00+00');
+SELECT pg_temp.load_as('krimp_zeeland', 'PV29', 'GM9932', 2019, '{500}', '2020-04-01 00:00+00', '2099-01-01 00:00+00');
+SELECT pg_temp.load_as('krimp_zeeland', 'PV29', 'GM9934', 2019, '{400}', '2020-04-01 00:00+00', '2022-01-01 00:00+00');
+
+-- agreements: Limburg's and Zeeland's (parties by org_code), Groningen's (parties by name)
+INSERT INTO krimp.agreement (code, name, kind, parties, signed_on, starts_on, org_code) VALUES
+    ('HT-LB', 'Covenant Limburg (hostile test)', 'covenant', ARRAY['BZK', 'PV31'], '2019-06-30', '2015-01-01', 'PV31'),
+    ('HT-ZL', 'Covenant Zeeland (hostile test)', 'covenant', ARRAY['BZK', 'PV29'], '2020-06-30', '2015-01-01', 'PV29'),
+    ('HT-GR', 'Covenant Groningen (hostile test)', 'covenant', ARRAY['BZK', 'Provincie Groningen'], '2019-06-30',
+     '2015-01-01', 'PV20');
+-- each organisation sets its own targets: 1000 (2014) to 1032 (2030), baseline read from the figures
+CREATE FUNCTION pg_temp.add_target(r name, agreement text, target_name text, region text, org text,
+                                   baseline text DEFAULT '2014', horizon double precision DEFAULT 1032) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('SET LOCAL ROLE %I', r);
+    INSERT INTO krimp.target (agreement_id, name, indicator_id, region_id, baseline_period, horizon_period,
+                              horizon_value, org_code, actiehouder)
+    SELECT a.agreement_id, target_name, i.indicator_id, krimp.region_at(region, '2015'), baseline::krimp.period,
+           '2030', horizon, org, 'test'
+      FROM krimp.agreement a, krimp.indicator i
+     WHERE a.code = agreement AND i.code = 'test_targets_population';
+    RESET ROLE;
+END $$;
+SELECT pg_temp.add_target('krimp_limburg', 'HT-LB', 'HT Limburgdorp', 'GM9931', 'PV31');
+SELECT pg_temp.add_target('krimp_groningen', 'HT-GR', 'HT Groningendorp', 'GM9933', 'PV20');
+SELECT pg_temp.add_target('krimp_zeeland', 'HT-ZL', 'HT Zeeuwsdorp', 'GM9932', 'PV29');
+SELECT pg_temp.add_target('krimp_zeeland', 'HT-ZL', 'HT Zeeuwsdorp-Oost', 'GM9934', 'PV29');
+-- BZK is a party to Zeeland's agreement: it may add a target of its own to it
+SELECT pg_temp.add_target('krimp_bzk', 'HT-ZL', 'HT BZK in Zeeuwsdorp-Oost', 'GM9934', 'BZK');
+
+-- ===========================================================================
+-- 2. Takeover
+-- ===========================================================================
+-- Groningen continues Limburg's target with a version of its own (in Limburg's
+-- agreement, and in its own): refused, 42501
+SET ROLE krimp_groningen;
+INSERT INTO krimp.target (agreement_id, name, indicator_id, region_id, baseline_period, baseline_value, horizon_period,
+                          horizon_value, org_code, actiehouder, previous_id, recalibration_reason)
+SELECT t.agreement_id, t.name, t.indicator_id, t.region_id, t.baseline_period, t.baseline_value, t.horizon_period,
+       1100, 'PV20', 'Groningen', t.target_id, 'taken over'
+  FROM krimp.target t WHERE t.name = 'HT Limburgdorp';
+INSERT INTO krimp.target (agreement_id, name, indicator_id, region_id, baseline_period, baseline_value, horizon_period,
+                          horizon_value, org_code, actiehouder, previous_id, recalibration_reason)
+SELECT (SELECT a.agreement_id FROM krimp.agreement a WHERE a.code = 'HT-GR'), t.name, t.indicator_id, t.region_id,
+       t.baseline_period, t.baseline_value, t.horizon_period, 1100, 'PV20', 'Groningen', t.target_id, 'taken over'
+  FROM krimp.target t WHERE t.name = 'HT Limburgdorp';
+-- nor through krimp.recalibrate_target
+SELECT krimp.recalibrate_target(t.target_id, 'taken over', horizon_value => 1100)
+  FROM krimp.target t WHERE t.name = 'HT Limburgdorp';
+-- Groningen attaches a target to Zeeland's agreement (parties BZK and PV29): refused, 42501
+INSERT INTO krimp.target (agreement_id, name, indicator_id, region_id, baseline_period, baseline_value, horizon_period,
+                          horizon_value, org_code, actiehouder)
+SELECT a.agreement_id, 'HT Groningen in Zeeland', i.indicator_id, krimp.region_at('GM9933', '2015'), '2014', 1000,
+       '2030', 1032, 'PV20', 'Groningen'
+  FROM krimp.agreement a, krimp.indicator i WHERE a.code = 'HT-ZL' AND i.code = 'test_targets_population';
+-- (without org_code the target would be the agreement's owner's, Zeeland's: refused with the reason)
+INSERT INTO krimp.target (agreement_id, name, indicator_id, region_id, baseline_period, baseline_value, horizon_period,
+                          horizon_value, actiehouder)
+SELECT a.agreement_id, 'HT Groningen in Zeeland', i.indicator_id, krimp.region_at('GM9933', '2015'), '2014', 1000,
+       '2030', 1032, 'Groningen'
+  FROM krimp.agreement a, krimp.indicator i WHERE a.code = 'HT-ZL' AND i.code = 'test_targets_population';
+RESET ROLE;
+-- Limburg's target is still in force, has no newer version, and Limburg can re-calibrate it
+-- (from 2030 on, so that the round of 2020 still judges version 1)
+SELECT t.name, t.org_code, t.version, krimp.target_active(t.target_id, '2020-12-31') AS in_force_2020
+  FROM krimp.target t WHERE t.name IN ('HT Limburgdorp', 'HT Groningen in Zeeland') ORDER BY t.name, t.version;
+SET ROLE krimp_limburg;
+SELECT krimp.recalibrate_target(t.target_id, 'Limburg''s own step', horizon_value => 1040, valid_from => '2030-01-01')
+       IS NOT NULL AS recalibrated
+  FROM krimp.target t WHERE t.name = 'HT Limburgdorp' AND t.version = 1;
+RESET ROLE;
+SELECT t.name, t.org_code, t.version, t.horizon_value FROM krimp.target t WHERE t.name = 'HT Limburgdorp'
+ ORDER BY t.version;
+-- an administrator can still do everything: a target of Groningen's in Zeeland's agreement, a version of it for another organisation
+SELECT pg_temp.attempt('krimp_admin', $$SELECT pg_temp.add_target('krimp_admin', 'HT-ZL', 'HT admin', 'GM9933', 'PV20')$$)
+       AS admin_attaches;
+SELECT pg_temp.attempt('krimp_admin', $$
+    INSERT INTO krimp.target (agreement_id, name, indicator_id, region_id, baseline_period, baseline_value,
+                              horizon_period, horizon_value, org_code, actiehouder, previous_id, recalibration_reason)
+    SELECT t.agreement_id, t.name, t.indicator_id, t.region_id, t.baseline_period, t.baseline_value, t.horizon_period,
+           1040, 'PV20', 'Groningen', t.target_id, 'handed over by the administrator'
+      FROM krimp.target t WHERE t.name = 'HT Zeeuwsdorp-Oost'$$) AS admin_hands_over;
+
+-- ===========================================================================
+-- 3. The embargo
+-- ===========================================================================
+-- Zeeland sets a target from 2019 when its agreement is signed (2020-06-30): the baseline is the
+-- released 1010, not its own embargoed revision 500 (which every organisation would read in krimp.target)
+SELECT pg_temp.add_target('krimp_zeeland', 'HT-ZL', 'HT Zeeuwsdorp from 2019', 'GM9932', 'PV29', '2019', 1100);
+SET ROLE krimp_groningen;
+SELECT t.name, t.baseline_period, t.baseline_value FROM krimp.target t WHERE t.name = 'HT Zeeuwsdorp from 2019';
+RESET ROLE;
+
+-- an administrator (who sees every figure) runs the round of 2020
+SET ROLE krimp_admin;
+CALL krimp.revaluation_round(2020, true, 'hostile targets test');
+RESET ROLE;
+
+-- Groningen reads the stored results: judged on what was released at the end of 2020, so
+-- Zeeuwsdorp's latest is the released 1010 (not 500), Zeeuwsdorp-Oost's is 2018 (its 2019 was
+-- released in 2022); every light green, none driven by an embargoed figure
+SET ROLE krimp_groningen;
+SELECT t.name, e.org_code, e.latest_period, e.latest_value, e.light, e.observed, e.region_change, e.nl_change,
+       e.data_vintage
+  FROM krimp.round_evaluation e JOIN krimp.target t USING (target_id)
+ WHERE e.round_year = 2020 ORDER BY t.name;
+SELECT target_name, latest_period, latest_value, light, proposal_state, proposal_horizon_value
+  FROM krimp_bi.fact_evaluation WHERE round_year = 2020 ORDER BY target_name;
+SELECT t.name, p.start_period, p.start_value FROM krimp.recalibration_proposal p JOIN krimp.target t USING (target_id)
+ WHERE p.round_year = 2020 ORDER BY t.name;
+SELECT r.round_year, r.targets, r.data_vintage FROM krimp.revaluation_round r;
+-- no stored value of the round equals an embargoed figure's
+SELECT count(*) AS embargoed_values_in_round
+  FROM krimp.round_evaluation e
+ WHERE e.latest_value IN (500, 400) OR e.reachable_value IN (500, 400);
+RESET ROLE;
+-- evaluated now (krimp.evaluate_target, krimp.target_series): released figures only, whoever asks,
+-- the administrator and Zeeland (the owner of the embargoed figure) included
+SET ROLE krimp_admin;
+SELECT (krimp.evaluate_target(t.target_id)).latest_value AS admin_latest,
+       krimp.target_series(t.target_id, '2021-01-01 00:00+00') AS admin_series_2020
+  FROM krimp.target t WHERE t.name = 'HT Zeeuwsdorp';
+RESET ROLE;
+SET ROLE krimp_zeeland;
+SELECT (krimp.evaluate_target(t.target_id)).latest_value AS zeeland_latest FROM krimp.target t WHERE t.name = 'HT Zeeuwsdorp';
+RESET ROLE;
+
+-- ===========================================================================
+-- 2 (continued). Deciding proposals: only the target's own organisation (or an administrator)
+-- ===========================================================================
+-- Groningen tries to accept and to reject every proposal of a target in Limburg's or Zeeland's
+-- agreement (the SQLSTATE; one message in full below), and to decide one by a direct UPDATE
+SELECT t.name, t.org_code,
+       split_part(pg_temp.attempt('krimp_groningen', format('SELECT krimp.accept_proposal(%s, %L)', p.proposal_id, 'mine now')), ':', 1) AS accept,
+       split_part(pg_temp.attempt('krimp_groningen', format('SELECT krimp.reject_proposal(%s, %L)', p.proposal_id, 'mine now')), ':', 1) AS reject,
+       pg_temp.attempt('krimp_groningen', format($$UPDATE krimp.recalibration_proposal SET state = 'rejected',
+                                                   decided_at = now(), decision_reason = 'x' WHERE proposal_id = %s$$,
+                                                 p.proposal_id)) AS direct_update
+  FROM krimp.recalibration_proposal p JOIN krimp.target t USING (target_id) JOIN krimp.agreement a USING (agreement_id)
+ WHERE p.round_year = 2020 AND a.code IN ('HT-LB', 'HT-ZL') ORDER BY t.name;
+SET ROLE krimp_groningen;
+SELECT krimp.accept_proposal(p.proposal_id, 'mine now')
+  FROM krimp.recalibration_proposal p JOIN krimp.target t USING (target_id)
+ WHERE p.round_year = 2020 AND t.name = 'HT Limburgdorp';
+RESET ROLE;
+SELECT count(*) AS decided FROM krimp.recalibration_proposal WHERE state <> 'open';
+-- Zeeland, the agreement's owner, does not decide BZK's target's proposal; each decides its own;
+-- an administrator decides any
+SELECT split_part(pg_temp.attempt('krimp_zeeland', format('SELECT krimp.reject_proposal(%s, %L)', p.proposal_id, 'x')), ':', 1) AS zeeland_on_bzk,
+       pg_temp.attempt('krimp_bzk', format('SELECT krimp.reject_proposal(%s, %L)', p.proposal_id, 'x')) AS bzk_on_own,
+       pg_temp.attempt('krimp_admin', format('SELECT krimp.reject_proposal(%s, %L)', p.proposal_id, 'x')) AS admin
+  FROM krimp.recalibration_proposal p JOIN krimp.target t USING (target_id)
+ WHERE p.round_year = 2020 AND t.name = 'HT BZK in Zeeuwsdorp-Oost';
+SET ROLE krimp_zeeland;
+SELECT krimp.accept_proposal(p.proposal_id, 'Zeeland''s own step') IS NOT NULL AS accepted
+  FROM krimp.recalibration_proposal p JOIN krimp.target t USING (target_id)
+ WHERE p.round_year = 2020 AND t.name = 'HT Zeeuwsdorp';
+RESET ROLE;
+SELECT t.name, t.org_code, t.version, t.baseline_period, t.baseline_value
+  FROM krimp.target t WHERE t.name = 'HT Zeeuwsdorp' ORDER BY t.version;
+
+\c :regress_db
+SET client_min_messages = warning;
+DROP DATABASE krimp_hostile_targets_test;
+RESET client_min_messages;
+
