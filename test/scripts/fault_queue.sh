@@ -41,8 +41,7 @@ wait_for() {
   echo "  gave up waiting for: $1"
   return 1
 }
-# the state of a session, by its application_name
-idle_in_tx() { echo "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE datname = '$db' AND application_name = '$1' AND state = 'idle in transaction')"; }
+# the locks of a session on the queue, by its application_name
 lock_on_queue() {   # session, mode, granted
   echo "SELECT EXISTS (SELECT FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                         WHERE a.application_name = '$1' AND l.relation = 'krimp.series_queue'::regclass
@@ -75,7 +74,10 @@ SELECT :b, y, 'PV29', 'test_nightly_vacancy', 'GM9921', y::text,
 SELECT 'applied ' || (krimp.apply_batch(:b)).rows_inserted;
 SELECT 't1 queue_id ' || max(queue_id) FROM krimp.series_queue WHERE region_id = (SELECT region_id FROM krimp.region WHERE code = 'GM9921');
 SQL
-wait_for "T1 to file its series and wait, its transaction open" "$(idle_in_tx krimp_fault_t1)"
+# (idle in transaction after its last statement, not between two earlier ones)
+wait_for "T1 to file its series and wait, its transaction open" \
+  "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE datname = '$db' AND application_name = 'krimp_fault_t1'
+                     AND state = 'idle in transaction' AND query LIKE 'SELECT ''t1 queue_id %')"
 check "T1 filed the shifted series of GM9921 and keeps its transaction open" $?
 
 # T2: another organisation's figure (so that it does not wait for T1's load lock), committed; its queue row has a higher queue_id than T1's
