@@ -122,18 +122,21 @@ COMMENT ON FUNCTION krimp.normalise_region_code(text) IS
 
 -- The level of a CBS region code, NULL for anything that is not one.
 CREATE FUNCTION krimp.region_level(code text) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN CASE
-        WHEN code OPERATOR(pg_catalog.~) '^NL0[0-9]$' THEN 'country'
-        WHEN code OPERATOR(pg_catalog.~) '^LD0[1-4]$' THEN 'landsdeel'
-        WHEN code OPERATOR(pg_catalog.~) '^PV[0-9]{2}$' THEN 'province'
-        WHEN code OPERATOR(pg_catalog.~) '^CR[0-9]{2}$' THEN 'corop'
-        WHEN code OPERATOR(pg_catalog.~) '^GM[0-9]{4}$' THEN 'municipality'
-        WHEN code OPERATOR(pg_catalog.~) '^WK[0-9]{6}$' THEN 'district'
-        WHEN code OPERATOR(pg_catalog.~) '^BU[0-9]{8}$' THEN 'neighbourhood'
-    END;
+    AS 'MODULE_PATHNAME', 'krimp_region_level' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION krimp.region_level(text) IS
     'level of a normalised CBS region code: country (NL01), landsdeel (LD), province (PV), corop (CR), municipality (GM), district (WK), neighbourhood (BU); NULL if it is none';
+
+-- The number rule of the loads (krimp.apply_batch, krimpctl load): an
+-- optional sign, digits with an optional decimal point, an optional exponent
+-- of 1 to 3 digits, within the range of double precision.
+CREATE FUNCTION krimp.number_problem(value_text text) RETURNS text
+    AS 'MODULE_PATHNAME', 'krimp_number_problem' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION krimp.number_problem(text) IS
+    'NULL if the text is a number as krimp.apply_batch files one, else the reason it is not (invalid value "...", value "..." is out of the range of double precision)';
+CREATE FUNCTION krimp.parse_number(value_text text) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'krimp_parse_number_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION krimp.parse_number(text) IS
+    'the number a text holds, read as krimp.apply_batch files one; 22P02 for an invalid number, 22003 for one out of range';
 
 CREATE SEQUENCE krimp.region_id_seq;
 CREATE TABLE krimp.region (

@@ -288,3 +288,16 @@ ALTER POLICY staging_own ON krimp.observation_staging
                              WHERE lb.batch_id OPERATOR(pg_catalog.=) observation_staging.batch_id
                                AND lb.org_code OPERATOR(pg_catalog.=) observation_staging.org_code
                                AND lb.state OPERATOR(pg_catalog.=) 'open'));
+
+-- ---- codes and numbers in C (issue 14): one rule for server and client ----
+-- (as in 40_warehouse.sql; the CHECK of krimp.region keeps calling it)
+CREATE OR REPLACE FUNCTION krimp.region_level(code text) RETURNS text
+    AS 'MODULE_PATHNAME', 'krimp_region_level' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION krimp.number_problem(value_text text) RETURNS text
+    AS 'MODULE_PATHNAME', 'krimp_number_problem' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION krimp.number_problem(text) IS
+    'NULL if the text is a number as krimp.apply_batch files one, else the reason it is not (invalid value "...", value "..." is out of the range of double precision)';
+CREATE FUNCTION krimp.parse_number(value_text text) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'krimp_parse_number_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION krimp.parse_number(text) IS
+    'the number a text holds, read as krimp.apply_batch files one; 22P02 for an invalid number, 22003 for one out of range';
