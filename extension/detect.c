@@ -5,7 +5,7 @@
  *	  detectors live in core/detect.c; this file converts Datums, keeps one
  *	  reusable workspace per call site (fn_extra), and reports errors.
  */
-#include "series_agg.h"
+#include "series.h"
 
 #include <math.h>
 

@@ -22,8 +22,7 @@
 #pragma GCC diagnostic pop
 
 #include "core/evaluate.h"
-#include "core/series.h"
-#include "series_agg.h"
+#include "series.h"
 
 #define ASSESSMENT_NATTS 19
 

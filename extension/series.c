@@ -5,7 +5,7 @@
  *	  regrain and the krimp.sum aggregate.  The logic lives in core/series.c;
  *	  this file converts Datums and reports errors.
  */
-#include "series_agg.h"
+#include "series.h"
 
 #include <math.h>
 

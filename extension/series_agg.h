@@ -1,7 +1,6 @@
 /*
  * series_agg.h
- *	  fmgr-level declarations of krimp.series: Datum conversion, and the
- *	  transition state of krimp.series_agg(period, double precision), which
+ *	  The transition state of krimp.series_agg(period, double precision), which
  *	  other aggregates (krimp.trend_agg) reuse with a final function of their
  *	  own.
  *
@@ -29,13 +28,7 @@
 #ifndef KRIMP_SERIES_AGG_H
 #define KRIMP_SERIES_AGG_H
 
-#include "krimp.h"
-#include "core/series.h"
-
-/* Datum conversion for krimp.series (a varlena, possibly toasted). */
-#define DatumGetSeriesP(d)		((krimp_series *) PG_DETOAST_DATUM(d))
-#define PG_GETARG_SERIES_P(n)	DatumGetSeriesP(PG_GETARG_DATUM(n))
-#define PG_RETURN_SERIES_P(s)	return krimp_series_datum(s)
+#include "series.h"
 
 /*
  * The series_agg transition state, in the aggregate memory context: the
@@ -49,9 +42,6 @@ typedef struct KrimpSeriesAggState
 	int32		capacity;		/* allocated length of points */
 	krimp_series_point *points;
 } KrimpSeriesAggState;
-
-/* Set the varlena length of a core-built series and return it as a Datum. */
-extern Datum krimp_series_datum(krimp_series *s);
 
 /*
  * The series the state describes, palloc'd in the current context, or NULL
