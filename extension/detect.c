@@ -199,7 +199,7 @@ krimp_tipping_points_fn(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	krimp_series *s,
 			   *b = NULL;
-	int32		dog = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
+	int32		direction_of_good = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
 	krimp_detect_params params;
 	krimp_detect_result result;
 	krimp_error err;
@@ -217,11 +217,11 @@ krimp_tipping_points_fn(PG_FUNCTION_ARGS)
 	rsinfo->setResult = NULL;	/* no rows */
 	rsinfo->setDesc = NULL;
 
-	if (dog < -1 || dog > 1)
+	if (direction_of_good < -1 || direction_of_good > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("direction of good must be -1, 0 or 1"),
-				 errdetail("The value given was %d.", dog),
+				 errdetail("The value given was %d.", direction_of_good),
 				 errhint("Use 1 when higher is better, -1 when lower is better and 0 when neither.")));
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
@@ -290,7 +290,7 @@ krimp_tipping_points_fn(PG_FUNCTION_ARGS)
 		const krimp_change *c = &result.changes[i];
 		Datum		values[TIPPING_POINTS_COLUMNS];
 		bool		nulls[TIPPING_POINTS_COLUMNS] = {false};
-		int			verdict = c->direction * dog;
+		int			verdict = c->direction * direction_of_good;
 
 		values[0] = PeriodGetDatum(krimp_series_period_at(s, c->position));
 		values[1] = CStringGetTextDatum(krimp_change_kind_name(c->kind));

@@ -79,20 +79,20 @@ krimp_assess(PG_FUNCTION_ARGS)
 	krimp_series *s = PG_ARGISNULL(0) ? NULL : PG_GETARG_SERIES_P(0);
 	text	   *path_text;
 	krimp_period base,
-				hor;
+				horizon;
 	double		base_v,
-				hor_v;
-	int32		nms = 0;
-	double	   *kx,
-			   *kv,
-			   *ox = NULL,
-			   *oy = NULL;
+				horizon_value;
+	int32		n_milestones = 0;
+	double	   *knot_steps,
+			   *knot_values,
+			   *obs_steps = NULL,
+			   *obs_values = NULL;
 	int32		nobs = 0;
 	krimp_target_path path;
-	krimp_eval_params prm;
+	krimp_eval_params params;
 	krimp_eval_result r;
 	krimp_error err;
-	double		spy;
+	double		steps_per_year;
 	TupleDesc	desc;
 	Datum		values[ASSESSMENT_NATTS];
 	bool		nulls[ASSESSMENT_NATTS];
@@ -110,8 +110,8 @@ krimp_assess(PG_FUNCTION_ARGS)
 	path_text = PG_GETARG_TEXT_PP(1);
 	base = PG_GETARG_PERIOD(2);
 	base_v = PG_GETARG_FLOAT8(3);
-	hor = PG_GETARG_PERIOD(4);
-	hor_v = PG_GETARG_FLOAT8(5);
+	horizon = PG_GETARG_PERIOD(4);
+	horizon_value = PG_GETARG_FLOAT8(5);
 
 	kind = text_to_cstring(path_text);
 	if (strcmp(kind, "linear") == 0)
@@ -152,53 +152,53 @@ krimp_assess(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 					 errmsg("milestones need one value for every period"),
 					 errdetail("%d period(s), %d value(s).", np, nv)));
-		nms = np;
-		kx = palloc(sizeof(double) * (nms + 2));
-		kv = palloc(sizeof(double) * (nms + 2));
-		for (int32 i = 0; i < nms; i++)
+		n_milestones = np;
+		knot_steps = palloc(sizeof(double) * (n_milestones + 2));
+		knot_values = palloc(sizeof(double) * (n_milestones + 2));
+		for (int32 i = 0; i < n_milestones; i++)
 		{
 			if (pn[i] || vn[i])
 				ereport(ERROR,
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						 errmsg("milestones must not contain nulls")));
-			kx[i + 1] = steps_from(base, DatumGetPeriod(pd[i]));
-			kv[i + 1] = DatumGetFloat8(vd[i]);
+			knot_steps[i + 1] = steps_from(base, DatumGetPeriod(pd[i]));
+			knot_values[i + 1] = DatumGetFloat8(vd[i]);
 		}
 	}
 	else
 	{
-		kx = palloc(sizeof(double) * 2);
-		kv = palloc(sizeof(double) * 2);
+		knot_steps = palloc(sizeof(double) * 2);
+		knot_values = palloc(sizeof(double) * 2);
 	}
-	kx[0] = 0;
-	kv[0] = base_v;
-	kx[nms + 1] = steps_from(base, hor);
-	kv[nms + 1] = hor_v;
-	path.n = nms + 2;
-	path.x = kx;
-	path.v = kv;
+	knot_steps[0] = 0;
+	knot_values[0] = base_v;
+	knot_steps[n_milestones + 1] = steps_from(base, horizon);
+	knot_values[n_milestones + 1] = horizon_value;
+	path.n = n_milestones + 2;
+	path.x = knot_steps;
+	path.v = knot_values;
 
-	spy = 12.0 / krimp_period_months(base);
-	prm.sense = PG_GETARG_INT32(6);
-	prm.window = PG_GETARG_FLOAT8(9) * spy;
-	prm.min_points = PG_GETARG_INT32(10);
-	prm.rate_steps = fmax(1.0, round(5.0 * spy));
-	prm.proposal_steps = prm.rate_steps;
-	prm.steps_per_year = spy;
-	prm.path_tolerance = PG_GETARG_FLOAT8(11);
-	prm.tolerance = PG_GETARG_FLOAT8(12);
+	steps_per_year = 12.0 / krimp_period_months(base);
+	params.sense = PG_GETARG_INT32(6);
+	params.window = PG_GETARG_FLOAT8(9) * steps_per_year;
+	params.min_points = PG_GETARG_INT32(10);
+	params.rate_steps = fmax(1.0, round(5.0 * steps_per_year));
+	params.proposal_steps = params.rate_steps;
+	params.steps_per_year = steps_per_year;
+	params.path_tolerance = PG_GETARG_FLOAT8(11);
+	params.tolerance = PG_GETARG_FLOAT8(12);
 
 	if (s != NULL && s->count > 0)
 	{
 		double		x0 = steps_from(base, s->start);
 
 		nobs = s->count;
-		ox = palloc(sizeof(double) * nobs);
-		oy = s->values;
+		obs_steps = palloc(sizeof(double) * nobs);
+		obs_values = s->values;
 		for (int32 i = 0; i < nobs; i++)
-			ox[i] = x0 + i;
+			obs_steps[i] = x0 + i;
 	}
-	if (!krimp_target_evaluate(&path, ox, oy, nobs, &prm, &r, &err))
+	if (!krimp_target_evaluate(&path, obs_steps, obs_values, nobs, &params, &r, &err))
 		krimp_report_error(&err);
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
