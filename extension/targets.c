@@ -1,9 +1,9 @@
 /*
- * evaluate.c
+ * targets.c
  *	  fmgr layer of the target evaluation: krimp.assess(series, path, ...)
  *	  turns a series and a target's path into the C core's positions (steps
  *	  since the baseline period), runs krimp_target_evaluate and returns a
- *	  krimp.target_assessment.  The rule lives in core/evaluate.c; see
+ *	  krimp.target_assessment.  The rule lives in core/targets.c; see
  *	  docs/targets.md.
  */
 #include "krimp.h"
@@ -21,7 +21,7 @@
 #include "funcapi.h"
 #pragma GCC diagnostic pop
 
-#include "core/evaluate.h"
+#include "core/targets.h"
 #include "series.h"
 
 #define ASSESSMENT_NATTS 19

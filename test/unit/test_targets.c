@@ -1,13 +1,13 @@
 /*
- * test_evaluate.c
- *	  Unit tests of the target evaluation (core/evaluate.c): path values,
+ * test_targets.c
+ *	  Unit tests of the target evaluation (core/targets.c): path values,
  *	  gap, progress, projection, the traffic light, the best five-year rate
  *	  and the re-calibration proposal, against values worked out by hand in
  *	  the comments.
  */
 #include "unit.h"
 
-#include "evaluate.h"
+#include "targets.h"
 #include "series.h"
 
 #define NaN krimp_missing()

@@ -1,10 +1,10 @@
 /*
- * evaluate.c
+ * targets.c
  *	  Target evaluation: path values, gap and progress, the projection to
  *	  the horizon from the recent trend, the traffic light and the
- *	  re-calibration proposal.  See evaluate.h and docs/targets.md.
+ *	  re-calibration proposal.  See targets.h and docs/targets.md.
  */
-#include "evaluate.h"
+#include "targets.h"
 #include "series.h"
 #include "trend.h"
 

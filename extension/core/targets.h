@@ -1,5 +1,5 @@
 /*
- * evaluate.h
+ * targets.h
  *	  The evaluation of targets (streefwaarden): the value on a target's
  *	  path, the gap and progress of the latest realisation, a projection to
  *	  the horizon from the recent trend (Theil-Sen with Sen's interval, from
@@ -12,8 +12,8 @@
  * data) on one common origin; the fmgr layer uses the first period of the
  * series.  docs/targets.md has the rule and worked examples.
  */
-#ifndef KRIMP_EVALUATE_H
-#define KRIMP_EVALUATE_H
+#ifndef KRIMP_TARGETS_H
+#define KRIMP_TARGETS_H
 
 #include "krimp_core.h"
 
@@ -107,4 +107,4 @@ extern bool krimp_target_evaluate(const krimp_target_path *path, const double *x
 								  int32_t n, const krimp_eval_params *prm, krimp_eval_result *out,
 								  krimp_error *err);
 
-#endif							/* KRIMP_EVALUATE_H */
+#endif							/* KRIMP_TARGETS_H */
