@@ -65,6 +65,44 @@ float_or_null(double v, bool *isnull)
 	return Float8GetDatum(*isnull ? 0.0 : v);
 }
 
+/* The row of krimp.target_assessment for an evaluation (positions from base). */
+static Datum
+assessment_tuple(FunctionCallInfo fcinfo, krimp_period base, const krimp_eval_result *r)
+{
+	TupleDesc	desc;
+	Datum		values[ASSESSMENT_NATTS];
+	bool		nulls[ASSESSMENT_NATTS];
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("function returning a record called in a context that cannot accept one")));
+	desc = BlessTupleDesc(desc);
+	memset(nulls, 0, sizeof(nulls));
+	values[0] = CStringGetTextDatum(krimp_light_name(r->light));
+	values[1] = Int32GetDatum(r->observed);
+	nulls[2] = krimp_is_missing(r->latest_x);
+	values[2] = nulls[2] ? (Datum) 0 : PeriodGetDatum(period_plus(base, r->latest_x));
+	values[3] = float_or_null(r->latest_value, &nulls[3]);
+	values[4] = float_or_null(r->expected, &nulls[4]);
+	values[5] = float_or_null(r->gap, &nulls[5]);
+	values[6] = float_or_null(r->progress, &nulls[6]);
+	values[7] = float_or_null(r->expected_progress, &nulls[7]);
+	values[8] = Int32GetDatum(r->trend_points);
+	values[9] = float_or_null(r->trend_slope, &nulls[9]);
+	values[10] = float_or_null(r->projected, &nulls[10]);
+	values[11] = float_or_null(r->projected_low, &nulls[11]);
+	values[12] = float_or_null(r->projected_high, &nulls[12]);
+	values[13] = float_or_null(r->best_rate, &nulls[13]);
+	values[14] = float_or_null(r->reachable, &nulls[14]);
+	values[15] = float_or_null(r->alternative_horizon, &nulls[15]);
+	nulls[16] = krimp_is_missing(r->proposal_x);
+	values[16] = nulls[16] ? (Datum) 0 : PeriodGetDatum(period_plus(base, r->proposal_x));
+	values[17] = float_or_null(r->proposal_value, &nulls[17]);
+	values[18] = float_or_null(r->proposal_rate, &nulls[18]);
+	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+}
+
 PG_FUNCTION_INFO_V1(krimp_assess);
 /*
  * krimp.assess(s krimp.series, path text, baseline_period, baseline_value,
@@ -93,9 +131,6 @@ krimp_assess(PG_FUNCTION_ARGS)
 	krimp_eval_result r;
 	krimp_error err;
 	double		steps_per_year;
-	TupleDesc	desc;
-	Datum		values[ASSESSMENT_NATTS];
-	bool		nulls[ASSESSMENT_NATTS];
 	char	   *kind;
 
 	require_arg(fcinfo, 1, "the path");
@@ -201,32 +236,5 @@ krimp_assess(PG_FUNCTION_ARGS)
 	if (!krimp_target_evaluate(&path, obs_steps, obs_values, nobs, &params, &r, &err))
 		krimp_report_error(&err);
 
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("function returning a record called in a context that cannot accept one")));
-	desc = BlessTupleDesc(desc);
-	memset(nulls, 0, sizeof(nulls));
-	values[0] = CStringGetTextDatum(krimp_light_name(r.light));
-	values[1] = Int32GetDatum(r.observed);
-	nulls[2] = krimp_is_missing(r.latest_x);
-	values[2] = nulls[2] ? (Datum) 0 : PeriodGetDatum(period_plus(base, r.latest_x));
-	values[3] = float_or_null(r.latest_value, &nulls[3]);
-	values[4] = float_or_null(r.expected, &nulls[4]);
-	values[5] = float_or_null(r.gap, &nulls[5]);
-	values[6] = float_or_null(r.progress, &nulls[6]);
-	values[7] = float_or_null(r.expected_progress, &nulls[7]);
-	values[8] = Int32GetDatum(r.trend_points);
-	values[9] = float_or_null(r.trend_slope, &nulls[9]);
-	values[10] = float_or_null(r.projected, &nulls[10]);
-	values[11] = float_or_null(r.projected_low, &nulls[11]);
-	values[12] = float_or_null(r.projected_high, &nulls[12]);
-	values[13] = float_or_null(r.best_rate, &nulls[13]);
-	values[14] = float_or_null(r.reachable, &nulls[14]);
-	values[15] = float_or_null(r.alternative_horizon, &nulls[15]);
-	nulls[16] = krimp_is_missing(r.proposal_x);
-	values[16] = nulls[16] ? (Datum) 0 : PeriodGetDatum(period_plus(base, r.proposal_x));
-	values[17] = float_or_null(r.proposal_value, &nulls[17]);
-	values[18] = float_or_null(r.proposal_rate, &nulls[18]);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+	PG_RETURN_DATUM(assessment_tuple(fcinfo, base, &r));
 }

@@ -151,6 +151,116 @@ per_year(krimp_path_kind kind, double per_step, double steps_per_year)
 	return per_step * steps_per_year;
 }
 
+/*
+ * The recent trend: Theil-Sen over prm->window ending at the latest
+ * observation (index latest), its slope per year and the projection to the
+ * horizon hx with Sen's interval; past the horizon the realisation itself.
+ */
+static bool
+project_trend(krimp_path_kind kind, const double *x, const double *y, int32_t latest, double hx,
+			  const krimp_eval_params *prm, krimp_eval_result *out, krimp_error *err)
+{
+	double		from = out->latest_x - prm->window;
+	int32_t		first = latest,
+				m = 0;
+	double	   *wx,
+			   *wy;
+	krimp_trend_stats st;
+
+	while (first > 0 && x[first - 1] > from)
+		first--;
+	for (int32_t i = first; i <= latest; i++)
+		if (!krimp_is_missing(y[i]))
+			m++;
+	out->trend_points = m;
+	if (m >= 2)
+	{
+		wx = krimp_alloc(sizeof(double) * (size_t) m * 2);
+		if (wx == NULL)
+			return krimp_fail(err, KRIMP_ERR_NOMEM, "out of memory");
+		wy = wx + m;
+		m = 0;
+		for (int32_t i = first; i <= latest; i++)
+		{
+			if (krimp_is_missing(y[i]))
+				continue;
+			wx[m] = x[i] - x[first];
+			wy[m] = fit_scale(kind, y[i]);
+			m++;
+		}
+		if (!krimp_trend_compute(wx, wy, m, &st, err))
+		{
+			krimp_free(wx);
+			return false;
+		}
+		krimp_free(wx);
+		out->trend_slope = per_year(kind, st.ts_slope, prm->steps_per_year);
+		if (out->latest_x < hx)
+		{
+			/* the fitted line at the horizon; the interval pivots on its value at the latest observation */
+			double		at_latest = st.ts_intercept + st.ts_slope * (out->latest_x - x[first]);
+			double		ahead = hx - out->latest_x;
+
+			out->projected = unfit_scale(kind, at_latest + st.ts_slope * ahead);
+			if (!krimp_is_missing(st.ts_ci_low))
+			{
+				out->projected_low = unfit_scale(kind, at_latest + st.ts_ci_low * ahead);
+				out->projected_high = unfit_scale(kind, at_latest + st.ts_ci_high * ahead);
+			}
+			if (!isfinite(out->projected))
+				return krimp_fail(err, KRIMP_ERR_RANGE, "values too large for a projection");
+		}
+	}
+	/* past the horizon the realisation itself is the outcome */
+	if (out->latest_x >= hx)
+		out->projected = out->latest_value;
+	return true;
+}
+
+/*
+ * The best rate over prm->rate_steps in direction dir (see the caller), what
+ * it reaches by the horizon hx, and the alternative horizon value when h is
+ * out of reach.
+ */
+static bool
+best_rate(krimp_path_kind kind, const double *x, const double *y, int32_t n, int dir, double hx,
+		  double h, const krimp_eval_params *prm, krimp_eval_result *out, krimp_error *err)
+{
+	double		best = nan_value();
+	int32_t		j = 0;
+
+	for (int32_t i = 0; i < n; i++)
+	{
+		double		want = x[i] + prm->rate_steps,
+					r;
+
+		if (krimp_is_missing(y[i]))
+			continue;
+		while (j < n && x[j] < want)
+			j++;
+		if (j >= n)
+			break;
+		if (x[j] != want || krimp_is_missing(y[j]))
+			continue;
+		r = (fit_scale(kind, y[j]) - fit_scale(kind, y[i])) / prm->rate_steps;
+		if (krimp_is_missing(best) || dir * r > dir * best)
+			best = r;
+	}
+	if (!krimp_is_missing(best))
+	{
+		double		ahead = out->latest_x < hx ? hx - out->latest_x : 0;
+
+		out->best_rate = per_year(kind, best, prm->steps_per_year);
+		out->reachable = unfit_scale(kind, fit_scale(kind, out->latest_value) + best * ahead);
+		if (!isfinite(out->reachable))
+			return krimp_fail(err, KRIMP_ERR_RANGE, "values too large for a projection");
+		/* out of reach: the horizon lies beyond what the best rate reaches */
+		if (dir * (h - out->reachable) > 0)
+			out->alternative_horizon = out->reachable;
+	}
+	return true;
+}
+
 bool
 krimp_target_evaluate(const krimp_target_path *path, const double *x, const double *y,
 					  int32_t n, const krimp_eval_params *prm, krimp_eval_result *out,
@@ -226,62 +336,8 @@ krimp_target_evaluate(const krimp_target_path *path, const double *x, const doub
 	}
 
 	/* the recent trend: Theil-Sen over the window ending at the latest observation */
-	{
-		double		from = out->latest_x - prm->window;
-		int32_t		first = latest,
-					m = 0;
-		double	   *wx,
-				   *wy;
-		krimp_trend_stats st;
-
-		while (first > 0 && x[first - 1] > from)
-			first--;
-		for (int32_t i = first; i <= latest; i++)
-			if (!krimp_is_missing(y[i]))
-				m++;
-		out->trend_points = m;
-		if (m >= 2)
-		{
-			wx = krimp_alloc(sizeof(double) * (size_t) m * 2);
-			if (wx == NULL)
-				return krimp_fail(err, KRIMP_ERR_NOMEM, "out of memory");
-			wy = wx + m;
-			m = 0;
-			for (int32_t i = first; i <= latest; i++)
-			{
-				if (krimp_is_missing(y[i]))
-					continue;
-				wx[m] = x[i] - x[first];
-				wy[m] = fit_scale(kind, y[i]);
-				m++;
-			}
-			if (!krimp_trend_compute(wx, wy, m, &st, err))
-			{
-				krimp_free(wx);
-				return false;
-			}
-			krimp_free(wx);
-			out->trend_slope = per_year(kind, st.ts_slope, prm->steps_per_year);
-			if (out->latest_x < hx)
-			{
-				/* the fitted line at the horizon; the interval pivots on its value at the latest observation */
-				double		at_latest = st.ts_intercept + st.ts_slope * (out->latest_x - x[first]);
-				double		ahead = hx - out->latest_x;
-
-				out->projected = unfit_scale(kind, at_latest + st.ts_slope * ahead);
-				if (!krimp_is_missing(st.ts_ci_low))
-				{
-					out->projected_low = unfit_scale(kind, at_latest + st.ts_ci_low * ahead);
-					out->projected_high = unfit_scale(kind, at_latest + st.ts_ci_high * ahead);
-				}
-				if (!isfinite(out->projected))
-					return krimp_fail(err, KRIMP_ERR_RANGE, "values too large for a projection");
-			}
-		}
-		/* past the horizon the realisation itself is the outcome */
-		if (out->latest_x >= hx)
-			out->projected = out->latest_value;
-	}
+	if (!project_trend(kind, x, y, latest, hx, prm, out, err))
+		return false;
 
 	/* the light */
 	{
@@ -309,41 +365,8 @@ krimp_target_evaluate(const krimp_target_path *path, const double *x, const doub
 	dir = prm->sense != 0 ? prm->sense : sign_of(h - out->latest_value);
 	if (dir == 0)
 		dir = sign_of(planned);
-	if (dir != 0)
-	{
-		double		best = nan;
-		int32_t		j = 0;
-
-		for (int32_t i = 0; i < n; i++)
-		{
-			double		want = x[i] + prm->rate_steps,
-						r;
-
-			if (krimp_is_missing(y[i]))
-				continue;
-			while (j < n && x[j] < want)
-				j++;
-			if (j >= n)
-				break;
-			if (x[j] != want || krimp_is_missing(y[j]))
-				continue;
-			r = (fit_scale(kind, y[j]) - fit_scale(kind, y[i])) / prm->rate_steps;
-			if (krimp_is_missing(best) || dir * r > dir * best)
-				best = r;
-		}
-		if (!krimp_is_missing(best))
-		{
-			double		ahead = out->latest_x < hx ? hx - out->latest_x : 0;
-
-			out->best_rate = per_year(kind, best, prm->steps_per_year);
-			out->reachable = unfit_scale(kind, fit_scale(kind, out->latest_value) + best * ahead);
-			if (!isfinite(out->reachable))
-				return krimp_fail(err, KRIMP_ERR_RANGE, "values too large for a projection");
-			/* out of reach: the horizon lies beyond what the best rate reaches */
-			if (dir * (h - out->reachable) > 0)
-				out->alternative_horizon = out->reachable;
-		}
-	}
+	if (dir != 0 && !best_rate(kind, x, y, n, dir, hx, h, prm, out, err))
+		return false;
 
 	/* the re-calibrated path: from the latest value to the horizon value */
 	if (out->latest_x < hx)

@@ -169,6 +169,70 @@ compute_ols(const double *xs, const double *ys, int32_t m, krimp_trend_stats *ou
 	return true;
 }
 
+/*
+ * The Mann-Kendall test (S, its variance with the tie correction, tau, the
+ * exact or normal p-value) and Sen's interval, for m >= 3 observed values ys
+ * with S = s and the pairs slopes (rearranged); scratch holds m values.
+ */
+static void
+mann_kendall_and_interval(const double *ys, int32_t m, int64_t s, int64_t pairs, double *scratch,
+						  double *slopes, krimp_trend_stats *out)
+{
+	double		tie_term = 0.0,
+				var_s,
+				c,
+				rank_lo,
+				rank_up;
+	int32_t		run = 1;
+
+	/* Var(S) with the tie correction: sum over groups of t equal values */
+	memcpy(scratch, ys, sizeof(double) * (size_t) m);
+	qsort(scratch, (size_t) m, sizeof(double), krimp_cmp_double);
+	for (int32_t i = 1; i <= m; i++)
+	{
+		if (i < m && scratch[i] == scratch[i - 1])
+			run++;
+		else
+		{
+			tie_term += (double) run * (run - 1) * (2.0 * run + 5);
+			run = 1;
+		}
+	}
+	var_s = ((double) m * (m - 1) * (2.0 * m + 5) - tie_term) / 18.0;
+
+	out->mk_s = (double) s;
+	out->mk_var_s = var_s;
+	out->kendall_tau = (double) s / (double) pairs;
+	if (tie_term == 0.0 && m <= KRIMP_TREND_EXACT_MAX_N)
+	{
+		double		p = 2.0 * krimp_mann_kendall_upper_tail(m, s < 0 ? -s : s);
+
+		out->mk_p = p < 1.0 ? p : 1.0;
+		out->mk_exact = true;
+	}
+	else if (var_s > 0.0)
+	{
+		double		z = ((double) s - (double) ((s > 0) - (s < 0))) / sqrt(var_s);
+		double		p = erfc(fabs(z) / sqrt(2.0));
+
+		out->mk_p = p < 1.0 ? p : 1.0;
+	}
+
+	/*
+	 * Sen's interval, ranks as in R's trend::sens.slope (Gilbert 1987):
+	 * lower = round((N - C) / 2), upper = round((N + C) / 2 + 1), 1-based
+	 * in the sorted slopes, round half to even like R's round().
+	 */
+	c = Z_975 * sqrt(var_s);
+	rank_lo = rint(((double) pairs - c) / 2.0);
+	rank_up = rint(((double) pairs + c) / 2.0 + 1.0);
+	if (rank_lo >= 1.0 && rank_up <= (double) pairs)
+	{
+		out->ts_ci_low = krimp_select_kth(slopes, pairs, (int64_t) rank_lo - 1);
+		out->ts_ci_high = krimp_select_kth(slopes, pairs, (int64_t) rank_up - 1);
+	}
+}
+
 bool
 krimp_trend_compute(const double *x, const double *y, int32_t n,
 					krimp_trend_stats *out, krimp_error *err)
@@ -284,61 +348,7 @@ krimp_trend_compute(const double *x, const double *y, int32_t n,
 	out->ts_intercept = krimp_median(scratch, m);
 
 	if (m >= 3)
-	{
-		double		tie_term = 0.0,
-					var_s,
-					c,
-					rank_lo,
-					rank_up;
-		int32_t		run = 1;
-
-		/* Var(S) with the tie correction: sum over groups of t equal values */
-		memcpy(scratch, ys, sizeof(double) * (size_t) m);
-		qsort(scratch, (size_t) m, sizeof(double), krimp_cmp_double);
-		for (int32_t i = 1; i <= m; i++)
-		{
-			if (i < m && scratch[i] == scratch[i - 1])
-				run++;
-			else
-			{
-				tie_term += (double) run * (run - 1) * (2.0 * run + 5);
-				run = 1;
-			}
-		}
-		var_s = ((double) m * (m - 1) * (2.0 * m + 5) - tie_term) / 18.0;
-
-		out->mk_s = (double) s;
-		out->mk_var_s = var_s;
-		out->kendall_tau = (double) s / (double) pairs;
-		if (tie_term == 0.0 && m <= KRIMP_TREND_EXACT_MAX_N)
-		{
-			double		p = 2.0 * krimp_mann_kendall_upper_tail(m, s < 0 ? -s : s);
-
-			out->mk_p = p < 1.0 ? p : 1.0;
-			out->mk_exact = true;
-		}
-		else if (var_s > 0.0)
-		{
-			double		z = ((double) s - (double) ((s > 0) - (s < 0))) / sqrt(var_s);
-			double		p = erfc(fabs(z) / sqrt(2.0));
-
-			out->mk_p = p < 1.0 ? p : 1.0;
-		}
-
-		/*
-		 * Sen's interval, ranks as in R's trend::sens.slope (Gilbert 1987):
-		 * lower = round((N - C) / 2), upper = round((N + C) / 2 + 1), 1-based
-		 * in the sorted slopes, round half to even like R's round().
-		 */
-		c = Z_975 * sqrt(var_s);
-		rank_lo = rint(((double) pairs - c) / 2.0);
-		rank_up = rint(((double) pairs + c) / 2.0 + 1.0);
-		if (rank_lo >= 1.0 && rank_up <= (double) pairs)
-		{
-			out->ts_ci_low = krimp_select_kth(slopes, pairs, (int64_t) rank_lo - 1);
-			out->ts_ci_high = krimp_select_kth(slopes, pairs, (int64_t) rank_up - 1);
-		}
-	}
+		mann_kendall_and_interval(ys, m, s, pairs, scratch, slopes, out);
 	ok = true;
 
 done:
