@@ -30,4 +30,4 @@ SELECT krimp.explain(NULL::krimp.tipping_point_flag) IS NULL AS "null flag";
 -- volatility and strictness
 SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel
   FROM pg_proc p WHERE p.proname IN ('explain', 'explain_number') AND p.pronamespace = 'krimp'::regnamespace
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text;

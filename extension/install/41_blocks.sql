@@ -96,8 +96,8 @@ CREATE TABLE krimp.observation_block (
     region_id           bigint NOT NULL,
     first_period        krimp.period NOT NULL,
     value               double precision[] NOT NULL,
-    status              text NOT NULL,
-    kind                text NOT NULL DEFAULT 'realisation',
+    status              krimp.observation_status NOT NULL,
+    kind                krimp.observation_kind NOT NULL DEFAULT 'realisation',
     forecast_producer   text NOT NULL DEFAULT '',
     forecast_base_year  integer NOT NULL DEFAULT 0,
     source              text NOT NULL,
@@ -115,10 +115,6 @@ CREATE TABLE krimp.observation_block (
     CONSTRAINT observation_block_region_id_fkey FOREIGN KEY (region_id) REFERENCES krimp.region,
     CONSTRAINT observation_block_batch_org_fkey FOREIGN KEY (batch_id, org_code)
         REFERENCES krimp.load_batch (batch_id, org_code),
-    CONSTRAINT observation_block_status_check
-        CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['definitief', 'nader voorlopig', 'voorlopig', 'estimate', 'unknown'])),
-    CONSTRAINT observation_block_kind_check
-        CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['realisation', 'forecast'])),
     CONSTRAINT observation_block_forecast_check CHECK ((kind OPERATOR(pg_catalog.=) 'forecast') OPERATOR(pg_catalog.=)
            (forecast_producer OPERATOR(pg_catalog.<>) '' AND forecast_base_year OPERATOR(pg_catalog.<>) 0)),
     -- one value per period, 1 to 4096 of them, from position 1
@@ -466,11 +462,11 @@ GRANT EXECUTE ON FUNCTION krimp.retract(bigint, text) TO krimp_writer, krimp_adm
 -- The order of the statuses: a figure's status does not go back (a
 -- definitief figure replaced by a voorlopig one, say) unless its batch gives
 -- a revision reason.  CBS's "." (unknown or secret) ranks lowest: a figure
--- that was known and becomes unknown goes back too.
+-- that was known and becomes unknown goes back too.  The rank is the
+-- status's place in krimp.observation_statuses() (40_warehouse.sql).
 CREATE FUNCTION krimp.status_rank(status text) RETURNS integer
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN CASE status WHEN 'definitief' THEN 4 WHEN 'nader voorlopig' THEN 3 WHEN 'voorlopig' THEN 2
-                       WHEN 'estimate' THEN 1 WHEN 'unknown' THEN 0 END;
+    RETURN pg_catalog.array_position(krimp.observation_statuses(), status) OPERATOR(pg_catalog.-) 1;
 COMMENT ON FUNCTION krimp.status_rank(text) IS
     'the rank of a status: definitief 4, nader voorlopig 3, voorlopig 2, estimate 1, unknown 0; a figure''s status does not go back without a revision reason';
 
