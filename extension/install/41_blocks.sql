@@ -48,6 +48,27 @@ $$;
 COMMENT ON FUNCTION krimp.check_retraction_time(bigint, timestamptz, timestamptz) IS
     'raise an error unless a retraction time lies between the figure''s publication and now (used by the guard triggers)';
 
+-- The append-only guard, written once: a row is never deleted, and an
+-- update changes none of its columns but those named.  Arguments: what the
+-- rows are called ('observations', 'target rows'), the word for a change
+-- ('overwritten', 'changed'), the hint, then the columns that may change
+-- (none: the row never changes).  What a permitted change must satisfy
+-- (a retraction once, at a time between publication and now) is checked by
+-- the table's own guard after this one.
+CREATE FUNCTION krimp.immutable_row_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR (to_jsonb(NEW) - TG_ARGV[3:TG_NARGS - 1]) IS DISTINCT FROM (to_jsonb(OLD) - TG_ARGV[3:TG_NARGS - 1]) THEN RAISE EXCEPTION '% are never %', TG_ARGV[0], CASE TG_OP WHEN 'DELETE' THEN 'deleted' ELSE TG_ARGV[1] END
+        USING ERRCODE = 'object_not_in_prerequisite_state', HINT = TG_ARGV[2];
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.immutable_row_trigger() IS
+    'trigger: rows are append-only: never deleted, and never updated except in the columns named in its arguments (what they are called, the word for a change, the hint, the columns that may change); used by the observations, targets and stored round results';
+
 -- Nothing in an observation changes, except that it can be retracted once,
 -- at a time between its publication and now.  (Here rather than in
 -- 40_warehouse.sql, beside the table, so that an upgrade from 0.1 replaces
@@ -57,33 +78,20 @@ CREATE OR REPLACE FUNCTION krimp.observation_guard_trigger() RETURNS trigger
     SET search_path = pg_catalog, krimp, pg_temp
     AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION 'observations are never deleted'
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Retract the figure with krimp.retract(observation_id, reason); a correction is a new vintage.';
-    END IF;
     IF OLD.retracted_at IS NOT NULL THEN
         RAISE EXCEPTION 'observation % is already retracted', OLD.observation_id
             USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
-    IF (NEW.observation_id, NEW.indicator_id, NEW.region_id, NEW.period, NEW.value, NEW.status, NEW.kind,
-        NEW.forecast_producer, NEW.forecast_base_year, NEW.source, NEW.org_code, NEW.batch_id,
-        NEW.published_at, NEW.released_at)
-       IS DISTINCT FROM
-       (OLD.observation_id, OLD.indicator_id, OLD.region_id, OLD.period, OLD.value, OLD.status, OLD.kind,
-        OLD.forecast_producer, OLD.forecast_base_year, OLD.source, OLD.org_code, OLD.batch_id,
-        OLD.published_at, OLD.released_at) THEN
-        RAISE EXCEPTION 'observations are never overwritten'
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Load the corrected figure as a new vintage; it becomes the current one.';
     END IF;
     PERFORM krimp.check_retraction_time(NEW.observation_id, NEW.retracted_at, NEW.published_at);
     RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION krimp.observation_guard_trigger() IS
-    'trigger: observations are append-only; only a retraction (time and reason, once) may be added';
-CREATE OR REPLACE TRIGGER observation_guard BEFORE UPDATE OR DELETE ON krimp.observation_row
+    'trigger: observations are append-only (krimp.immutable_row_trigger); a retraction is added once, at a time between publication and now';
+CREATE OR REPLACE TRIGGER observation_append_only BEFORE UPDATE OR DELETE ON krimp.observation_row
+    FOR EACH ROW EXECUTE FUNCTION krimp.immutable_row_trigger('observations', 'overwritten',
+        'Retract a figure with krimp.retract(observation_id, reason); a correction is loaded as a new vintage.', 'retracted_at', 'retraction_reason');
+CREATE OR REPLACE TRIGGER observation_guard BEFORE UPDATE ON krimp.observation_row
     FOR EACH ROW EXECUTE FUNCTION krimp.observation_guard_trigger();
 
 COMMENT ON TABLE krimp.observation_row IS
@@ -158,22 +166,6 @@ CREATE FUNCTION krimp.observation_block_guard_trigger() RETURNS trigger
     SET search_path = pg_catalog, krimp, pg_temp
     AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION 'observations are never deleted'
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Retract the figure with krimp.retract(observation_id, reason); a correction is a new vintage.';
-    END IF;
-    IF (NEW.block_id, NEW.indicator_id, NEW.region_id, NEW.first_period, NEW.value, NEW.status, NEW.kind,
-        NEW.forecast_producer, NEW.forecast_base_year, NEW.source, NEW.org_code, NEW.batch_id,
-        NEW.published_at, NEW.released_at)
-       IS DISTINCT FROM
-       (OLD.block_id, OLD.indicator_id, OLD.region_id, OLD.first_period, OLD.value, OLD.status, OLD.kind,
-        OLD.forecast_producer, OLD.forecast_base_year, OLD.source, OLD.org_code, OLD.batch_id,
-        OLD.published_at, OLD.released_at) THEN
-        RAISE EXCEPTION 'observations are never overwritten'
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Load the corrected figure as a new vintage; it becomes the current one.';
-    END IF;
     IF OLD.retracted_at IS NOT NULL AND EXISTS (
            SELECT FROM unnest(OLD.retracted_at, OLD.retraction_reason, NEW.retracted_at, NEW.retraction_reason)
                        AS r(old_at, old_reason, new_at, new_reason)
@@ -197,8 +189,11 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION krimp.observation_block_guard_trigger() IS
-    'trigger: blocks of observations are append-only; only a retraction (time and reason, once per figure) may be added';
-CREATE TRIGGER observation_block_guard BEFORE UPDATE OR DELETE ON krimp.observation_block
+    'trigger: blocks of observations are append-only (krimp.immutable_row_trigger); a retraction (time and reason) is added once per figure, at a time between publication and now';
+CREATE TRIGGER observation_block_append_only BEFORE UPDATE OR DELETE ON krimp.observation_block
+    FOR EACH ROW EXECUTE FUNCTION krimp.immutable_row_trigger('observations', 'overwritten',
+        'Retract a figure with krimp.retract(observation_id, reason); a correction is loaded as a new vintage.', 'retracted_at', 'retraction_reason');
+CREATE TRIGGER observation_block_guard BEFORE UPDATE ON krimp.observation_block
     FOR EACH ROW EXECUTE FUNCTION krimp.observation_block_guard_trigger();
 
 -- Row-level security as on the rows: everyone reads the released figures, an
