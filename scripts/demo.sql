@@ -63,19 +63,7 @@ SELECT kind, count(*) FILTER (WHERE assessment = 'improving') AS improving,
 
 \echo
 \echo == The most notable recent tipping points in the decline regions (largest score first)
-SELECT format('%s (%s), %s: %s', r.name, r.code, f.period,
-           CASE
-             WHEN f.kind IN ('trend turn', 'acceleration', 'deceleration') THEN
-               format('%s: the population went from %s to %s persons a year (%s, p = %s)',
-                      f.kind, to_char(f.before, 'FMS99990'), to_char(f.after, 'FMS99990'), f.assessment,
-                      to_char(f.p_value, 'FM0.0000'))
-             WHEN f.kind IN ('convergence', 'divergence') THEN
-               format('%s against the national growth: the gap moved %s instead of %s persons a year (%s)',
-                      f.kind, to_char(f.after, 'FMS99990'), to_char(f.before, 'FMS99990'), f.assessment)
-             ELSE
-               format('%s from a level of %s to %s persons (%s)', f.kind, to_char(f.before, 'FM9999990'),
-                      to_char(f.after, 'FM9999990'), f.assessment)
-           END) AS "tipping point"
+SELECT format('%s (%s), %s: %s', r.name, r.code, f.period, krimp.explain(f)) AS "tipping point"
   FROM krimp.tipping_point_flag f
   JOIN krimp.region r USING (region_id)
  WHERE f.status <> 'withdrawn' AND f.recent

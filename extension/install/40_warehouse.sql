@@ -308,6 +308,28 @@ SELECT pg_catalog.pg_extension_config_dump('krimp.load_batch_id_seq', '');
 -- series (what a load files when the series has no figures yet).  The
 -- constraints keep the names they had when the row table was
 -- krimp.observation (0.1).
+-- The statuses of a figure and the kinds of observation: each list written
+-- once, here.  The statuses are in rank order, lowest first (a figure's
+-- status does not go back without a revision reason: krimp.status_rank);
+-- CBS's "." (unknown or secret) ranks lowest.  Columns of these domains
+-- check their values by the lists.
+CREATE FUNCTION krimp.observation_statuses() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['unknown', 'estimate', 'voorlopig', 'nader voorlopig', 'definitief'];
+COMMENT ON FUNCTION krimp.observation_statuses() IS
+    'the statuses of a figure, lowest rank first: unknown (CBS "."), estimate, voorlopig, nader voorlopig, definitief';
+CREATE FUNCTION krimp.observation_kinds() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['realisation', 'forecast'];
+COMMENT ON FUNCTION krimp.observation_kinds() IS 'the kinds of observation: realisation, forecast';
+CREATE DOMAIN krimp.observation_status AS text
+    CONSTRAINT observation_status_check CHECK (VALUE OPERATOR(pg_catalog.=) ANY (krimp.observation_statuses()));
+COMMENT ON DOMAIN krimp.observation_status IS
+    'a figure''s status: one of krimp.observation_statuses() (definitief, nader voorlopig, voorlopig, estimate, unknown)';
+CREATE DOMAIN krimp.observation_kind AS text
+    CONSTRAINT observation_kind_check CHECK (VALUE OPERATOR(pg_catalog.=) ANY (krimp.observation_kinds()));
+COMMENT ON DOMAIN krimp.observation_kind IS 'a kind of observation: one of krimp.observation_kinds() (realisation, forecast)';
+
 CREATE SEQUENCE krimp.observation_id_seq MAXVALUE 4503599627370495;
 CREATE TABLE krimp.observation_row (
     observation_id      bigint DEFAULT pg_catalog.nextval('krimp.observation_id_seq'),
@@ -315,8 +337,8 @@ CREATE TABLE krimp.observation_row (
     region_id           bigint NOT NULL,
     period              krimp.period NOT NULL,
     value               double precision,
-    status              text NOT NULL,
-    kind                text NOT NULL DEFAULT 'realisation',
+    status              krimp.observation_status NOT NULL,
+    kind                krimp.observation_kind NOT NULL DEFAULT 'realisation',
     forecast_producer   text NOT NULL DEFAULT '',
     forecast_base_year  integer NOT NULL DEFAULT 0,
     source              text NOT NULL,
@@ -329,10 +351,6 @@ CREATE TABLE krimp.observation_row (
     CONSTRAINT observation_pkey PRIMARY KEY (observation_id),
     CONSTRAINT observation_indicator_id_fkey FOREIGN KEY (indicator_id) REFERENCES krimp.indicator,
     CONSTRAINT observation_region_id_fkey FOREIGN KEY (region_id) REFERENCES krimp.region,
-    CONSTRAINT observation_status_check
-        CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['definitief', 'nader voorlopig', 'voorlopig', 'estimate', 'unknown'])),
-    CONSTRAINT observation_kind_check
-        CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['realisation', 'forecast'])),
     -- CBS's "." (unknown or secret) is a row with status unknown and no value, not a missing row
     CONSTRAINT observation_check CHECK ((status OPERATOR(pg_catalog.=) 'unknown') OPERATOR(pg_catalog.=) (value IS NULL)),
     CONSTRAINT observation_value_check

@@ -48,6 +48,27 @@ $$;
 COMMENT ON FUNCTION krimp.check_retraction_time(bigint, timestamptz, timestamptz) IS
     'raise an error unless a retraction time lies between the figure''s publication and now (used by the guard triggers)';
 
+-- The append-only guard, written once: a row is never deleted, and an
+-- update changes none of its columns but those named.  Arguments: what the
+-- rows are called ('observations', 'target rows'), the word for a change
+-- ('overwritten', 'changed'), the hint, then the columns that may change
+-- (none: the row never changes).  What a permitted change must satisfy
+-- (a retraction once, at a time between publication and now) is checked by
+-- the table's own guard after this one.
+CREATE FUNCTION krimp.immutable_row_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR (to_jsonb(NEW) - TG_ARGV[3:TG_NARGS - 1]) IS DISTINCT FROM (to_jsonb(OLD) - TG_ARGV[3:TG_NARGS - 1]) THEN RAISE EXCEPTION '% are never %', TG_ARGV[0], CASE TG_OP WHEN 'DELETE' THEN 'deleted' ELSE TG_ARGV[1] END
+        USING ERRCODE = 'object_not_in_prerequisite_state', HINT = TG_ARGV[2];
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.immutable_row_trigger() IS
+    'trigger: rows are append-only: never deleted, and never updated except in the columns named in its arguments (what they are called, the word for a change, the hint, the columns that may change); used by the observations, targets and stored round results';
+
 -- Nothing in an observation changes, except that it can be retracted once,
 -- at a time between its publication and now.  (Here rather than in
 -- 40_warehouse.sql, beside the table, so that an upgrade from 0.1 replaces
@@ -57,33 +78,20 @@ CREATE OR REPLACE FUNCTION krimp.observation_guard_trigger() RETURNS trigger
     SET search_path = pg_catalog, krimp, pg_temp
     AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION 'observations are never deleted'
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Retract the figure with krimp.retract(observation_id, reason); a correction is a new vintage.';
-    END IF;
     IF OLD.retracted_at IS NOT NULL THEN
         RAISE EXCEPTION 'observation % is already retracted', OLD.observation_id
             USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
-    IF (NEW.observation_id, NEW.indicator_id, NEW.region_id, NEW.period, NEW.value, NEW.status, NEW.kind,
-        NEW.forecast_producer, NEW.forecast_base_year, NEW.source, NEW.org_code, NEW.batch_id,
-        NEW.published_at, NEW.released_at)
-       IS DISTINCT FROM
-       (OLD.observation_id, OLD.indicator_id, OLD.region_id, OLD.period, OLD.value, OLD.status, OLD.kind,
-        OLD.forecast_producer, OLD.forecast_base_year, OLD.source, OLD.org_code, OLD.batch_id,
-        OLD.published_at, OLD.released_at) THEN
-        RAISE EXCEPTION 'observations are never overwritten'
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Load the corrected figure as a new vintage; it becomes the current one.';
     END IF;
     PERFORM krimp.check_retraction_time(NEW.observation_id, NEW.retracted_at, NEW.published_at);
     RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION krimp.observation_guard_trigger() IS
-    'trigger: observations are append-only; only a retraction (time and reason, once) may be added';
-CREATE OR REPLACE TRIGGER observation_guard BEFORE UPDATE OR DELETE ON krimp.observation_row
+    'trigger: observations are append-only (krimp.immutable_row_trigger); a retraction is added once, at a time between publication and now';
+CREATE OR REPLACE TRIGGER observation_append_only BEFORE UPDATE OR DELETE ON krimp.observation_row
+    FOR EACH ROW EXECUTE FUNCTION krimp.immutable_row_trigger('observations', 'overwritten',
+        'Retract a figure with krimp.retract(observation_id, reason); a correction is loaded as a new vintage.', 'retracted_at', 'retraction_reason');
+CREATE OR REPLACE TRIGGER observation_guard BEFORE UPDATE ON krimp.observation_row
     FOR EACH ROW EXECUTE FUNCTION krimp.observation_guard_trigger();
 
 COMMENT ON TABLE krimp.observation_row IS
@@ -96,8 +104,8 @@ CREATE TABLE krimp.observation_block (
     region_id           bigint NOT NULL,
     first_period        krimp.period NOT NULL,
     value               double precision[] NOT NULL,
-    status              text NOT NULL,
-    kind                text NOT NULL DEFAULT 'realisation',
+    status              krimp.observation_status NOT NULL,
+    kind                krimp.observation_kind NOT NULL DEFAULT 'realisation',
     forecast_producer   text NOT NULL DEFAULT '',
     forecast_base_year  integer NOT NULL DEFAULT 0,
     source              text NOT NULL,
@@ -115,10 +123,6 @@ CREATE TABLE krimp.observation_block (
     CONSTRAINT observation_block_region_id_fkey FOREIGN KEY (region_id) REFERENCES krimp.region,
     CONSTRAINT observation_block_batch_org_fkey FOREIGN KEY (batch_id, org_code)
         REFERENCES krimp.load_batch (batch_id, org_code),
-    CONSTRAINT observation_block_status_check
-        CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['definitief', 'nader voorlopig', 'voorlopig', 'estimate', 'unknown'])),
-    CONSTRAINT observation_block_kind_check
-        CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['realisation', 'forecast'])),
     CONSTRAINT observation_block_forecast_check CHECK ((kind OPERATOR(pg_catalog.=) 'forecast') OPERATOR(pg_catalog.=)
            (forecast_producer OPERATOR(pg_catalog.<>) '' AND forecast_base_year OPERATOR(pg_catalog.<>) 0)),
     -- one value per period, 1 to 4096 of them, from position 1
@@ -162,22 +166,6 @@ CREATE FUNCTION krimp.observation_block_guard_trigger() RETURNS trigger
     SET search_path = pg_catalog, krimp, pg_temp
     AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION 'observations are never deleted'
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Retract the figure with krimp.retract(observation_id, reason); a correction is a new vintage.';
-    END IF;
-    IF (NEW.block_id, NEW.indicator_id, NEW.region_id, NEW.first_period, NEW.value, NEW.status, NEW.kind,
-        NEW.forecast_producer, NEW.forecast_base_year, NEW.source, NEW.org_code, NEW.batch_id,
-        NEW.published_at, NEW.released_at)
-       IS DISTINCT FROM
-       (OLD.block_id, OLD.indicator_id, OLD.region_id, OLD.first_period, OLD.value, OLD.status, OLD.kind,
-        OLD.forecast_producer, OLD.forecast_base_year, OLD.source, OLD.org_code, OLD.batch_id,
-        OLD.published_at, OLD.released_at) THEN
-        RAISE EXCEPTION 'observations are never overwritten'
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Load the corrected figure as a new vintage; it becomes the current one.';
-    END IF;
     IF OLD.retracted_at IS NOT NULL AND EXISTS (
            SELECT FROM unnest(OLD.retracted_at, OLD.retraction_reason, NEW.retracted_at, NEW.retraction_reason)
                        AS r(old_at, old_reason, new_at, new_reason)
@@ -201,8 +189,11 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION krimp.observation_block_guard_trigger() IS
-    'trigger: blocks of observations are append-only; only a retraction (time and reason, once per figure) may be added';
-CREATE TRIGGER observation_block_guard BEFORE UPDATE OR DELETE ON krimp.observation_block
+    'trigger: blocks of observations are append-only (krimp.immutable_row_trigger); a retraction (time and reason) is added once per figure, at a time between publication and now';
+CREATE TRIGGER observation_block_append_only BEFORE UPDATE OR DELETE ON krimp.observation_block
+    FOR EACH ROW EXECUTE FUNCTION krimp.immutable_row_trigger('observations', 'overwritten',
+        'Retract a figure with krimp.retract(observation_id, reason); a correction is loaded as a new vintage.', 'retracted_at', 'retraction_reason');
+CREATE TRIGGER observation_block_guard BEFORE UPDATE ON krimp.observation_block
     FOR EACH ROW EXECUTE FUNCTION krimp.observation_block_guard_trigger();
 
 -- Row-level security as on the rows: everyone reads the released figures, an
@@ -466,11 +457,11 @@ GRANT EXECUTE ON FUNCTION krimp.retract(bigint, text) TO krimp_writer, krimp_adm
 -- The order of the statuses: a figure's status does not go back (a
 -- definitief figure replaced by a voorlopig one, say) unless its batch gives
 -- a revision reason.  CBS's "." (unknown or secret) ranks lowest: a figure
--- that was known and becomes unknown goes back too.
+-- that was known and becomes unknown goes back too.  The rank is the
+-- status's place in krimp.observation_statuses() (40_warehouse.sql).
 CREATE FUNCTION krimp.status_rank(status text) RETURNS integer
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN CASE status WHEN 'definitief' THEN 4 WHEN 'nader voorlopig' THEN 3 WHEN 'voorlopig' THEN 2
-                       WHEN 'estimate' THEN 1 WHEN 'unknown' THEN 0 END;
+    RETURN pg_catalog.array_position(krimp.observation_statuses(), status) OPERATOR(pg_catalog.-) 1;
 COMMENT ON FUNCTION krimp.status_rank(text) IS
     'the rank of a status: definitief 4, nader voorlopig 3, voorlopig 2, estimate 1, unknown 0; a figure''s status does not go back without a revision reason';
 

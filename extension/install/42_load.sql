@@ -155,7 +155,7 @@ CREATE OR REPLACE FUNCTION krimp.staged_row_problem(
         WHEN status <> 'unknown' AND (length(value_text) > 300 OR value_text ~ '[eE][+-]?[0-9]{3}')
              AND NOT krimp.float8_in_range(btrim(value_text)) THEN
             format('value "%s" is out of the range of double precision', krimp.excerpt(btrim(value_text)))
-        WHEN kind NOT IN ('realisation', 'forecast') THEN format('unknown kind "%s"', krimp.excerpt(kind))
+        WHEN kind <> ALL (krimp.observation_kinds()) THEN format('unknown kind "%s"', krimp.excerpt(kind))
         WHEN kind = 'forecast' AND (coalesce(forecast_producer, '') = '' OR coalesce(forecast_base_year, 0) = 0) THEN
             'a forecast needs its producer and base year'
     END;
@@ -169,7 +169,7 @@ CREATE OR REPLACE FUNCTION krimp.normalise_status(status text, value_text text) 
     RETURN CASE
         WHEN coalesce(btrim(status), '') = '' THEN
             CASE WHEN btrim(value_text) = '.' THEN 'unknown' ELSE 'definitief' END
-        WHEN lower(btrim(status)) IN ('definitief', 'nader voorlopig', 'voorlopig', 'estimate', 'unknown')
+        WHEN lower(btrim(status)) = ANY (krimp.observation_statuses())
             THEN lower(btrim(status))
         WHEN btrim(status) = '*' THEN 'voorlopig'
         WHEN btrim(status) = '**' THEN 'nader voorlopig'

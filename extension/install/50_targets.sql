@@ -594,24 +594,10 @@ COMMENT ON FUNCTION krimp.target_series_of(integer, bigint, text, integer, times
 CREATE TRIGGER target_insert BEFORE INSERT ON krimp.target
     FOR EACH ROW EXECUTE FUNCTION krimp.target_insert_trigger();
 
--- Targets, agreements and stored results are never changed.
-CREATE FUNCTION krimp.immutable_row_trigger() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-BEGIN
-    RAISE EXCEPTION '% rows are never %', TG_TABLE_NAME, CASE TG_OP WHEN 'DELETE' THEN 'deleted' ELSE 'changed' END
-        USING ERRCODE = 'object_not_in_prerequisite_state',
-              HINT = CASE TG_TABLE_NAME
-                         WHEN 'target' THEN 'Re-calibrate with krimp.recalibrate_target(): it makes a new version and keeps this one.'
-                         ELSE 'Recompute a round with CALL krimp.revaluation_round(year, recompute => true); earlier results are kept.'
-                     END;
-END
-$$;
-COMMENT ON FUNCTION krimp.immutable_row_trigger() IS
-    'trigger: targets and stored round results are never updated or deleted';
+-- Targets, agreements and stored results are never changed (krimp.immutable_row_trigger, 41_blocks.sql).
 CREATE TRIGGER target_immutable BEFORE UPDATE OR DELETE ON krimp.target
-    FOR EACH ROW EXECUTE FUNCTION krimp.immutable_row_trigger();
+    FOR EACH ROW EXECUTE FUNCTION krimp.immutable_row_trigger('target rows', 'changed',
+        'Re-calibrate with krimp.recalibrate_target(): it makes a new version and keeps this one.');
 
 -- Is a target version in force on a day: the agreement runs, the version has
 -- taken effect and no later version has.
@@ -886,9 +872,11 @@ SELECT pg_catalog.pg_extension_config_dump('krimp.recalibration_proposal', '');
 SELECT pg_catalog.pg_extension_config_dump('krimp.recalibration_proposal_id_seq', '');
 
 CREATE TRIGGER revaluation_round_immutable BEFORE UPDATE OR DELETE ON krimp.revaluation_round
-    FOR EACH ROW EXECUTE FUNCTION krimp.immutable_row_trigger();
+    FOR EACH ROW EXECUTE FUNCTION krimp.immutable_row_trigger('revaluation_round rows', 'changed',
+        'Recompute a round with CALL krimp.revaluation_round(year, recompute => true); earlier results are kept.');
 CREATE TRIGGER round_evaluation_immutable BEFORE UPDATE OR DELETE ON krimp.round_evaluation
-    FOR EACH ROW EXECUTE FUNCTION krimp.immutable_row_trigger();
+    FOR EACH ROW EXECUTE FUNCTION krimp.immutable_row_trigger('round_evaluation rows', 'changed',
+        'Recompute a round with CALL krimp.revaluation_round(year, recompute => true); earlier results are kept.');
 
 -- A proposal is decided once; nothing else in it changes.
 CREATE FUNCTION krimp.proposal_guard_trigger() RETURNS trigger

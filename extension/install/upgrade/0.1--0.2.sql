@@ -208,6 +208,34 @@ DROP VIEW krimp.series_current, krimp.observation_current;
 DROP FUNCTION krimp.observations_as_of(timestamptz);
 DROP FUNCTION krimp.retract(bigint, text);
 
+-- ---- statuses and kinds of observation: one list each (40_warehouse.sql) ----
+-- The row table's status and kind take the domains instead of their CHECK
+-- lists (the domains' constraints keep the lists' names); no view reads
+-- the table now (dropped above).
+CREATE FUNCTION krimp.observation_statuses() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['unknown', 'estimate', 'voorlopig', 'nader voorlopig', 'definitief'];
+COMMENT ON FUNCTION krimp.observation_statuses() IS
+    'the statuses of a figure, lowest rank first: unknown (CBS "."), estimate, voorlopig, nader voorlopig, definitief';
+CREATE FUNCTION krimp.observation_kinds() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['realisation', 'forecast'];
+COMMENT ON FUNCTION krimp.observation_kinds() IS 'the kinds of observation: realisation, forecast';
+CREATE DOMAIN krimp.observation_status AS text
+    CONSTRAINT observation_status_check CHECK (VALUE OPERATOR(pg_catalog.=) ANY (krimp.observation_statuses()));
+COMMENT ON DOMAIN krimp.observation_status IS
+    'a figure''s status: one of krimp.observation_statuses() (definitief, nader voorlopig, voorlopig, estimate, unknown)';
+CREATE DOMAIN krimp.observation_kind AS text
+    CONSTRAINT observation_kind_check CHECK (VALUE OPERATOR(pg_catalog.=) ANY (krimp.observation_kinds()));
+COMMENT ON DOMAIN krimp.observation_kind IS 'a kind of observation: one of krimp.observation_kinds() (realisation, forecast)';
+ALTER TABLE krimp.observation_row
+    DROP CONSTRAINT observation_status_check,
+    DROP CONSTRAINT observation_kind_check,
+    ALTER COLUMN kind DROP DEFAULT,
+    ALTER COLUMN status TYPE krimp.observation_status,
+    ALTER COLUMN kind TYPE krimp.observation_kind;
+ALTER TABLE krimp.observation_row ALTER COLUMN kind SET DEFAULT 'realisation';
+
 -- ---- roles (issue 13): organisations' roles must exist; usage, not membership ----
 -- (40_warehouse.sql is not run again: the same objects as a fresh install)
 CREATE FUNCTION krimp.organisation_role_trigger() RETURNS trigger
