@@ -288,3 +288,17 @@ ALTER POLICY staging_own ON krimp.observation_staging
                              WHERE lb.batch_id OPERATOR(pg_catalog.=) observation_staging.batch_id
                                AND lb.org_code OPERATOR(pg_catalog.=) observation_staging.org_code
                                AND lb.state OPERATOR(pg_catalog.=) 'open'));
+
+-- krimp.harmonise(text, integer, timestamptz) reads through the one rule of
+-- the figures as known at a moment: a wrapper of krimp.harmonise(...,
+-- released_only) (50_targets.sql, on krimp.figures_as_of, 41_blocks.sql)
+CREATE OR REPLACE FUNCTION krimp.harmonise(indicator_code text, layout_year integer,
+                                           known_at timestamptz DEFAULT 'infinity')
+    RETURNS TABLE (region_id bigint, code text, name text, period krimp.period, value double precision)
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM krimp.harmonise(indicator_code, layout_year, known_at, false);
+END
+$$;
