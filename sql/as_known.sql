@@ -79,14 +79,14 @@ SELECT x.reader, x.series::text, x.series::text = :'expected_series' AS same
     ('target_series', (SELECT krimp.target_series(t.target_id) FROM krimp.target t WHERE t.name = 'Banen Eerstedorp')),
     ('nightly: released_series', (SELECT krimp.released_series(i.indicator_id, r.region_id)
                                     FROM krimp.indicator i, krimp.region r
-                                   WHERE i.code = 'ak_jobs' AND r.code = 'GM9901')),
-    ('bi: fact_observation', (SELECT krimp.series_agg(f.period_label::krimp.period, f.value)
-                                FROM krimp_bi.fact_observation f
-                               WHERE f.indicator_code = 'ak_jobs' AND f.region_code = 'GM9901'))
+                                   WHERE i.code = 'ak_jobs' AND r.code = 'GM9901'))
   ) x(reader, series);
--- one fact per figure, not one per organisation
-SELECT count(*) AS facts, count(DISTINCT f.period_label) AS periods, string_agg(DISTINCT f.org_code, ',') AS orgs
-  FROM krimp_bi.fact_observation f WHERE f.indicator_code = 'ak_jobs' AND f.region_code = 'GM9901';
+-- the BI facts: one fact per figure (not one per organisation), the rule's
+SELECT count(*) AS facts, count(DISTINCT f.period_label) AS periods,
+       bool_and(coalesce(f.value = o.value AND f.org_code = o.org_code, false)) AS same
+  FROM krimp_bi.fact_observation f
+  LEFT JOIN krimp.figures_as_of('infinity') o ON o.observation_id = f.observation_key
+ WHERE f.indicator_code = 'ak_jobs' AND f.region_code = 'GM9901';
 -- the target's baseline (2015, as known at the end of the signing day) and its evaluation
 SELECT t.baseline_value, (e).latest_period, (e).latest_value
   FROM krimp.target t
