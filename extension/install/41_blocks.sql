@@ -420,6 +420,48 @@ COMMENT ON VIEW krimp.observation_current IS
     'the current figures: per figure the latest vintage that is not retracted (realisations and forecasts)';
 GRANT SELECT ON krimp.observation_current TO krimp_reader;
 
+-- A round, an evaluation and a baseline are results every organisation reads
+-- (krimp.round_evaluation, krimp.target, krimp_bi), and a round is run by an
+-- administrator, who sees every figure under row-level security.  So they
+-- judge on what was released at their moment, whoever computes them: a figure
+-- counts if it has no embargo, or an embargo that had ended by that moment
+-- and has ended by now.  (krimp.released_series, which the nightly job reads,
+-- is the same rule at the moment now.)
+CREATE FUNCTION krimp.released_by(released_at timestamptz, moment timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN released_at IS NULL
+        OR released_at OPERATOR(pg_catalog.<=) LEAST(moment, pg_catalog.now());
+COMMENT ON FUNCTION krimp.released_by(timestamptz, timestamptz) IS
+    'whether a figure with this released_at was released at a moment: no embargo, or one that ended by that moment and by now (so also for a moment in the future); the filter of every result that organisations share: rounds, evaluations, baselines';
+
+-- THE rule for "the figure as known at a moment", the one every reader of
+-- figures uses (series, harmonise, targets, national values, the nightly
+-- job, BI): per figure -- indicator, region version, period, kind and, for a
+-- forecast, producer and base year -- over all organisations, the vintage
+-- published by known_at and not retracted by then (and with released_only,
+-- released by then: krimp.released_by); of several, the latest published_at,
+-- then the organisation first in org_code order, then the highest
+-- observation_id.  (krimp.observations_as_of and krimp.observation_current
+-- keep one figure per organisation: the ledger, not the figure.)
+-- An SQL-standard body without SET, not STRICT: the planner inlines a call,
+-- so conditions on the figure's key reach the indexes of krimp.observation_row
+-- and krimp.observation_block, and the body is bound at creation.
+CREATE FUNCTION krimp.figures_as_of(known_at timestamptz, released_only boolean DEFAULT false)
+    RETURNS SETOF krimp.observation
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period, o.kind, o.forecast_producer,
+                        o.forecast_base_year) o.*
+      FROM krimp.observation o
+     WHERE o.published_at <= known_at
+       AND (o.retracted_at IS NULL OR o.retracted_at > known_at)
+       AND (NOT released_only OR krimp.released_by(o.released_at, known_at))
+     ORDER BY o.indicator_id, o.region_id, o.period, o.kind, o.forecast_producer, o.forecast_base_year,
+              o.published_at DESC, o.org_code, o.observation_id DESC;
+END;
+COMMENT ON FUNCTION krimp.figures_as_of(timestamptz, boolean) IS
+    'the figures as known at a moment, the one rule of every reader: per (indicator, region version, period, kind, forecast producer, forecast base year) over all organisations the vintage published by known_at and not retracted by then (with released_only also released by then, krimp.released_by); ties: the latest published_at, then org_code ascending, then the highest observation_id; known_at ''infinity'' is the current figures; with row-level security, as the caller; inlined by the planner';
+
 -- Retract a figure: it is kept, with the time and the reason.
 CREATE FUNCTION krimp.retract(observation_id bigint, reason text) RETURNS void
     LANGUAGE plpgsql STRICT

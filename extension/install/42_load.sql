@@ -701,20 +701,16 @@ CREATE OR REPLACE FUNCTION krimp.region_series(indicator_code text, region_id bi
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
-    SELECT krimp.series_agg(x.period, x.value)
-      FROM (SELECT DISTINCT ON (o.period) o.period, o.value
-              FROM krimp.observation o
-              JOIN krimp.indicator i ON i.indicator_id = o.indicator_id
-             WHERE i.code = region_series.indicator_code AND o.region_id = region_series.region_id
-               AND o.kind = 'realisation'
-               -- as krimp.observations_as_of(known_at) has them, this series only: the
-               -- vintages published by then and not retracted by then, the latest
-               AND o.published_at <= known_at
-               AND (o.retracted_at IS NULL OR o.retracted_at > known_at)
-             ORDER BY o.period, o.published_at DESC, o.org_code, o.observation_id DESC) x
+    -- the figures as known then: krimp.figures_as_of (inlined, so the
+    -- indicator and the region reach the index)
+    SELECT krimp.series_agg(o.period, o.value)
+      FROM krimp.figures_as_of(known_at) o
+     WHERE o.indicator_id = (SELECT i.indicator_id FROM krimp.indicator i
+                              WHERE i.code = region_series.indicator_code)
+       AND o.region_id = region_series.region_id AND o.kind = 'realisation'
 $$;
 COMMENT ON FUNCTION krimp.region_series(text, bigint, timestamptz) IS
-    'the realisations of an indicator in one region version as one krimp.series, as known at a moment (now by default); where organisations publish the same figure, the latest vintage counts';
+    'the realisations of an indicator in one region version as one krimp.series, as known at a moment (now by default): per period the figure krimp.figures_as_of takes (of several organisations'' the latest vintage, then org_code ascending)';
 
 CREATE OR REPLACE FUNCTION krimp.region_series(indicator_code text, region_code text, on_date date DEFAULT NULL,
                                     known_at timestamptz DEFAULT 'infinity')
@@ -736,14 +732,11 @@ CREATE OR REPLACE VIEW krimp.series_current WITH (security_invoker = true) AS
     SELECT i.indicator_id, i.code AS indicator_code, r.region_id, r.code AS region_code, r.name AS region_name,
            r.valid_from, r.valid_to, s.series
       FROM (SELECT x.indicator_id, x.region_id, krimp.series_agg(x.period, x.value) AS series
-              FROM (SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period)
-                           o.indicator_id, o.region_id, o.period, o.value
-                      FROM krimp.observation_current o
-                     WHERE o.kind = 'realisation'
-                     ORDER BY o.indicator_id, o.region_id, o.period, o.published_at DESC, o.org_code) x
+              FROM krimp.figures_as_of('infinity') x
+             WHERE x.kind = 'realisation'
              GROUP BY x.indicator_id, x.region_id) s
       JOIN krimp.indicator i USING (indicator_id)
       JOIN krimp.region r USING (region_id);
 COMMENT ON VIEW krimp.series_current IS
-    'one krimp.series per indicator and region version: the current realisations on the layout as published';
+    'one krimp.series per indicator and region version: the current realisations on the layout as published (krimp.figures_as_of(''infinity''))';
 GRANT SELECT ON krimp.series_current TO krimp_reader;

@@ -147,20 +147,6 @@ SELECT pg_catalog.pg_extension_config_dump('krimp.target', '');
 SELECT pg_catalog.pg_extension_config_dump('krimp.target_id_seq', '');
 
 -- ---- what was released at a moment --------------------------------------
--- A round, an evaluation and a baseline are results every organisation reads
--- (krimp.round_evaluation, krimp.target, krimp_bi), and a round is run by an
--- administrator, who sees every figure under row-level security.  So they
--- judge on what was released at their moment, whoever computes them: a figure
--- counts if it has no embargo, or an embargo that had ended by that moment
--- and has ended by now.  (krimp.released_series, which the nightly job reads,
--- is the same rule at the moment now.)
-CREATE FUNCTION krimp.released_by(released_at timestamptz, moment timestamptz) RETURNS boolean
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN released_at IS NULL
-        OR released_at OPERATOR(pg_catalog.<=) LEAST(moment, pg_catalog.now());
-COMMENT ON FUNCTION krimp.released_by(timestamptz, timestamptz) IS
-    'whether a figure with this released_at was released at a moment: no embargo, or one that ended by that moment and by now (so also for a moment in the future); the filter of every result that organisations share: rounds, evaluations, baselines';
-
 -- The observations as known and released at a moment: as
 -- krimp.observations_as_of, but only what was released then (an embargoed
 -- vintage does not hide the released one before it).
@@ -181,10 +167,11 @@ $$;
 COMMENT ON FUNCTION krimp.released_observations_as_of(timestamptz) IS
     'the observations as known and released at a moment: per figure the latest vintage published by then, not retracted by then and released by then (krimp.released_by); what every organisation may see of that moment';
 
--- krimp.harmonise on the released figures: the same recasting (45_regions.sql,
--- kept in step with it), over krimp.released_observations_as_of.  For the
--- targets' series; krimp.harmonise itself shows the caller what it may see.
-CREATE FUNCTION krimp.released_harmonise(indicator_code text, layout_year integer, known_at timestamptz)
+-- krimp.harmonise with released_only: the figures an indicator is recast from
+-- are krimp.figures_as_of(known_at, released_only).  (Here, not in
+-- 45_regions.sql, which an upgrade from 0.1 does not run again.)
+CREATE FUNCTION krimp.harmonise(indicator_code text, layout_year integer, known_at timestamptz,
+                                released_only boolean)
     RETURNS TABLE (region_id bigint, code text, name text, period krimp.period, value double precision)
     LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, krimp, pg_temp
@@ -194,8 +181,7 @@ DECLARE
     ind krimp.indicator;
     den krimp.indicator;
 BEGIN
-    -- the checks of krimp.harmonise, with its errors
-    SELECT * INTO ind FROM krimp.indicator i WHERE i.code = released_harmonise.indicator_code;
+    SELECT * INTO ind FROM krimp.indicator i WHERE i.code = harmonise.indicator_code;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'indicator "%" does not exist', indicator_code
             USING ERRCODE = 'undefined_object',
@@ -225,11 +211,13 @@ BEGIN
     WITH w AS (
         SELECT * FROM krimp.region_weights(make_date(layout_year, 1, 1))
     ), obs AS (
-        SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period) o.indicator_id, o.region_id, o.period, o.value
-          FROM krimp.released_observations_as_of(known_at) o
+        -- the realisations of the indicator (and of its denominator) as known then
+        -- (and released then, with released_only): krimp.figures_as_of
+        SELECT o.indicator_id, o.region_id, o.period, o.value
+          FROM krimp.figures_as_of(known_at, released_only) o
          WHERE o.indicator_id IN (ind.indicator_id, den.indicator_id) AND o.kind = 'realisation'
-         ORDER BY o.indicator_id, o.region_id, o.period, o.published_at DESC, o.org_code
     ), fig AS (
+        -- a count as it is; a rate as numerator (rate times denominator) and denominator
         SELECT x.region_id, x.period,
                CASE WHEN den.indicator_id IS NULL THEN x.v ELSE x.v * x.d END AS num, x.d AS den
           FROM (SELECT o.region_id, o.period,
@@ -244,6 +232,7 @@ BEGIN
           FROM fig f JOIN w ON w.region_id = f.region_id
          GROUP BY w.target_id, f.period
     ), expected AS (
+        -- the versions that hold in each period and lie (partly) in each target
         SELECT w.target_id, p.period, count(*) AS n_versions
           FROM w
           JOIN krimp.region v ON v.region_id = w.region_id
@@ -252,6 +241,8 @@ BEGIN
          GROUP BY w.target_id, p.period
     )
     SELECT r.region_id, r.code, r.name, a.period,
+           -- complete only if every version that holds in the period and lies in the
+           -- target has a figure; otherwise the value is unknown
            CASE WHEN a.n_values = e.n_versions
                 THEN CASE WHEN den.indicator_id IS NULL THEN a.num ELSE a.num / nullif(a.den, 0) END
            END
@@ -261,8 +252,20 @@ BEGIN
      ORDER BY r.code, a.period;
 END
 $$;
+COMMENT ON FUNCTION krimp.harmonise(text, integer, timestamptz, boolean) IS
+    'an indicator''s realisations as known at a moment (krimp.figures_as_of; with released_only only the figures released then, as every organisation may see them) recast onto the region versions valid on 1 January of a layout year: counts are summed with the area shares of the change chain, rates are recast through numerator (rate times denominator) and denominator; NULL where a contributing figure is missing';
+
+-- krimp.harmonise on the released figures (krimp.harmonise(..., released_only
+-- => true)): a documented name for what target series on a layout read.
+CREATE FUNCTION krimp.released_harmonise(indicator_code text, layout_year integer, known_at timestamptz)
+    RETURNS TABLE (region_id bigint, code text, name text, period krimp.period, value double precision)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    SELECT * FROM krimp.harmonise(indicator_code, layout_year, known_at, true)
+$$;
 COMMENT ON FUNCTION krimp.released_harmonise(text, integer, timestamptz) IS
-    'krimp.harmonise on the figures released at the moment (krimp.released_observations_as_of): an indicator recast onto the region versions valid on 1 January of a layout year, as every organisation may see it; what target series on a layout are read from';
+    'krimp.harmonise(indicator_code, layout_year, known_at, released_only => true): an indicator recast onto the region versions valid on 1 January of a layout year from the figures released at the moment (krimp.figures_as_of), as every organisation may see it; what target series on a layout are read from';
 
 -- The series a target is judged on, as known at a moment: the region
 -- version's own figures, or recast onto a layout (krimp.harmonise) and, for
@@ -284,17 +287,14 @@ CREATE FUNCTION krimp.target_series_all(known_at timestamptz, target_ids bigint[
           JOIN krimp.indicator i ON i.indicator_id = tg.indicator_id
           LEFT JOIN krimp.indicator d ON d.indicator_id = i.denominator_id
     ), obs AS (
-        -- krimp.released_observations_as_of(known_at), realisations, the latest vintage per figure over
-        -- all organisations, written out so that the filters reach the scan
-        SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period)
-               o.indicator_id, o.region_id, o.period, o.value, o.published_at
-          FROM krimp.observation o
-         WHERE o.kind = 'realisation' AND o.published_at <= known_at
-           AND (o.retracted_at IS NULL OR o.retracted_at > known_at)
-           AND krimp.released_by(o.released_at, known_at)
-           AND (o.indicator_id IN (SELECT t.indicator_id FROM t)
-                OR o.indicator_id IN (SELECT t.denominator_id FROM t WHERE t.layout_year IS NOT NULL))
-         ORDER BY o.indicator_id, o.region_id, o.period, o.published_at DESC, o.org_code, o.observation_id DESC
+        -- the released realisations as known then (krimp.figures_as_of, inlined: the
+        -- indicators' array reaches the scan)
+        SELECT o.indicator_id, o.region_id, o.period, o.value, o.published_at
+          FROM krimp.figures_as_of(known_at, true) o
+         WHERE o.kind = 'realisation'
+           AND o.indicator_id = ANY (ARRAY(SELECT t.indicator_id FROM t
+                                           UNION SELECT t.denominator_id FROM t
+                                                  WHERE t.layout_year IS NOT NULL AND t.denominator_id IS NOT NULL))
     ), vintage AS (
         SELECT o.indicator_id, max(o.published_at) AS published_at FROM obs o GROUP BY o.indicator_id
     ), own AS (
@@ -550,14 +550,10 @@ BEGIN
     SELECT * INTO i FROM krimp.indicator x WHERE x.indicator_id = target_series_of.indicator_id;
     IF layout_year IS NULL THEN
         -- krimp.region_series(i.code, region_id, known_at) on the released figures
-        SELECT krimp.series_agg(x.period, x.value) INTO result
-          FROM (SELECT DISTINCT ON (o.period) o.period, o.value
-                  FROM krimp.observation o
-                 WHERE o.indicator_id = i.indicator_id AND o.region_id = target_series_of.region_id
-                   AND o.kind = 'realisation' AND o.published_at <= known_at
-                   AND (o.retracted_at IS NULL OR o.retracted_at > known_at)
-                   AND krimp.released_by(o.released_at, known_at)
-                 ORDER BY o.period, o.published_at DESC, o.org_code, o.observation_id DESC) x;
+        SELECT krimp.series_agg(o.period, o.value) INTO result
+          FROM krimp.figures_as_of(known_at, true) o
+         WHERE o.indicator_id = i.indicator_id AND o.region_id = target_series_of.region_id
+           AND o.kind = 'realisation';
         RETURN result;
     END IF;
     SELECT krimp.series_agg(c.period, c.value) INTO result
@@ -662,16 +658,14 @@ CREATE FUNCTION krimp.national_values(known_at timestamptz, indicator_ids intege
         SELECT i.indicator_id, i.aggregation, i.denominator_id FROM krimp.indicator i
          WHERE i.indicator_id = ANY (indicator_ids)
     ), obs AS (
-        SELECT DISTINCT ON (o.indicator_id, o.region_id, o.period)
-               o.indicator_id, o.region_id, o.period, o.value, r.code, r.level
-          FROM krimp.observation o
+        -- the released realisations as known then (krimp.figures_as_of)
+        SELECT o.indicator_id, o.region_id, o.period, o.value, r.code, r.level
+          FROM krimp.figures_as_of(known_at, true) o
           JOIN krimp.region r ON r.region_id = o.region_id
          WHERE o.kind = 'realisation' AND (r.code = 'NL01' OR r.level = 'municipality')
-           AND o.published_at <= known_at AND (o.retracted_at IS NULL OR o.retracted_at > known_at)
-           AND krimp.released_by(o.released_at, known_at)
-           AND (o.indicator_id IN (SELECT ind.indicator_id FROM ind)
-                OR o.indicator_id IN (SELECT ind.denominator_id FROM ind))
-         ORDER BY o.indicator_id, o.region_id, o.period, o.published_at DESC, o.org_code, o.observation_id DESC
+           AND o.indicator_id = ANY (ARRAY(SELECT ind.indicator_id FROM ind
+                                           UNION SELECT ind.denominator_id FROM ind
+                                                  WHERE ind.denominator_id IS NOT NULL))
     ), own AS (
         SELECT o.indicator_id, o.period, o.value FROM obs o WHERE o.code = 'NL01' AND o.value IS NOT NULL
     ), mun AS (

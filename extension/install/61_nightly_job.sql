@@ -11,13 +11,12 @@ CREATE OR REPLACE FUNCTION krimp.released_series(indicator_id integer, region_id
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, krimp, pg_temp
     AS $$
-    SELECT krimp.series_agg(x.period, x.value)
-      FROM (SELECT DISTINCT ON (o.period) o.period, o.value
-              FROM krimp.observation o
-             WHERE o.indicator_id = released_series.indicator_id AND o.region_id = released_series.region_id
-               AND o.kind = 'realisation' AND o.retracted_at IS NULL
-               AND (o.released_at IS NULL OR o.released_at <= pg_catalog.now())
-             ORDER BY o.period, o.published_at DESC, o.observation_id DESC) x
+    -- the current figures released by now: krimp.figures_as_of('infinity', true),
+    -- the same figure per period as every other reader takes
+    SELECT krimp.series_agg(o.period, o.value)
+      FROM krimp.figures_as_of('infinity', true) o
+     WHERE o.indicator_id = released_series.indicator_id AND o.region_id = released_series.region_id
+       AND o.kind = 'realisation'
 $$;
 COMMENT ON FUNCTION krimp.released_series(integer, bigint) IS
     'the current released realisations of an indicator in a region version, as the nightly job reads them';

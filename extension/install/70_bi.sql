@@ -180,11 +180,11 @@ CREATE VIEW krimp_bi.fact_observation WITH (security_invoker = true) AS
            -- read into a DateTime: NULL here, and embargoed says it is under embargo
            CASE WHEN pg_catalog.isfinite(o.released_at) THEN o.released_at END AS released_at,
            coalesce(o.released_at OPERATOR(pg_catalog.>) pg_catalog.now(), false) AS embargoed
-      FROM krimp.observation_current o
+      FROM krimp.figures_as_of('infinity') o
       JOIN krimp.indicator i ON i.indicator_id OPERATOR(pg_catalog.=) o.indicator_id
       JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) o.region_id;
 COMMENT ON VIEW krimp_bi.fact_observation IS
-    'fact: the current figures (per figure the latest vintage that is not retracted), realisations and forecasts, on the region versions as published; an embargoed figure only for its own organisation; key observation_key';
+    'fact: the current figures (krimp.figures_as_of(''infinity''): per figure over all organisations the latest vintage that is not retracted, then org_code ascending), realisations and forecasts, on the region versions as published; an embargoed figure only for its own organisation; key observation_key';
 COMMENT ON COLUMN krimp_bi.fact_observation.observation_key IS
     'key: krimp.observation.observation_id of the current vintage (a revision is a new row with a new key; the old vintage leaves the view)';
 COMMENT ON COLUMN krimp_bi.fact_observation.period_key IS 'the period (krimp_bi.dim_period.period_key)';

@@ -329,3 +329,17 @@ CREATE FUNCTION krimp.parse_number(value_text text) RETURNS double precision
     AS 'MODULE_PATHNAME', 'krimp_parse_number_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION krimp.parse_number(text) IS
     'the number a text holds, read as krimp.apply_batch files one; 22P02 for an invalid number, 22003 for one out of range';
+
+-- krimp.harmonise(text, integer, timestamptz) reads through the one rule of
+-- the figures as known at a moment: a wrapper of krimp.harmonise(...,
+-- released_only) (50_targets.sql, on krimp.figures_as_of, 41_blocks.sql)
+CREATE OR REPLACE FUNCTION krimp.harmonise(indicator_code text, layout_year integer,
+                                           known_at timestamptz DEFAULT 'infinity')
+    RETURNS TABLE (region_id bigint, code text, name text, period krimp.period, value double precision)
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM krimp.harmonise(indicator_code, layout_year, known_at, false);
+END
+$$;
