@@ -167,6 +167,19 @@ extern int	cmd_evaluate(int argc, char **argv);
 extern int	cmd_report(int argc, char **argv);
 extern int	cmd_demo(int argc, char **argv);
 
+/*
+ * The commands as functions on an open connection (the demo calls them
+ * directly): each returns an exit code and leaves the connection open.
+ */
+typedef struct report_options
+{
+	const char *output;			/* the HTML file; "-" for stdout; NULL: krimp-report.html */
+	const char *round;			/* the round year as text; NULL: the newest */
+	int			limit;			/* at most this many tipping-point charts */
+} report_options;
+
+extern int	krimp_report(PGconn *conn, const report_options *o);
+
 /* evaluate.c: a query result as an aligned table (numbers to the right) */
 extern void cli_print_result(FILE *f, const PGresult *res, const char *indent);
 
