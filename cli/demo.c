@@ -238,13 +238,20 @@ silent_notice(void *arg, const PGresult *res)
 	(void) res;
 }
 
+/* getopt_long codes of the long options without a letter */
+enum
+{
+	OPT_DATA = 256,
+	OPT_REPORT
+};
+
 int
 cmd_demo(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_CONN_LONGOPTS,
-		{"data", required_argument, NULL, 1},
-		{"report", required_argument, NULL, 2},
+		{"data", required_argument, NULL, OPT_DATA},
+		{"report", required_argument, NULL, OPT_REPORT},
 		{NULL, 0, NULL, 0}
 	};
 	cli_conn	copts = cli_default_conn;
@@ -267,10 +274,10 @@ cmd_demo(int argc, char **argv)
 			continue;
 		switch (c)
 		{
-			case 1:
+			case OPT_DATA:
 				data = optarg;
 				break;
-			case 2:
+			case OPT_REPORT:
 				report = optarg;
 				break;
 			default:				/* '?' too */

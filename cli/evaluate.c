@@ -42,78 +42,33 @@ usage(void)
 	printf(KRIMPCTL_EXIT_CODES);
 }
 
-/* display width of UTF-8 text: one column per character */
-static int
-text_width(const char *s)
-{
-	int			w = 0;
-
-	for (; *s; s++)
-		if (((unsigned char) *s & 0xC0) != 0x80)
-			w++;
-	return w;
-}
-
 void
 cli_print_result(FILE *f, const PGresult *res, const char *indent)
 {
 	int			nc = PQnfields(res);
 	int			nr = PQntuples(res);
-	int		   *width = calloc(nc > 0 ? nc : 1, sizeof(int));
+	const char **heads = calloc(nc > 0 ? nc : 1, sizeof(char *));
+	const char **cells = calloc(nc * nr > 0 ? (size_t) nc * nr : 1, sizeof(char *));
 	bool	   *right = calloc(nc > 0 ? nc : 1, sizeof(bool));
+	cli_table	t = {indent, nc, nr, heads, cells, right, true, false};
 
-	if (!width || !right)
+	if (heads && cells && right)
 	{
-		free(width);
-		free(right);
-		return;
-	}
-	for (int c = 0; c < nc; c++)
-	{
-		Oid			t = PQftype(res, c);
-
-		/* int2, int4, int8, float4, float8, numeric, oid */
-		right[c] = t == 21 || t == 23 || t == 20 || t == 700 || t == 701 || t == 1700 || t == 26;
-		width[c] = text_width(PQfname(res, c));
-		for (int r = 0; r < nr; r++)
-		{
-			int			w = text_width(PQgetvalue(res, r, c));
-
-			if (w > width[c])
-				width[c] = w;
-		}
-	}
-	fputs(indent, f);
-	for (int c = 0; c < nc; c++)
-	{
-		const char *h = PQfname(res, c);
-		int			pad = width[c] - text_width(h);
-
-		fprintf(f, "%s%*s%s%*s", c ? "  " : "", right[c] ? pad : 0, "", h, (right[c] || c == nc - 1) ? 0 : pad, "");
-	}
-	fputc('\n', f);
-	fputs(indent, f);
-	for (int c = 0; c < nc; c++)
-	{
-		fputs(c ? "  " : "", f);
-		for (int i = 0; i < width[c]; i++)
-			fputc('-', f);
-	}
-	fputc('\n', f);
-	for (int r = 0; r < nr; r++)
-	{
-		fputs(indent, f);
 		for (int c = 0; c < nc; c++)
 		{
-			const char *v = PQgetvalue(res, r, c);
-			int			pad = width[c] - text_width(v);
+			Oid			type = PQftype(res, c);
 
-			fprintf(f, "%s%*s%s%*s", c ? "  " : "", right[c] ? pad : 0, "", v,
-					(right[c] || c == nc - 1) ? 0 : pad, "");
+			/* int2, int4, int8, float4, float8, numeric, oid */
+			right[c] = type == 21 || type == 23 || type == 20 || type == 700 || type == 701 ||
+				type == 1700 || type == 26;
+			heads[c] = PQfname(res, c);
+			for (int r = 0; r < nr; r++)
+				cells[r * nc + c] = PQgetvalue(res, r, c);
 		}
-		fputc('\n', f);
+		cli_print_table(f, &t);
 	}
-	free(width);
+	free(heads);
+	free(cells);
 	free(right);
 }
 
@@ -187,7 +142,7 @@ print_csv(const PGresult *round, const PGresult *score)
 }
 
 static void
-print_table(const PGresult *round, const PGresult *score, bool added)
+print_round(const PGresult *round, const PGresult *score, bool added)
 {
 	printf("revaluation round %s%s%s: %s target(s) judged as known at %s; newest figure read %s%s\n",
 		   PQgetvalue(round, 0, 0),
@@ -204,13 +159,20 @@ print_table(const PGresult *round, const PGresult *score, bool added)
 	cli_print_result(stdout, score, "");
 }
 
+/* getopt_long codes of the long options without a letter */
+enum
+{
+	OPT_RECOMPUTE = 256,
+	OPT_REASON
+};
+
 int
 cmd_evaluate(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_CONN_LONGOPTS,
-		{"recompute", no_argument, NULL, 1},
-		{"reason", required_argument, NULL, 2},
+		{"recompute", no_argument, NULL, OPT_RECOMPUTE},
+		{"reason", required_argument, NULL, OPT_REASON},
 		{"format", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0}
 	};
@@ -236,10 +198,10 @@ cmd_evaluate(int argc, char **argv)
 			continue;
 		switch (c)
 		{
-			case 1:
+			case OPT_RECOMPUTE:
 				recompute = true;
 				break;
-			case 2:
+			case OPT_REASON:
 				reason = optarg;
 				break;
 			case 'F':
@@ -316,7 +278,7 @@ again:
 	else if (fmt == OUT_CSV)
 		print_csv(round, score);
 	else
-		print_table(round, score, !existed);
+		print_round(round, score, !existed);
 	fflush(stdout);
 
 failed:

@@ -81,10 +81,9 @@ extern bool cli_quiet;
 
 extern cli_conn cli_default_conn;
 
+/* connect.c */
 /* Handle a connection option in a command's getopt loop; false if c is none. */
 extern bool cli_conn_option(cli_conn *conn, int c, const char *arg);
-
-/* connect.c */
 extern PGconn *cli_connect(const cli_conn *opts, int *exit_code);
 extern int	cli_server_error(PGconn *conn, const PGresult *res, const char *what);
 extern bool cli_exec_ok(PGconn *conn, const char *sql, int *exit_code);
@@ -179,6 +178,23 @@ typedef struct report_options
 } report_options;
 
 extern int	krimp_report(PGconn *conn, const report_options *o);
+
+/*
+ * util.c: an aligned table, columns two spaces apart, a line of dashes under
+ * the heads; the width of a text is its number of UTF-8 characters.
+ */
+typedef struct cli_table
+{
+	const char *indent;			/* before every line */
+	int			ncols;
+	int			nrows;
+	const char *const *heads;	/* ncols */
+	const char *const *cells;	/* nrows * ncols, row after row */
+	const bool *right;			/* ncols: right-aligned (numbers) */
+	bool		right_heads;	/* the heads aligned as their cells, else to the left */
+	bool		pad_last;		/* pad the last column (left-aligned) to its width too */
+} cli_table;
+extern void cli_print_table(FILE *f, const cli_table *t);
 
 /* evaluate.c: a query result as an aligned table (numbers to the right) */
 extern void cli_print_result(FILE *f, const PGresult *res, const char *indent);

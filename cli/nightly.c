@@ -91,27 +91,43 @@ print_csv(const PGresult *run, const PGresult *flags)
 	cli_csv_result(stdout, lead, key, 1, flag_names, flags, F_DECIMALS);
 }
 
-/* display width of UTF-8 text: one column per character */
-static int
-text_width(const char *s)
+/* a flag's column as printed: numbers with the indicator's decimals, the change in per cent */
+static char *
+flag_cell(const PGresult *flags, int r, int c)
 {
-	int			w = 0;
+	char		buf[256];
+	const char *v = PQgetvalue(flags, r, c);
+	int			dec = atoi(PQgetvalue(flags, r, F_DECIMALS));
 
-	for (; *s; s++)
-		if (((unsigned char) *s & 0xC0) != 0x80)
-			w++;
-	return w;
+	if (PQgetisnull(flags, r, c))
+		buf[0] = '\0';
+	else if (c == F_BEFORE || c == F_AFTER || c == F_ABS)
+		snprintf(buf, sizeof buf, c == F_ABS ? "%+.*f" : "%.*f", dec, atof(v));
+	else if (c == F_REL)
+		snprintf(buf, sizeof buf, "%+.1f", 100 * atof(v));
+	else if (c == F_P)
+		snprintf(buf, sizeof buf, "%.3g", atof(v));
+	else if (c == F_SCORE)
+		snprintf(buf, sizeof buf, "%.1f", atof(v));
+	else if (c == F_RECENT)
+		snprintf(buf, sizeof buf, "%s", strcmp(v, "t") == 0 ? "yes" : "no");
+	else
+		snprintf(buf, sizeof buf, "%s", v);
+	return strdup(buf);
 }
 
 static void
-print_table(const PGresult *run, const PGresult *flags, bool all)
+print_run(const PGresult *run, const PGresult *flags, bool all)
 {
 	static const char *const heads[] = {"status", "indicator", "region", "name", "period", "kind",
 		"direction", "assessment", "before", "after", "change", "change %", "p", "score", "recent"};
 	int			n = PQntuples(flags);
-	int			width[F_DECIMALS];
-	char	 ***cells;
 	int			first = all ? 0 : 1;
+	int			nc = F_DECIMALS - first;
+	bool		right[F_DECIMALS];
+	static char empty[] = "";
+	char	  **cells;
+	cli_table	t = {"", nc, n, heads + first, NULL, right, false, true};
 
 	printf("nightly run %s%s: %s series examined; %s new, %s confirmed, %s withdrawn flag(s) in %.0f ms\n",
 		   PQgetvalue(run, 0, 0), strcmp(PQgetvalue(run, 0, 6), "t") == 0 ? " (full)" : "",
@@ -122,73 +138,41 @@ print_table(const PGresult *run, const PGresult *flags, bool all)
 		printf(all ? "no flags touched\n" : "no new flags\n");
 		return;
 	}
-	cells = calloc(n, sizeof(char **));
-	for (int c = 0; c < F_DECIMALS; c++)
-		width[c] = text_width(heads[c]);
-	for (int r = 0; r < n && cells; r++)
-	{
-		int			dec = atoi(PQgetvalue(flags, r, F_DECIMALS));
-
-		cells[r] = calloc(F_DECIMALS, sizeof(char *));
-		for (int c = 0; c < F_DECIMALS && cells[r]; c++)
+	cells = calloc((size_t) n * nc, sizeof(char *));
+	if (!cells)
+		return;
+	for (int c = 0; c < nc; c++)
+		right[c] = c + first >= F_BEFORE && c + first <= F_SCORE;
+	for (int r = 0; r < n; r++)
+		for (int c = 0; c < nc; c++)
 		{
-			char		buf[256];
-			const char *v = PQgetvalue(flags, r, c);
-
-			if (PQgetisnull(flags, r, c))
-				buf[0] = '\0';
-			else if (c == F_BEFORE || c == F_AFTER || c == F_ABS)
-				snprintf(buf, sizeof buf, c == F_ABS ? "%+.*f" : "%.*f", dec, atof(v));
-			else if (c == F_REL)
-				snprintf(buf, sizeof buf, "%+.1f", 100 * atof(v));
-			else if (c == F_P)
-				snprintf(buf, sizeof buf, "%.3g", atof(v));
-			else if (c == F_SCORE)
-				snprintf(buf, sizeof buf, "%.1f", atof(v));
-			else if (c == F_RECENT)
-				snprintf(buf, sizeof buf, "%s", strcmp(v, "t") == 0 ? "yes" : "no");
-			else
-				snprintf(buf, sizeof buf, "%s", v);
-			cells[r][c] = strdup(buf);
-			if (cells[r][c] && text_width(cells[r][c]) > width[c])
-				width[c] = text_width(cells[r][c]);
+			cells[r * nc + c] = flag_cell(flags, r, c + first);
+			if (!cells[r * nc + c])
+				cells[r * nc + c] = empty;
 		}
-	}
-	for (int c = first; c < F_DECIMALS; c++)
-		printf("%s%-*s", c > first ? "  " : "", width[c], heads[c]);
-	printf("\n");
-	for (int c = first; c < F_DECIMALS; c++)
-	{
-		printf("%s", c > first ? "  " : "");
-		for (int i = 0; i < width[c]; i++)
-			putchar('-');
-	}
-	printf("\n");
-	for (int r = 0; r < n && cells; r++)
-	{
-		for (int c = first; c < F_DECIMALS && cells[r]; c++)
-		{
-			const char *v = cells[r][c] ? cells[r][c] : "";
-			int			pad = width[c] - text_width(v);
-			bool		right = c >= F_BEFORE && c <= F_SCORE;
-
-			printf("%s%*s%s%*s", c > first ? "  " : "", right ? pad : 0, "", v, right ? 0 : pad, "");
-			free(cells[r][c]);
-		}
-		printf("\n");
-		free(cells[r]);
-	}
+	t.cells = (const char *const *) cells;
+	cli_print_table(stdout, &t);
+	for (int i = 0; i < n * nc; i++)
+		if (cells[i] != empty)
+			free(cells[i]);
 	free(cells);
 }
+
+/* getopt_long codes of the long options without a letter */
+enum
+{
+	OPT_FULL = 256,
+	OPT_ALL
+};
 
 int
 cmd_nightly(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_CONN_LONGOPTS,
-		{"full", no_argument, NULL, 1},
+		{"full", no_argument, NULL, OPT_FULL},
 		{"format", required_argument, NULL, 'F'},
-		{"all", no_argument, NULL, 2},
+		{"all", no_argument, NULL, OPT_ALL},
 		{NULL, 0, NULL, 0}
 	};
 	cli_conn	copts = cli_default_conn;
@@ -211,10 +195,10 @@ cmd_nightly(int argc, char **argv)
 			continue;
 		switch (c)
 		{
-			case 1:
+			case OPT_FULL:
 				full = true;
 				break;
-			case 2:
+			case OPT_ALL:
 				all = true;
 				break;
 			case 'F':
@@ -279,7 +263,7 @@ again:
 	else if (fmt == OUT_CSV)
 		print_csv(run, flags);
 	else
-		print_table(run, flags, all);
+		print_run(run, flags, all);
 	fflush(stdout);
 
 failed:
