@@ -166,77 +166,34 @@ enum
 	OPT_REASON
 };
 
+/*
+ * krimpctl evaluate on an open connection: the round computed (or found as
+ * it is) and its scorecard printed, the transaction run again on a
+ * serialization failure or a deadlock.  Returns an exit code; the
+ * connection stays open, its notice receiver as before (with a NULL
+ * argument).
+ */
 int
-cmd_evaluate(int argc, char **argv)
+krimp_evaluate(PGconn *conn, const evaluate_options *o)
 {
-	static const struct option longopts[] = {
-		CLI_CONN_LONGOPTS,
-		{"recompute", no_argument, NULL, OPT_RECOMPUTE},
-		{"reason", required_argument, NULL, OPT_REASON},
-		{"format", required_argument, NULL, 'F'},
-		{NULL, 0, NULL, 0}
-	};
-	cli_conn	copts = cli_default_conn;
-	bool		recompute = false;
-	const char *reason = NULL;
-	out_format	fmt = OUT_TABLE;
-	int			c;
 	int			rc = EXIT_OK;
 	int			attempt = 0;
-	const char *year;
 	bool		existed = false;
-	PGconn	   *conn;
 	PGresult   *res,
 			   *round = NULL,
 			   *score = NULL;
 	const char *params[3];
+	PQnoticeReceiver saved = PQsetNoticeReceiver(conn, notice_receiver, &existed);
 
-	optind = 0;				/* GNU getopt: start afresh, with argument permutation */
-	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "F:?", longopts, NULL)) != -1)
-	{
-		if (cli_conn_option(&copts, c, optarg))
-			continue;
-		switch (c)
-		{
-			case OPT_RECOMPUTE:
-				recompute = true;
-				break;
-			case OPT_REASON:
-				reason = optarg;
-				break;
-			case 'F':
-				if (cli_parse_format("evaluate", optarg, &fmt) != EXIT_OK)
-					return EXIT_USAGE;
-				break;
-			default:				/* '?' too */
-				return cli_option_error("evaluate", argv, "dhpUF", usage);
-		}
-	}
-	if (optind >= argc)
-		return cli_usage_error("evaluate", "no round year given");
-	if (optind + 1 < argc)
-		return cli_usage_error("evaluate", "unexpected argument \"%s\"", argv[optind + 1]);
-	year = argv[optind];
-	if (strlen(year) != 4 || strspn(year, "0123456789") != 4)
-		return cli_usage_error("evaluate", "the round year must be a year such as 2020, not \"%s\"", year);
-	if (recompute && (!reason || !*reason))
-		return cli_usage_error("evaluate", "--recompute needs --reason=TEXT (why the round is computed again)");
-	if (reason && !recompute)
-		return cli_usage_error("evaluate", "--reason goes with --recompute");
-
-	conn = cli_connect(&copts, &rc);
-	if (!conn)
-		return rc;
-	PQsetNoticeReceiver(conn, notice_receiver, &existed);
 again:
 	attempt++;
 	cli_last_sqlstate[0] = '\0';
 	existed = false;
 	if (!cli_exec_ok(conn, "BEGIN", &rc))
 		goto failed;
-	params[0] = year;
-	params[1] = recompute ? "true" : "false";
-	params[2] = reason;
+	params[0] = o->year;
+	params[1] = o->recompute ? "true" : "false";
+	params[2] = o->reason;
 	res = PQexecParams(conn, "CALL krimp.revaluation_round($1::pg_catalog.int4, $2::pg_catalog.bool, $3::pg_catalog.text)",
 					   3, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -273,9 +230,9 @@ again:
 	if (!cli_exec_ok(conn, "COMMIT", &rc))
 		goto failed;
 
-	if (fmt == OUT_JSON)
+	if (o->format == OUT_JSON)
 		print_json(round, score, !existed);
-	else if (fmt == OUT_CSV)
+	else if (o->format == OUT_CSV)
 		print_csv(round, score);
 	else
 		print_round(round, score, !existed);
@@ -294,6 +251,63 @@ failed:
 	PQclear(round);
 	PQclear(score);
 	cli_rollback_quietly(conn);
+	PQsetNoticeReceiver(conn, saved, NULL);
+	return rc;
+}
+
+int
+cmd_evaluate(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_CONN_LONGOPTS,
+		{"recompute", no_argument, NULL, OPT_RECOMPUTE},
+		{"reason", required_argument, NULL, OPT_REASON},
+		{"format", required_argument, NULL, 'F'},
+		{NULL, 0, NULL, 0}
+	};
+	cli_conn	copts = cli_default_conn;
+	evaluate_options o = {NULL, false, NULL, OUT_TABLE};
+	int			c;
+	int			rc;
+	PGconn	   *conn;
+
+	optind = 0;				/* GNU getopt: start afresh, with argument permutation */
+	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "F:?", longopts, NULL)) != -1)
+	{
+		if (cli_conn_option(&copts, c, optarg))
+			continue;
+		switch (c)
+		{
+			case OPT_RECOMPUTE:
+				o.recompute = true;
+				break;
+			case OPT_REASON:
+				o.reason = optarg;
+				break;
+			case 'F':
+				if (cli_parse_format("evaluate", optarg, &o.format) != EXIT_OK)
+					return EXIT_USAGE;
+				break;
+			default:				/* '?' too */
+				return cli_option_error("evaluate", argv, "dhpUF", usage);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("evaluate", "no round year given");
+	if (optind + 1 < argc)
+		return cli_usage_error("evaluate", "unexpected argument \"%s\"", argv[optind + 1]);
+	o.year = argv[optind];
+	if (strlen(o.year) != 4 || strspn(o.year, "0123456789") != 4)
+		return cli_usage_error("evaluate", "the round year must be a year such as 2020, not \"%s\"", o.year);
+	if (o.recompute && (!o.reason || !*o.reason))
+		return cli_usage_error("evaluate", "--recompute needs --reason=TEXT (why the round is computed again)");
+	if (o.reason && !o.recompute)
+		return cli_usage_error("evaluate", "--reason goes with --recompute");
+
+	conn = cli_connect(&copts, &rc);
+	if (!conn)
+		return rc;
+	rc = krimp_evaluate(conn, &o);
 	PQfinish(conn);
 	return rc;
 }

@@ -179,6 +179,25 @@ typedef struct report_options
 
 extern int	krimp_report(PGconn *conn, const report_options *o);
 
+typedef struct nightly_options
+{
+	bool		full;			/* --full: every series, not only those whose figures changed */
+	bool		all;			/* --all: every flag the run touched, not only the new ones */
+	out_format	format;
+} nightly_options;
+
+extern int	krimp_nightly(PGconn *conn, const nightly_options *o);
+
+typedef struct evaluate_options
+{
+	const char *year;			/* the round year, four digits */
+	bool		recompute;		/* --recompute a round that exists ... */
+	const char *reason;			/* ... for this reason */
+	out_format	format;
+} evaluate_options;
+
+extern int	krimp_evaluate(PGconn *conn, const evaluate_options *o);
+
 /*
  * util.c: an aligned table, columns two spaces apart, a line of dashes under
  * the heads; the width of a text is its number of UTF-8 characters.

@@ -165,62 +165,27 @@ enum
 	OPT_ALL
 };
 
+/*
+ * krimpctl nightly on an open connection: the job run and its flags
+ * printed, the transaction run again on a serialization failure or a
+ * deadlock.  Returns an exit code; the connection stays open.
+ */
 int
-cmd_nightly(int argc, char **argv)
+krimp_nightly(PGconn *conn, const nightly_options *o)
 {
-	static const struct option longopts[] = {
-		CLI_CONN_LONGOPTS,
-		{"full", no_argument, NULL, OPT_FULL},
-		{"format", required_argument, NULL, 'F'},
-		{"all", no_argument, NULL, OPT_ALL},
-		{NULL, 0, NULL, 0}
-	};
-	cli_conn	copts = cli_default_conn;
-	bool		full = false,
-				all = false;
-	out_format	fmt = OUT_TABLE;
-	int			c;
 	int			rc = EXIT_OK;
 	int			attempt = 0;
-	PGconn	   *conn;
 	PGresult   *res,
 			   *run = NULL,
 			   *flags = NULL;
 	const char *params[2];
 
-	optind = 0;				/* GNU getopt: start afresh, with argument permutation */
-	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "F:?", longopts, NULL)) != -1)
-	{
-		if (cli_conn_option(&copts, c, optarg))
-			continue;
-		switch (c)
-		{
-			case OPT_FULL:
-				full = true;
-				break;
-			case OPT_ALL:
-				all = true;
-				break;
-			case 'F':
-				if (cli_parse_format("nightly", optarg, &fmt) != EXIT_OK)
-					return EXIT_USAGE;
-				break;
-			default:				/* '?' too */
-				return cli_option_error("nightly", argv, "dhpUF", usage);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("nightly", "unexpected argument \"%s\"", argv[optind]);
-
-	conn = cli_connect(&copts, &rc);
-	if (!conn)
-		return rc;
 again:
 	attempt++;
 	cli_last_sqlstate[0] = '\0';
 	if (!cli_exec_ok(conn, "BEGIN", &rc))
 		goto failed;
-	params[0] = full ? "true" : "false";
+	params[0] = o->full ? "true" : "false";
 	res = PQexecParams(conn, "CALL krimp.nightly($1::pg_catalog.bool)", 1, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
@@ -237,7 +202,7 @@ again:
 		goto failed;
 	}
 	params[0] = PQgetvalue(run, 0, 0);
-	params[1] = all ? "true" : "false";
+	params[1] = o->all ? "true" : "false";
 	flags = PQexecParams(conn,
 						 "SELECT f.status, i.code, r.code, r.name, f.period::pg_catalog.text, f.kind, f.direction, "
 						 "       f.assessment, f.before, f.after, f.abs_change, f.rel_change, f.p_value, f.score, "
@@ -258,12 +223,12 @@ again:
 	if (!cli_exec_ok(conn, "COMMIT", &rc))
 		goto failed;
 
-	if (fmt == OUT_JSON)
+	if (o->format == OUT_JSON)
 		print_json(run, flags);
-	else if (fmt == OUT_CSV)
+	else if (o->format == OUT_CSV)
 		print_csv(run, flags);
 	else
-		print_run(run, flags, all);
+		print_run(run, flags, o->all);
 	fflush(stdout);
 
 failed:
@@ -279,6 +244,53 @@ failed:
 	PQclear(run);
 	PQclear(flags);
 	cli_rollback_quietly(conn);
+	return rc;
+}
+
+int
+cmd_nightly(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_CONN_LONGOPTS,
+		{"full", no_argument, NULL, OPT_FULL},
+		{"format", required_argument, NULL, 'F'},
+		{"all", no_argument, NULL, OPT_ALL},
+		{NULL, 0, NULL, 0}
+	};
+	cli_conn	copts = cli_default_conn;
+	nightly_options o = {false, false, OUT_TABLE};
+	int			c;
+	int			rc;
+	PGconn	   *conn;
+
+	optind = 0;				/* GNU getopt: start afresh, with argument permutation */
+	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "F:?", longopts, NULL)) != -1)
+	{
+		if (cli_conn_option(&copts, c, optarg))
+			continue;
+		switch (c)
+		{
+			case OPT_FULL:
+				o.full = true;
+				break;
+			case OPT_ALL:
+				o.all = true;
+				break;
+			case 'F':
+				if (cli_parse_format("nightly", optarg, &o.format) != EXIT_OK)
+					return EXIT_USAGE;
+				break;
+			default:				/* '?' too */
+				return cli_option_error("nightly", argv, "dhpUF", usage);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("nightly", "unexpected argument \"%s\"", argv[optind]);
+
+	conn = cli_connect(&copts, &rc);
+	if (!conn)
+		return rc;
+	rc = krimp_nightly(conn, &o);
 	PQfinish(conn);
 	return rc;
 }
