@@ -44,7 +44,7 @@
 /* ---- the parts of the report ------------------------------------------ */
 
 PGresult *
-query(report_ctx *r, const char *sql, int nparams, const char *const *params)
+report_query(report_ctx *r, const char *sql, int nparams, const char *const *params)
 {
 	PGresult   *res = PQexecParams(r->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 
@@ -76,16 +76,16 @@ explain_flag(FILE *f, const char *kind, const char *unit, const char *before, co
 		if (isfinite(va) && va > 0)
 			memmove(a + 1, a, strlen(a) + 1), a[0] = '+';
 		if (p && strtod(p, NULL) < 0.0001)
-			escf(f, "%s: the trend went from %s to %s %s a year (%s, p < 0.0001)", kind, b, a, unit, assessment);
+			html_escf(f, "%s: the trend went from %s to %s %s a year (%s, p < 0.0001)", kind, b, a, unit, assessment);
 		else
-			escf(f, "%s: the trend went from %s to %s %s a year (%s%s%s)", kind, b, a, unit, assessment,
+			html_escf(f, "%s: the trend went from %s to %s %s a year (%s%s%s)", kind, b, a, unit, assessment,
 				 p ? ", p = " : "", p ? p : "");
 	}
 	else if (!strcmp(kind, "convergence") || !strcmp(kind, "divergence"))
-		escf(f, "%s against the national growth: the gap moved %s instead of %s %s a year (%s)",
+		html_escf(f, "%s against the national growth: the gap moved %s instead of %s %s a year (%s)",
 			 kind, a, b, unit, assessment);
 	else
-		escf(f, "%s from a level of %s to %s %s (%s)", kind, b, a, unit, assessment);
+		html_escf(f, "%s from a level of %s to %s %s (%s)", kind, b, a, unit, assessment);
 }
 
 enum
@@ -105,14 +105,14 @@ part_tipping_points(report_ctx *r)
 	FILE	   *f = r->f;
 
 	snprintf(lim, sizeof lim, "%d", r->limit);
-	cnt = query(r, "SELECT count(*) FROM krimp.tipping_point_flag f "
+	cnt = report_query(r, "SELECT count(*) FROM krimp.tipping_point_flag f "
 				" WHERE f.status OPERATOR(pg_catalog.<>) 'withdrawn' AND (f.recent OR f.status OPERATOR(pg_catalog.=) 'new')",
 				0, NULL);
 	if (!cnt)
 		return;
 	total = atol(PQgetvalue(cnt, 0, 0));
 	PQclear(cnt);
-	res = query(r,
+	res = report_query(r,
 				"SELECT i.code, i.name, i.unit, i.decimals, rg.code, rg.name, f.period::pg_catalog.text, f.kind, "
 				"       f.assessment, f.before, f.after, pg_catalog.to_char(f.p_value, 'FM0.0000'), f.score, f.recent, "
 				"       f.status, s.series::pg_catalog.text, "
@@ -167,13 +167,13 @@ part_tipping_points(report_ctx *r)
 
 		read_target(&t, res, i, T_TARGET);
 		fprintf(f, "<figure class=\"card\" style=\"border-top-color:%s\">\n<figcaption><h3>", colour);
-		escf(f, "%s (%s)", PQgetvalue(res, i, T_RNAME), PQgetvalue(res, i, T_RCODE));
+		html_escf(f, "%s (%s)", PQgetvalue(res, i, T_RNAME), PQgetvalue(res, i, T_RCODE));
 		fputs("</h3>\n<p class=\"sub\"><span class=\"badge\" style=\"background:", f);
 		fputs(colour, f);
 		fputs("\">", f);
-		esc(f, assess);
+		html_esc(f, assess);
 		fputs("</span> ", f);
-		escf(f, "%s, %s · %s · score %s%s%s", PQgetvalue(res, i, T_KIND), PQgetvalue(res, i, T_PERIOD),
+		html_escf(f, "%s, %s · %s · score %s%s%s", PQgetvalue(res, i, T_KIND), PQgetvalue(res, i, T_PERIOD),
 			 PQgetvalue(res, i, T_INDNAME), fmt_num(sb, sizeof sb, strtod(PQgetvalue(res, i, T_SCORE), NULL), 1),
 			 !strcmp(PQgetvalue(res, i, T_STATUS), "new") ? " · new" : "",
 			 !strcmp(PQgetvalue(res, i, T_RECENT), "t") ? " · recent" : "");
@@ -201,7 +201,7 @@ part_tipping_points(report_ctx *r)
 			snprintf(aria, sizeof aria, "%s in %s with the %s of %s marked", PQgetvalue(res, i, T_INDNAME),
 					 PQgetvalue(res, i, T_RNAME), PQgetvalue(res, i, T_KIND), PQgetvalue(res, i, T_PERIOD));
 			c.aria = aria;
-			chart(f, &c);
+			report_chart(f, &c);
 		}
 		fputs("</figure>\n", f);
 		krimp_free(s);
@@ -271,7 +271,7 @@ report_round(report_ctx *r, const char *round_arg)
 	const char *params[1] = {round_arg};
 	PGresult   *res;
 
-	res = query(r, "SELECT r.round_year, max(r.recomputation) FROM krimp.revaluation_round r "
+	res = report_query(r, "SELECT r.round_year, max(r.recomputation) FROM krimp.revaluation_round r "
 				" WHERE $1::pg_catalog.int4 IS NULL OR r.round_year OPERATOR(pg_catalog.=) $1::pg_catalog.int4 "
 				" GROUP BY r.round_year ORDER BY r.round_year DESC LIMIT 1", 1, params);
 	if (!res)
@@ -335,7 +335,7 @@ report_page(report_ctx *r)
 	fputs(css, r->f);
 	fputs("</style>\n</head>\n<body>\n<header>\n<h1>krimp: tipping points and targets in the decline regions</h1>\n<p>",
 		  r->f);
-	escf(r->f, "Database %s · generated %s by krimpctl report", PQdb(r->conn), stamp);
+	html_escf(r->f, "Database %s · generated %s by krimpctl report", PQdb(r->conn), stamp);
 	if (r->round_year)
 		fprintf(r->f, " · revaluation round %d", r->round_year);
 	fputs("</p>\n</header>\n<main>\n", r->f);

@@ -15,7 +15,6 @@
 #include "period.h"
 #include "series.h"
 
-
 #define COL_GREEN	"#2e9e4f"
 #define COL_ORANGE	"#f39c12"
 #define COL_RED		"#d64541"
@@ -76,8 +75,8 @@ typedef struct report_ctx
 } report_ctx;
 
 /* report_chart.c: output helpers */
-extern void esc(FILE *f, const char *s);
-extern void escf(FILE *f, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+extern void html_esc(FILE *f, const char *s);
+extern void html_escf(FILE *f, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 extern const char *fmt_num(char *buf, size_t len, double v, int decimals);
 extern const char *fmt_exact(char *buf, double v);
 extern const char *light_colour(const char *light);
@@ -86,11 +85,11 @@ extern bool parse_period(const char *text, krimp_period *p);
 extern double period_x(krimp_period p);
 
 /* report_chart.c: a chart, and a target path from the TARGET_COLUMNS */
-extern void chart(FILE *f, const chart_spec *c);
+extern void report_chart(FILE *f, const chart_spec *c);
 extern void read_target(target_path *t, const PGresult *res, int row, int col);
 
 /* report.c */
-extern PGresult *query(report_ctx *r, const char *sql, int nparams, const char *const *params);
+extern PGresult *report_query(report_ctx *r, const char *sql, int nparams, const char *const *params);
 extern void explain_flag(FILE *f, const char *kind, const char *unit, const char *before, const char *after,
 						 const char *assessment, const char *p, int decimals);
 extern void part_tipping_points(report_ctx *r);

@@ -17,7 +17,7 @@
 
 /* text into HTML (element content and attribute values alike) */
 void
-esc(FILE *f, const char *s)
+html_esc(FILE *f, const char *s)
 {
 	for (; s && *s; s++)
 	{
@@ -45,9 +45,9 @@ esc(FILE *f, const char *s)
 }
 
 void
-escf(FILE *f, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+html_escf(FILE *f, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 void
-escf(FILE *f, const char *fmt,...)
+html_escf(FILE *f, const char *fmt,...)
 {
 	char		buf[2048];
 	va_list		ap;
@@ -55,7 +55,7 @@ escf(FILE *f, const char *fmt,...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	esc(f, buf);
+	html_esc(f, buf);
 }
 
 /* a number with the given decimals and thousands separated by commas */
@@ -334,7 +334,7 @@ chart_mark(FILE *f, const scale *sc, const chart_spec *c)
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" fill=\"%s\" class=\"marklabel\">",
 			mx > c->width * 0.7 ? mx - 4 : mx + 4, sc->py1 + 11, mx > c->width * 0.7 ? "end" : "start",
 			c->mark_colour);
-	escf(f, "%s %s", c->mark_label ? c->mark_label : "change", pb);
+	html_escf(f, "%s %s", c->mark_label ? c->mark_label : "change", pb);
 	fputs("</text>\n", f);
 }
 
@@ -361,7 +361,7 @@ chart_target(FILE *f, const scale *sc, const chart_spec *c, const krimp_target_p
 	fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#fff\" stroke=\"%s\" stroke-width=\"2\">"
 			"<title>", sx(sc, xb), sy(sc, t->knot_v[t->nknots - 1]), COL_TARGET);
 	krimp_period_format(t->knot_p[t->nknots - 1], pb);
-	escf(f, "target %s: %s in %s", t->name ? t->name : "",
+	html_escf(f, "target %s: %s in %s", t->name ? t->name : "",
 		 fmt_num(vb, sizeof vb, t->knot_v[t->nknots - 1], c->decimals), pb);
 	fputs("</title></circle>\n", f);
 }
@@ -395,7 +395,7 @@ chart_legend(FILE *f, const scale *sc, const chart_spec *c, bool has_target)
 	fprintf(f, "<g class=\"legend\" transform=\"translate(%d,%d)\">\n", legend_x, c->height - 8);
 	fprintf(f, "<line x1=\"0\" x2=\"18\" y1=\"-4\" y2=\"-4\" stroke=\"%s\" stroke-width=\"2.2\"/><text x=\"22\" y=\"0\">",
 			COL_SERIES);
-	esc(f, c->series_label ? c->series_label : "series");
+	html_esc(f, c->series_label ? c->series_label : "series");
 	fputs("</text>\n", f);
 	{
 		int			x = 22 + 7 * (int) strlen(c->series_label ? c->series_label : "series") + 14;
@@ -423,7 +423,7 @@ chart_legend(FILE *f, const scale *sc, const chart_spec *c, bool has_target)
 }
 
 void
-chart(FILE *f, const chart_spec *c)
+report_chart(FILE *f, const chart_spec *c)
 {
 	scale		sc;
 	double		xlo,
@@ -439,7 +439,7 @@ chart(FILE *f, const chart_spec *c)
 
 	fprintf(f, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"",
 			c->width, c->height);
-	esc(f, c->aria ? c->aria : "chart");
+	html_esc(f, c->aria ? c->aria : "chart");
 	fputs("\">\n", f);
 	if (!has_data)
 	{

@@ -70,7 +70,7 @@ place_labels(FILE *f, const PGresult *grp, double x0, double w)
 				l[j].px, l[j].py, l[j].west ? lx + 1500 : lx - 1500, ly - LABEL_FONT / 3);
 		fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"%s\" font-size=\"%.0f\" fill=\"#1d1d1d\">",
 				lx, ly, l[j].west ? "end" : "start", LABEL_FONT);
-		esc(f, PQgetvalue(grp, l[j].row, 1));
+		html_esc(f, PQgetvalue(grp, l[j].row, 1));
 		fputs("</text>\n", f);
 	}
 	fputs("</g>\n", f);
@@ -96,9 +96,9 @@ map_draw(report_ctx *r, const PGresult *prov, const PGresult *mem, const PGresul
 	for (int i = 0; i < PQntuples(prov); i++)
 	{
 		fputs("<path class=\"province\" d=\"", f);
-		esc(f, PQgetvalue(prov, i, 2));
+		html_esc(f, PQgetvalue(prov, i, 2));
 		fputs("\"><title>", f);
-		esc(f, PQgetvalue(prov, i, 1));
+		html_esc(f, PQgetvalue(prov, i, 1));
 		fputs("</title></path>\n", f);
 	}
 	fputs("</g>\n", f);
@@ -117,23 +117,23 @@ map_draw(report_ctx *r, const PGresult *prov, const PGresult *mem, const PGresul
 				fill = sev == 4 ? COL_RED : sev == 3 ? COL_ORANGE : sev == 2 ? COL_GREY : sev == 1 ? COL_GREEN : "#c9d6e3";
 			}
 		fprintf(f, "<path class=\"region\" data-group=\"");
-		esc(f, PQgetvalue(mem, i, 0));
+		html_esc(f, PQgetvalue(mem, i, 0));
 		fprintf(f, "\" fill=\"%s\" d=\"", fill);
-		esc(f, PQgetvalue(mem, i, 3));
+		html_esc(f, PQgetvalue(mem, i, 3));
 		fputs("\"><title>", f);
-		escf(f, "%s (%s), %s", PQgetvalue(mem, i, 2), PQgetvalue(mem, i, 1), PQgetvalue(mem, i, 0));
+		html_escf(f, "%s (%s), %s", PQgetvalue(mem, i, 2), PQgetvalue(mem, i, 1), PQgetvalue(mem, i, 0));
 		fputs("</title></path>\n", f);
 	}
 	fputs("</g>\n<g class=\"groups\" fill=\"none\" stroke=\"#2b2b2b\" stroke-width=\"700\">\n", f);
 	for (int j = 0; j < PQntuples(grp); j++)
 	{
 		fputs("<path class=\"group\" d=\"", f);
-		esc(f, PQgetvalue(grp, j, 4));
+		html_esc(f, PQgetvalue(grp, j, 4));
 		fputs("\"", f);
 		if (!strcmp(PQgetvalue(grp, j, 2), "anticipeerregio"))
 			fputs(" stroke-dasharray=\"2500 1500\"", f);
 		fputs("><title>", f);
-		escf(f, "%s (%s)%s%s", PQgetvalue(grp, j, 1), PQgetvalue(grp, j, 2),
+		html_escf(f, "%s (%s)%s%s", PQgetvalue(grp, j, 1), PQgetvalue(grp, j, 2),
 			 PQgetisnull(grp, j, 7) ? "" : ": ", PQgetisnull(grp, j, 7) ? "" : PQgetvalue(grp, j, 7));
 		fputs("</title></path>\n", f);
 	}
@@ -142,7 +142,7 @@ map_draw(report_ctx *r, const PGresult *prov, const PGresult *mem, const PGresul
 	{
 		fprintf(f, "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"2300\"><title>", strtod(PQgetvalue(dots, i, 2), NULL),
 				-strtod(PQgetvalue(dots, i, 3), NULL));
-		escf(f, "%s (%s): %s", PQgetvalue(dots, i, 1), PQgetvalue(dots, i, 0), PQgetvalue(dots, i, 4));
+		html_escf(f, "%s (%s): %s", PQgetvalue(dots, i, 1), PQgetvalue(dots, i, 0), PQgetvalue(dots, i, 4));
 		fputs("</title></circle>\n", f);
 	}
 	fputs("</g>\n", f);
@@ -191,7 +191,7 @@ part_map(report_ctx *r)
 	const char *tparams[2];
 
 	snprintf(year, sizeof year, "%d", r->round_year);
-	ext = query(r, "SELECT public.ST_XMin(e), public.ST_YMax(e), public.ST_XMax(e) - public.ST_XMin(e), "
+	ext = report_query(r, "SELECT public.ST_XMin(e), public.ST_YMax(e), public.ST_XMax(e) - public.ST_XMin(e), "
 				"       public.ST_YMax(e) - public.ST_YMin(e) "
 				"  FROM (SELECT public.ST_Extent(g.geom) AS e FROM krimp.region g "
 				"         WHERE g.level OPERATOR(pg_catalog.=) 'province' AND g.valid_to IS NULL) x", 0, NULL);
@@ -215,13 +215,13 @@ part_map(report_ctx *r)
 	tparams[0] = tolbuf;
 	tparams[1] = year;
 
-	prov = query(r, "SELECT g.code, g.name, public.ST_AsSVG(public.ST_Simplify(g.geom, $1::pg_catalog.float8, true), 1, 0) "
+	prov = report_query(r, "SELECT g.code, g.name, public.ST_AsSVG(public.ST_Simplify(g.geom, $1::pg_catalog.float8, true), 1, 0) "
 				 "  FROM krimp.region g WHERE g.level OPERATOR(pg_catalog.=) 'province' AND g.valid_to IS NULL "
 				 "   AND g.geom IS NOT NULL ORDER BY g.code", 1, tparams);
 	if (!prov)
 		return;
 	/* the worst light of the round among each group's targets (4 red .. 1 green, 0 none) */
-	mem = query(r, "SELECT m.group_code, g.code, g.name, "
+	mem = report_query(r, "SELECT m.group_code, g.code, g.name, "
 				"       public.ST_AsSVG(public.ST_Simplify(g.geom, $1::pg_catalog.float8, true), 1, 0) "
 				"  FROM krimp.region_group_member m JOIN krimp.region g ON g.region_id OPERATOR(pg_catalog.=) m.region_id "
 				" WHERE g.geom IS NOT NULL ORDER BY m.group_code, g.code", 1, tparams);
@@ -230,7 +230,7 @@ part_map(report_ctx *r)
 		PQclear(prov);
 		return;
 	}
-	grp = query(r, "SELECT x.group_code, x.name, x.designation, coalesce(l.severity, 0), "
+	grp = report_query(r, "SELECT x.group_code, x.name, x.designation, coalesce(l.severity, 0), "
 				"       public.ST_AsSVG(public.ST_Simplify(x.u, $1::pg_catalog.float8, true), 1, 0), "
 				"       public.ST_X(public.ST_PointOnSurface(x.u)), public.ST_Y(public.ST_PointOnSurface(x.u)), "
 				"       l.lights "
@@ -254,7 +254,7 @@ part_map(report_ctx *r)
 	}
 	/* municipalities in a decline region (or the later versions they went into) with a live,
 	 * recent, worsening tipping point */
-	dots = query(r, "SELECT g.code, g.name, public.ST_X(public.ST_PointOnSurface(g.geom)), "
+	dots = report_query(r, "SELECT g.code, g.name, public.ST_X(public.ST_PointOnSurface(g.geom)), "
 				 "       public.ST_Y(public.ST_PointOnSurface(g.geom)), "
 				 "       pg_catalog.string_agg(DISTINCT f.kind OPERATOR(pg_catalog.||) ' ' "
 				 "                             OPERATOR(pg_catalog.||) f.period::pg_catalog.text, ', ') "

@@ -44,7 +44,7 @@ part_scorecard(report_ctx *r)
 	}
 	snprintf(year, sizeof year, "%d", r->round_year);
 	snprintf(recomp, sizeof recomp, "%d", r->recomputation);
-	round = query(r, "SELECT r.round_date, pg_catalog.to_char(r.known_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), "
+	round = report_query(r, "SELECT r.round_date, pg_catalog.to_char(r.known_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), "
 				  "       pg_catalog.to_char(r.data_vintage AT TIME ZONE 'UTC', 'YYYY-MM-DD'), r.targets, r.reason "
 				  "  FROM krimp.revaluation_round r "
 				  " WHERE r.round_year OPERATOR(pg_catalog.=) $1::pg_catalog.int4 "
@@ -52,18 +52,18 @@ part_scorecard(report_ctx *r)
 	if (!round)
 		return;
 	fprintf(f, "<h2>Scorecard of the revaluation round %d</h2>\n<p>", r->round_year);
-	escf(f, "%s target(s) in force on %s, judged as the figures were known and released at %s UTC (newest figure read: %s)",
+	html_escf(f, "%s target(s) in force on %s, judged as the figures were known and released at %s UTC (newest figure read: %s)",
 		 PQgetvalue(round, 0, 3), PQgetvalue(round, 0, 0), PQgetvalue(round, 0, 1),
 		 PQgetisnull(round, 0, 2) ? "none" : PQgetvalue(round, 0, 2));
 	if (r->recomputation > 0)
-		escf(f, "; recomputation %d: %s", r->recomputation, PQgetvalue(round, 0, 4));
+		html_escf(f, "; recomputation %d: %s", r->recomputation, PQgetvalue(round, 0, 4));
 	fputs(". <span class=\"chip\" style=\"background:" COL_GREEN "\">&#160;</span> on or ahead of the path · "
 		  "<span class=\"chip\" style=\"background:" COL_ORANGE "\">&#160;</span> behind, but the trend reaches the "
 		  "target · <span class=\"chip\" style=\"background:" COL_RED "\">&#160;</span> the trend misses the target · "
 		  "<span class=\"chip\" style=\"background:" COL_GREY "\">&#160;</span> too few figures to judge.</p>\n", f);
 	PQclear(round);
 
-	score = query(r, "SELECT s.region_code, s.region_name, s.theme, s.targets, s.green, s.orange, s.red, s.grey, "
+	score = report_query(r, "SELECT s.region_code, s.region_name, s.theme, s.targets, s.green, s.orange, s.red, s.grey, "
 				  "       s.worst_items FROM krimp.scorecard s WHERE s.round_year OPERATOR(pg_catalog.=) $1::pg_catalog.int4 "
 				  " ORDER BY s.red DESC, s.orange DESC, s.grey DESC, s.region_name, s.theme", 1, params);
 	if (!score)
@@ -73,20 +73,20 @@ part_scorecard(report_ctx *r)
 	for (int i = 0; i < PQntuples(score); i++)
 	{
 		fputs("<tr><td>", f);
-		esc(f, PQgetvalue(score, i, 1));
+		html_esc(f, PQgetvalue(score, i, 1));
 		fputs(" <span class=\"muted\">", f);
-		esc(f, PQgetvalue(score, i, 0));
+		html_esc(f, PQgetvalue(score, i, 0));
 		fputs("</span></td><td>", f);
-		esc(f, PQgetvalue(score, i, 2));
+		html_esc(f, PQgetvalue(score, i, 2));
 		fputs("</td><td class=\"num\">", f);
-		esc(f, PQgetvalue(score, i, 3));
+		html_esc(f, PQgetvalue(score, i, 3));
 		fputs("</td><td class=\"lights\">", f);
 		light_chip(f, "red", PQgetvalue(score, i, 6));
 		light_chip(f, "orange", PQgetvalue(score, i, 5));
 		light_chip(f, "grey", PQgetvalue(score, i, 7));
 		light_chip(f, "green", PQgetvalue(score, i, 4));
 		fputs("</td><td>", f);
-		esc(f, PQgetvalue(score, i, 8));
+		html_esc(f, PQgetvalue(score, i, 8));
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody></table>\n</section>\n", f);
@@ -107,7 +107,7 @@ part_targets(report_ctx *r)
 		return;
 	snprintf(year, sizeof year, "%d", r->round_year);
 	snprintf(recomp, sizeof recomp, "%d", r->recomputation);
-	targets = query(r,
+	targets = report_query(r,
 					"SELECT rr.target_name, rr.region_name, rr.light, rr.latest_period, rr.latest_value, "
 					"       rr.expected_value, rr.progress, rr.expected_progress, rr.projected_value, "
 					"       rr.horizon_period, i.decimals, i.unit, "
@@ -147,19 +147,19 @@ part_targets(report_ctx *r)
 		fprintf(f, "<figure class=\"card\" style=\"border-top-color:%s\">\n<figcaption><h4>", light_colour(light));
 		light_chip(f, light, NULL);
 		fputc(' ', f);
-		esc(f, PQgetvalue(targets, i, R_NAME));
+		html_esc(f, PQgetvalue(targets, i, R_NAME));
 		fputs("</h4>\n<p class=\"explain\">", f);
 		if (PQgetisnull(targets, i, R_LATEST_P))
-			esc(f, "nothing observed after the baseline");
+			html_esc(f, "nothing observed after the baseline");
 		else
 		{
-			escf(f, "%s: %s %s", PQgetvalue(targets, i, R_LATEST_P),
+			html_escf(f, "%s: %s %s", PQgetvalue(targets, i, R_LATEST_P),
 				 fmt_num(a, sizeof a, strtod(PQgetvalue(targets, i, R_LATEST_V), NULL), dec),
 				 PQgetvalue(targets, i, R_UNIT));
 			if (!PQgetisnull(targets, i, R_EXPECTED))
-				escf(f, " against %s on the path", fmt_num(b, sizeof b, strtod(PQgetvalue(targets, i, R_EXPECTED), NULL), dec));
+				html_escf(f, " against %s on the path", fmt_num(b, sizeof b, strtod(PQgetvalue(targets, i, R_EXPECTED), NULL), dec));
 			if (!PQgetisnull(targets, i, R_PROJECTED))
-				escf(f, "; trend to %s: %s", PQgetvalue(targets, i, R_HORIZON_P),
+				html_escf(f, "; trend to %s: %s", PQgetvalue(targets, i, R_HORIZON_P),
 					 fmt_num(a, sizeof a, strtod(PQgetvalue(targets, i, R_PROJECTED), NULL), dec));
 		}
 		fputs("</p></figcaption>\n", f);
@@ -180,7 +180,7 @@ part_targets(report_ctx *r)
 			c.proj_colour = light_colour(light);
 			snprintf(aria, sizeof aria, "%s: %s light", PQgetvalue(targets, i, R_NAME), light);
 			c.aria = aria;
-			chart(f, &c);
+			report_chart(f, &c);
 		}
 		else
 			fputs("<p class=\"muted\">no figures</p>\n", f);
