@@ -286,3 +286,35 @@ cli_rollback_quietly(PGconn *conn)
 	if (PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) != PQTRANS_IDLE)
 		PQclear(PQexec(conn, "ROLLBACK"));
 }
+
+/* a connection option in a command's getopt loop; false if c is none */
+bool
+cli_conn_option(cli_conn *conn, int c, const char *arg)
+{
+	switch (c)
+	{
+		case 'd':
+			conn->dbname = arg;
+			return true;
+		case 'h':
+			conn->host = arg;
+			return true;
+		case 'p':
+			conn->port = arg;
+			return true;
+		case 'U':
+			conn->user = arg;
+			return true;
+		case 'w':
+			conn->prompt = PROMPT_NEVER;
+			return true;
+		case 'W':
+			conn->prompt = PROMPT_ALWAYS;
+			return true;
+		case 'q':
+			cli_quiet = true;
+			return true;
+		default:
+			return false;
+	}
+}

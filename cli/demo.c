@@ -22,7 +22,8 @@
  *
  *	  Every step does nothing when it has been done: a second run reuses
  *	  what is there.  The loads, the round and the report are the commands
- *	  themselves (cmd_load, cmd_evaluate, cmd_report), run in this process.
+ *	  themselves (krimp_load, krimp_evaluate, krimp_report), called on the
+ *	  demo's connection; each step is a function.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "krimpctl.h"
+#include "load.h"
 
 #define POPULATION_FILE "cbs/Bevolkingsontwikkeling_gemeente_per_jaar.json"
 #define FIRST_YEAR 2002
@@ -95,25 +96,6 @@ get(PGconn *conn, const char *sql, int nparams, const char *const *params, int *
 		return NULL;
 	}
 	return res;
-}
-
-/* run another command in this process, with the demo's connection options */
-static int
-sub_command(int (*cmd) (int, char **), const cli_conn *copts, int argc, char **argv)
-{
-	cli_conn	saved = cli_default_conn;
-	bool		quiet = cli_quiet;
-	int			rc;
-
-	cli_default_conn = *copts;
-	cli_default_conn.any_database = false;	/* the commands check the extension the demo made */
-	optind = 0;					/* the command parses its own arguments afresh */
-	fflush(stdout);
-	rc = cmd(argc, argv);
-	fflush(stdout);
-	cli_default_conn = saved;
-	cli_quiet = quiet;
-	return rc;
 }
 
 static const char *const sql_indicator =
@@ -238,13 +220,341 @@ silent_notice(void *arg, const PGresult *res)
 	(void) res;
 }
 
+/* getopt_long codes of the long options without a letter */
+enum
+{
+	OPT_DATA = 256,
+	OPT_REPORT
+};
+
+/* what the steps share */
+typedef struct demo_ctx
+{
+	PGconn	   *conn;
+	const char *data;			/* the bundled d->data directory */
+	const char *report;			/* the HTML report to write */
+	char	   *file;			/* the population d->file in it */
+	char	   *rejects_dir;	/* beside the report */
+} demo_ctx;
+
+/* what the database must have: the extension */
+static int
+demo_check(demo_ctx *d)
+{
+	int			rc = EXIT_OK;
+	PGresult   *res;
+
+	res = get(d->conn, "SELECT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'krimp')", 0,
+			  NULL, &rc);
+	if (!res)
+		return rc;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+	{
+		PQclear(res);
+		cli_error("database \"%s\" has no krimp extension: CREATE EXTENSION krimp CASCADE first (scripts/demo.sh does)",
+				  PQdb(d->conn));
+		rc = EXIT_SERVER;
+		return rc;
+	}
+	PQclear(res);
+	printf("krimp demo on database \"%s\" (data: %s; Bron: CBS, CC BY 4.0)\n", PQdb(d->conn), d->data);
+	return rc;
+}
+
+/* step 1: the regions, boundaries, mergers and decline regions */
+static int
+demo_regions(demo_ctx *d)
+{
+	int			rc = EXIT_OK;
+	PGresult   *res;
+
+	step("1. Regions: boundaries 2002-2023, mergers, decline regions");
+	res = get(d->conn, "SELECT EXISTS (SELECT FROM krimp.region_boundary)", 0, NULL, &rc);
+	if (!res)
+		return rc;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+	{
+		PQclear(res);
+		cli_error("no region boundaries are loaded: run scripts/load_regions.sh with PGDATABASE=%s first "
+				  "(scripts/demo.sh does)", PQdb(d->conn));
+		rc = EXIT_SERVER;
+		return rc;
+	}
+	PQclear(res);
+	if (!run_sql(d->conn,
+				 "SELECT r.level, count(*) AS \"region versions\", "
+				 "       count(*) FILTER (WHERE r.valid_to IS NULL) AS \"in 2023\", "
+				 "       (SELECT count(*) FROM krimp.region_change c JOIN krimp.region o "
+				 "            ON o.region_id OPERATOR(pg_catalog.=) c.old_region_id "
+				 "         WHERE o.level OPERATOR(pg_catalog.=) r.level) AS \"changes (mergers, splits)\" "
+				 "  FROM krimp.region r GROUP BY r.level ORDER BY min(pg_catalog.length(r.code)), r.level",
+				 0, NULL, true, &rc))
+		return rc;
+	if (!run_sql(d->conn,
+				 "SELECT g.designation, count(DISTINCT g.group_code) AS regions, count(m.region_id) AS municipalities "
+				 "  FROM krimp.region_group g JOIN krimp.region_group_member m "
+				 "    ON m.group_code OPERATOR(pg_catalog.=) g.group_code GROUP BY g.designation ORDER BY 1 DESC",
+				 0, NULL, true, &rc))
+		return rc;
+	return rc;
+}
+
+/* one year's load, as krimpctl load -q --filter Perioden=YYYYJJ00 --published-at=YYYY-04-01 */
+static int
+demo_load_year(demo_ctx *d, int y)
+{
+	char		filter[64],
+				published[64],
+				rejects[4096];
+	const char *filters[2] = {filter, NULL};
+	const char *files[1] = {d->file};
+	load_options o;
+	bool		quiet = cli_quiet;
+	PGresult   *res;
+	int			rc;
+
+	snprintf(filter, sizeof filter, "Perioden=%dJJ00", y);
+	snprintf(published, sizeof published, "%d-04-01 00:00:00+00", y);
+	snprintf(rejects, sizeof rejects, "%s/population-%d.rejects.csv", d->rejects_dir, y);
+	memset(&o, 0, sizeof o);
+	o.indicator = "population";
+	o.org = "BZK";
+	o.source = "CBS 37230ned";
+	o.in.period_key = "Perioden";
+	o.in.delimiter = ';';
+	o.in.filters = filters;
+	o.published_at = published;
+	o.rejects = rejects;
+	o.files = files;
+	o.nfiles = 1;
+	fflush(stdout);
+	cli_quiet = true;
+	rc = krimp_load(d->conn, &o);
+	cli_quiet = quiet;
+	fflush(stdout);
+	if (rc != EXIT_OK)
+		return rc;
+	res = get(d->conn, "SELECT b.batch_id, b.rows_read, b.rows_inserted, b.rows_rejected FROM krimp.load_batch b "
+			  " WHERE b.org_code OPERATOR(pg_catalog.=) 'BZK' AND b.state OPERATOR(pg_catalog.=) 'done' "
+			  " ORDER BY b.batch_id DESC LIMIT 1", 0, NULL, &rc);
+	if (!res)
+		return rc;
+	if (PQntuples(res) == 1)
+		printf("   %d: batch %s, read %s, inserted %s, rejected %s\n", y, PQgetvalue(res, 0, 0),
+			   PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3));
+	PQclear(res);
+	fflush(stdout);
+	return rc;
+}
+
+/* step 2: the CBS population per municipality, one load a year */
+static int
+demo_population(demo_ctx *d)
+{
+	int			rc = EXIT_OK;
+	PGresult   *res;
+	bool		loaded[LAST_YEAR - FIRST_YEAR + 1] = {false};
+
+	step("2. The CBS population per municipality 2002-2022, with krimpctl load");
+	if (!run_sql(d->conn, sql_indicator, 0, NULL, false, &rc))
+		return rc;
+	res = get(d->conn, sql_loaded_years, 0, NULL, &rc);
+	if (!res)
+		return rc;
+	for (int i = 0; i < PQntuples(res); i++)
+	{
+		int			y = atoi(PQgetvalue(res, i, 0));
+
+		if (y >= FIRST_YEAR && y <= LAST_YEAR)
+			loaded[y - FIRST_YEAR] = true;
+	}
+	PQclear(res);
+	printf("   %s: OData v3 JSON of CBS table 37230ned, measure BevolkingAanHetBeginVanDePeriode_1.\n"
+		   "   One load a year (--filter Perioden=YYYYJJ00), dated 1 April of that year (--published-at), as\n"
+		   "   CBS's spring publication would have been, so that targets and rounds read the figures as they\n"
+		   "   were known then.  Rejected rows are municipalities that did not exist that year (CBS writes\n"
+		   "   null for them); they go to %s/.\n", d->file, d->rejects_dir);
+	{
+		int			todo = 0;
+
+		for (int y = FIRST_YEAR; y <= LAST_YEAR; y++)
+			todo += !loaded[y - FIRST_YEAR];
+		if (todo == 0)
+			printf("   All years %d-%d are loaded already.\n", FIRST_YEAR, LAST_YEAR);
+		else
+			mkdir(d->rejects_dir, 0777);
+	}
+	for (int y = FIRST_YEAR; y <= LAST_YEAR; y++)
+		if (!loaded[y - FIRST_YEAR] && (rc = demo_load_year(d, y)) != EXIT_OK)
+			return rc;
+	if (!run_sql(d->conn,
+				 "SELECT count(*) AS figures, count(DISTINCT o.region_id) AS \"municipality versions\", "
+				 "       min(krimp.year(o.period)) AS first, max(krimp.year(o.period)) AS last, "
+				 "       count(DISTINCT o.batch_id) AS \"load batches\" "
+				 "  FROM krimp.observation o "
+				 "  JOIN krimp.indicator i ON i.indicator_id OPERATOR(pg_catalog.=) o.indicator_id "
+				 "  JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) o.region_id "
+				 " WHERE i.code OPERATOR(pg_catalog.=) 'population' AND r.level OPERATOR(pg_catalog.=) 'municipality'",
+				 0, NULL, true, &rc))
+		return rc;
+	return rc;
+}
+
+/* step 3: the national total NL01 */
+static int
+demo_national(demo_ctx *d)
+{
+	int			rc = EXIT_OK;
+
+	step("3. The national total NL01: the sum of the municipalities, in each year's vintage");
+	{
+		int			added = 0;
+
+		PQsetNoticeReceiver(d->conn, national_notice, &added);
+		if (!run_sql(d->conn, sql_national, 0, NULL, false, &rc))
+			return rc;
+		PQsetNoticeReceiver(d->conn, silent_notice, NULL);
+		printf("   %d national figure(s) added%s\n", added, added ? "" : " (all there already)");
+	}
+	if (!run_sql(d->conn, "SELECT krimp.region_series('population', 'NL01')::pg_catalog.text AS \"NL01\"", 0, NULL, true, &rc))
+		return rc;
+	return rc;
+}
+
+/* step 4: the figures harmonised onto the 2023 layout */
+static int
+demo_harmonised(demo_ctx *d)
+{
+	int			rc = EXIT_OK;
+
+	step("4. Harmonised onto the 2023 layout (krimp.harmonised_series)");
+	printf("   Delfzijl, Appingedam and Loppersum merged into Eemsdelta in 2021; on the 2023 layout Eemsdelta\n"
+		   "   has a series from 2002, the sum of its predecessors.\n");
+	if (!run_sql(d->conn,
+				 "SELECT 'Delfzijl (GM0010), as published' AS series, "
+				 "       krimp.region_series('population', 'GM0010')::pg_catalog.text AS \"values\" "
+				 "UNION ALL "
+				 "SELECT 'Eemsdelta (GM1979), 2023 layout', h.series::pg_catalog.text "
+				 "  FROM krimp.harmonised_series('population', 2023) h WHERE h.code OPERATOR(pg_catalog.=) 'GM1979'",
+				 0, NULL, true, &rc))
+		return rc;
+	if (!run_sql(d->conn,
+				 "SELECT count(*) AS \"municipalities of 2023\", "
+				 "       sum(krimp.value_at(h.series, '2002'::krimp.period))::pg_catalog.int8 AS \"their population 2002\", "
+				 "       sum(krimp.value_at(h.series, '2022'::krimp.period))::pg_catalog.int8 AS \"their population 2022\" "
+				 "  FROM krimp.harmonised_series('population', 2023) h "
+				 "  JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) h.region_id "
+				 " WHERE r.level OPERATOR(pg_catalog.=) 'municipality'",
+				 0, NULL, true, &rc))
+		return rc;
+	return rc;
+}
+
+/* step 5: the nightly job */
+static int
+demo_nightly(demo_ctx *d)
+{
+	int			rc = EXIT_OK;
+
+	step("5. The nightly job: tipping points in every series whose figures changed");
+	if (!run_sql(d->conn, "CALL krimp.nightly()", 0, NULL, false, &rc))
+		return rc;
+	if (!run_sql(d->conn,
+				 "SELECT j.run_id AS run, j.series_examined AS \"series examined\", j.flags_new AS \"new flags\", "
+				 "       j.flags_confirmed AS confirmed, j.flags_withdrawn AS withdrawn, "
+				 "       pg_catalog.round(j.duration_ms::pg_catalog.numeric) AS ms "
+				 "  FROM krimp.job_run j ORDER BY j.run_id DESC LIMIT 3", 0, NULL, true, &rc))
+		return rc;
+	if (!run_sql(d->conn,
+				 "SELECT f.kind, count(*) FILTER (WHERE f.assessment OPERATOR(pg_catalog.=) 'improving') AS improving, "
+				 "       count(*) FILTER (WHERE f.assessment OPERATOR(pg_catalog.=) 'worsening') AS worsening, "
+				 "       count(*) FILTER (WHERE f.recent) AS recent "
+				 "  FROM krimp.tipping_point_flag f WHERE f.status OPERATOR(pg_catalog.<>) 'withdrawn' "
+				 " GROUP BY f.kind ORDER BY f.kind", 0, NULL, true, &rc))
+		return rc;
+	return rc;
+}
+
+/* step 6: the targets of the Demo covenant */
+static int
+demo_targets(demo_ctx *d)
+{
+	int			rc = EXIT_OK;
+
+	step("6. Targets: the Demo covenant (signed 2014-06-30), one per decline region on the 2014 layout");
+	printf("   Population from the 1 January 2014 figure as known on the signing day to 2030: the top decline\n"
+		   "   regions limit the decline to 3%%, the anticipation regions to 1%%.\n");
+	if (!run_sql(d->conn, sql_agreement, 0, NULL, false, &rc) || !run_sql(d->conn, sql_targets, 0, NULL, false, &rc))
+		return rc;
+	if (!run_sql(d->conn,
+				 "SELECT t.name AS target, t.baseline_period::pg_catalog.text AS baseline, "
+				 "       t.baseline_value::pg_catalog.int8 AS \"baseline value\", "
+				 "       t.horizon_period::pg_catalog.text AS horizon, t.horizon_value::pg_catalog.int8 AS \"horizon value\", "
+				 "       t.org_code AS org "
+				 "  FROM krimp.target t JOIN krimp.agreement a ON a.agreement_id OPERATOR(pg_catalog.=) t.agreement_id "
+				 " WHERE a.code OPERATOR(pg_catalog.=) 'DEMO-2014' ORDER BY t.name", 0, NULL, true, &rc))
+		return rc;
+	return rc;
+}
+
+/* step 7: the revaluation round, as krimpctl evaluate */
+static int
+demo_round(demo_ctx *d)
+{
+	evaluate_options o = {ROUND_YEAR, false, NULL, OUT_TABLE};
+	int			rc;
+
+	step("7. The revaluation round " ROUND_YEAR ": krimpctl evaluate " ROUND_YEAR);
+	rc = krimp_evaluate(d->conn, &o);
+	PQsetNoticeReceiver(d->conn, silent_notice, NULL);
+	fflush(stdout);
+	return rc;
+}
+
+/* step 8: the most notable recent tipping points */
+static int
+demo_notable(demo_ctx *d)
+{
+	int			rc = EXIT_OK;
+
+	step("8. The most notable recent tipping points in the decline regions (largest score first)");
+	if (!run_sql(d->conn, sql_notable, 0, NULL, true, &rc))
+		return rc;
+	return rc;
+}
+
+/* step 9: the report, as krimpctl report */
+static int
+demo_report(demo_ctx *d)
+{
+	report_options o = {d->report, ROUND_YEAR, 20};
+	char	   *abs;
+	int			rc;
+
+	step("9. The report: krimpctl report");
+	rc = krimp_report(d->conn, &o);
+	fflush(stdout);
+	if (rc != EXIT_OK)
+		return rc;
+	abs = realpath(d->report, NULL);
+	printf("   The report: %s\n   Open it in a browser: file://%s\n", abs ? abs : d->report, abs ? abs : d->report);
+	free(abs);
+	return rc;
+}
+
+/* the steps in order; the first failure stops */
+static int	(*const steps[]) (demo_ctx *d) = {
+	demo_check, demo_regions, demo_population, demo_national, demo_harmonised, demo_nightly,
+	demo_targets, demo_round, demo_notable, demo_report
+};
+
 int
 cmd_demo(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_CONN_LONGOPTS,
-		{"data", required_argument, NULL, 1},
-		{"report", required_argument, NULL, 2},
+		{"data", required_argument, NULL, OPT_DATA},
+		{"report", required_argument, NULL, OPT_REPORT},
 		{NULL, 0, NULL, 0}
 	};
 	cli_conn	copts = cli_default_conn;
@@ -255,10 +565,9 @@ cmd_demo(int argc, char **argv)
 	int			c;
 	int			rc = EXIT_OK;
 	PGconn	   *conn;
-	PGresult   *res;
 	double		t0 = cli_now();
 	struct stat st;
-	bool		loaded[LAST_YEAR - FIRST_YEAR + 1] = {false};
+	demo_ctx	d;
 
 	optind = 0;					/* GNU getopt: start afresh, with argument permutation */
 	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "?", longopts, NULL)) != -1)
@@ -267,10 +576,10 @@ cmd_demo(int argc, char **argv)
 			continue;
 		switch (c)
 		{
-			case 1:
+			case OPT_DATA:
 				data = optarg;
 				break;
-			case 2:
+			case OPT_REPORT:
 				report = optarg;
 				break;
 			default:				/* '?' too */
@@ -307,231 +616,16 @@ cmd_demo(int argc, char **argv)
 		return rc;
 	}
 	PQsetNoticeReceiver(conn, silent_notice, NULL);
-
-	/* what the database must have: the extension and the bundled regions */
-	res = get(conn, "SELECT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'krimp')", 0,
-			  NULL, &rc);
-	if (!res)
-		goto done;
-	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
-	{
-		PQclear(res);
-		cli_error("database \"%s\" has no krimp extension: CREATE EXTENSION krimp CASCADE first (scripts/demo.sh does)",
-				  PQdb(conn));
-		rc = EXIT_SERVER;
-		goto done;
-	}
-	PQclear(res);
-	printf("krimp demo on database \"%s\" (data: %s; Bron: CBS, CC BY 4.0)\n", PQdb(conn), data);
-
-	step("1. Regions: boundaries 2002-2023, mergers, decline regions");
-	res = get(conn, "SELECT EXISTS (SELECT FROM krimp.region_boundary)", 0, NULL, &rc);
-	if (!res)
-		goto done;
-	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
-	{
-		PQclear(res);
-		cli_error("no region boundaries are loaded: run scripts/load_regions.sh with PGDATABASE=%s first "
-				  "(scripts/demo.sh does)", PQdb(conn));
-		rc = EXIT_SERVER;
-		goto done;
-	}
-	PQclear(res);
-	if (!run_sql(conn,
-				 "SELECT r.level, count(*) AS \"region versions\", "
-				 "       count(*) FILTER (WHERE r.valid_to IS NULL) AS \"in 2023\", "
-				 "       (SELECT count(*) FROM krimp.region_change c JOIN krimp.region o "
-				 "            ON o.region_id OPERATOR(pg_catalog.=) c.old_region_id "
-				 "         WHERE o.level OPERATOR(pg_catalog.=) r.level) AS \"changes (mergers, splits)\" "
-				 "  FROM krimp.region r GROUP BY r.level ORDER BY min(pg_catalog.length(r.code)), r.level",
-				 0, NULL, true, &rc))
-		goto done;
-	if (!run_sql(conn,
-				 "SELECT g.designation, count(DISTINCT g.group_code) AS regions, count(m.region_id) AS municipalities "
-				 "  FROM krimp.region_group g JOIN krimp.region_group_member m "
-				 "    ON m.group_code OPERATOR(pg_catalog.=) g.group_code GROUP BY g.designation ORDER BY 1 DESC",
-				 0, NULL, true, &rc))
-		goto done;
-
-	step("2. The CBS population per municipality 2002-2022, with krimpctl load");
-	if (!run_sql(conn, sql_indicator, 0, NULL, false, &rc))
-		goto done;
-	res = get(conn, sql_loaded_years, 0, NULL, &rc);
-	if (!res)
-		goto done;
-	for (int i = 0; i < PQntuples(res); i++)
-	{
-		int			y = atoi(PQgetvalue(res, i, 0));
-
-		if (y >= FIRST_YEAR && y <= LAST_YEAR)
-			loaded[y - FIRST_YEAR] = true;
-	}
-	PQclear(res);
-	printf("   %s: OData v3 JSON of CBS table 37230ned, measure BevolkingAanHetBeginVanDePeriode_1.\n"
-		   "   One load a year (--filter Perioden=YYYYJJ00), dated 1 April of that year (--published-at), as\n"
-		   "   CBS's spring publication would have been, so that targets and rounds read the figures as they\n"
-		   "   were known then.  Rejected rows are municipalities that did not exist that year (CBS writes\n"
-		   "   null for them); they go to %s/.\n", file, rejects_dir);
-	{
-		int			todo = 0;
-
-		for (int y = FIRST_YEAR; y <= LAST_YEAR; y++)
-			todo += !loaded[y - FIRST_YEAR];
-		if (todo == 0)
-			printf("   All years %d-%d are loaded already.\n", FIRST_YEAR, LAST_YEAR);
-		else
-			mkdir(rejects_dir, 0777);
-	}
-	for (int y = FIRST_YEAR; y <= LAST_YEAR; y++)
-	{
-		char		filter[64],
-					published[64],
-					rejects[4096];
-		char	   *largv[20];
-		int			n = 0;
-		int			lrc;
-
-		if (loaded[y - FIRST_YEAR])
-			continue;
-		snprintf(filter, sizeof filter, "Perioden=%dJJ00", y);
-		snprintf(published, sizeof published, "%d-04-01 00:00:00+00", y);
-		snprintf(rejects, sizeof rejects, "%s/population-%d.rejects.csv", rejects_dir, y);
-		largv[n++] = "load";
-		largv[n++] = "-q";
-		largv[n++] = "--indicator=population";
-		largv[n++] = "--org=BZK";
-		largv[n++] = "--source=CBS 37230ned";
-		largv[n++] = "--filter";
-		largv[n++] = filter;
-		largv[n++] = "--published-at";
-		largv[n++] = published;
-		largv[n++] = "--rejects";
-		largv[n++] = rejects;
-		largv[n++] = file;
-		largv[n] = NULL;
-		lrc = sub_command(cmd_load, &copts, n, largv);
-		if (lrc != EXIT_OK)
-		{
-			rc = lrc;
-			goto done;
-		}
-		res = get(conn, "SELECT b.batch_id, b.rows_read, b.rows_inserted, b.rows_rejected FROM krimp.load_batch b "
-				  " WHERE b.org_code OPERATOR(pg_catalog.=) 'BZK' AND b.state OPERATOR(pg_catalog.=) 'done' "
-				  " ORDER BY b.batch_id DESC LIMIT 1", 0, NULL, &rc);
-		if (!res)
-			goto done;
-		if (PQntuples(res) == 1)
-			printf("   %d: batch %s, read %s, inserted %s, rejected %s\n", y, PQgetvalue(res, 0, 0),
-				   PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3));
-		PQclear(res);
-		fflush(stdout);
-	}
-	if (!run_sql(conn,
-				 "SELECT count(*) AS figures, count(DISTINCT o.region_id) AS \"municipality versions\", "
-				 "       min(krimp.year(o.period)) AS first, max(krimp.year(o.period)) AS last, "
-				 "       count(DISTINCT o.batch_id) AS \"load batches\" "
-				 "  FROM krimp.observation o "
-				 "  JOIN krimp.indicator i ON i.indicator_id OPERATOR(pg_catalog.=) o.indicator_id "
-				 "  JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) o.region_id "
-				 " WHERE i.code OPERATOR(pg_catalog.=) 'population' AND r.level OPERATOR(pg_catalog.=) 'municipality'",
-				 0, NULL, true, &rc))
-		goto done;
-
-	step("3. The national total NL01: the sum of the municipalities, in each year's vintage");
-	{
-		int			added = 0;
-
-		PQsetNoticeReceiver(conn, national_notice, &added);
-		if (!run_sql(conn, sql_national, 0, NULL, false, &rc))
-			goto done;
-		PQsetNoticeReceiver(conn, silent_notice, NULL);
-		printf("   %d national figure(s) added%s\n", added, added ? "" : " (all there already)");
-	}
-	if (!run_sql(conn, "SELECT krimp.region_series('population', 'NL01')::pg_catalog.text AS \"NL01\"", 0, NULL, true, &rc))
-		goto done;
-
-	step("4. Harmonised onto the 2023 layout (krimp.harmonised_series)");
-	printf("   Delfzijl, Appingedam and Loppersum merged into Eemsdelta in 2021; on the 2023 layout Eemsdelta\n"
-		   "   has a series from 2002, the sum of its predecessors.\n");
-	if (!run_sql(conn,
-				 "SELECT 'Delfzijl (GM0010), as published' AS series, "
-				 "       krimp.region_series('population', 'GM0010')::pg_catalog.text AS \"values\" "
-				 "UNION ALL "
-				 "SELECT 'Eemsdelta (GM1979), 2023 layout', h.series::pg_catalog.text "
-				 "  FROM krimp.harmonised_series('population', 2023) h WHERE h.code OPERATOR(pg_catalog.=) 'GM1979'",
-				 0, NULL, true, &rc))
-		goto done;
-	if (!run_sql(conn,
-				 "SELECT count(*) AS \"municipalities of 2023\", "
-				 "       sum(krimp.value_at(h.series, '2002'::krimp.period))::pg_catalog.int8 AS \"their population 2002\", "
-				 "       sum(krimp.value_at(h.series, '2022'::krimp.period))::pg_catalog.int8 AS \"their population 2022\" "
-				 "  FROM krimp.harmonised_series('population', 2023) h "
-				 "  JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) h.region_id "
-				 " WHERE r.level OPERATOR(pg_catalog.=) 'municipality'",
-				 0, NULL, true, &rc))
-		goto done;
-
-	step("5. The nightly job: tipping points in every series whose figures changed");
-	if (!run_sql(conn, "CALL krimp.nightly()", 0, NULL, false, &rc))
-		goto done;
-	if (!run_sql(conn,
-				 "SELECT j.run_id AS run, j.series_examined AS \"series examined\", j.flags_new AS \"new flags\", "
-				 "       j.flags_confirmed AS confirmed, j.flags_withdrawn AS withdrawn, "
-				 "       pg_catalog.round(j.duration_ms::pg_catalog.numeric) AS ms "
-				 "  FROM krimp.job_run j ORDER BY j.run_id DESC LIMIT 3", 0, NULL, true, &rc))
-		goto done;
-	if (!run_sql(conn,
-				 "SELECT f.kind, count(*) FILTER (WHERE f.assessment OPERATOR(pg_catalog.=) 'improving') AS improving, "
-				 "       count(*) FILTER (WHERE f.assessment OPERATOR(pg_catalog.=) 'worsening') AS worsening, "
-				 "       count(*) FILTER (WHERE f.recent) AS recent "
-				 "  FROM krimp.tipping_point_flag f WHERE f.status OPERATOR(pg_catalog.<>) 'withdrawn' "
-				 " GROUP BY f.kind ORDER BY f.kind", 0, NULL, true, &rc))
-		goto done;
-
-	step("6. Targets: the Demo covenant (signed 2014-06-30), one per decline region on the 2014 layout");
-	printf("   Population from the 1 January 2014 figure as known on the signing day to 2030: the top decline\n"
-		   "   regions limit the decline to 3%%, the anticipation regions to 1%%.\n");
-	if (!run_sql(conn, sql_agreement, 0, NULL, false, &rc) || !run_sql(conn, sql_targets, 0, NULL, false, &rc))
-		goto done;
-	if (!run_sql(conn,
-				 "SELECT t.name AS target, t.baseline_period::pg_catalog.text AS baseline, "
-				 "       t.baseline_value::pg_catalog.int8 AS \"baseline value\", "
-				 "       t.horizon_period::pg_catalog.text AS horizon, t.horizon_value::pg_catalog.int8 AS \"horizon value\", "
-				 "       t.org_code AS org "
-				 "  FROM krimp.target t JOIN krimp.agreement a ON a.agreement_id OPERATOR(pg_catalog.=) t.agreement_id "
-				 " WHERE a.code OPERATOR(pg_catalog.=) 'DEMO-2014' ORDER BY t.name", 0, NULL, true, &rc))
-		goto done;
-
-	step("7. The revaluation round " ROUND_YEAR ": krimpctl evaluate " ROUND_YEAR);
-	{
-		char	   *eargv[] = {"evaluate", ROUND_YEAR, NULL};
-
-		rc = sub_command(cmd_evaluate, &copts, 2, eargv);
-		if (rc != EXIT_OK)
-			goto done;
-	}
-
-	step("8. The most notable recent tipping points in the decline regions (largest score first)");
-	if (!run_sql(conn, sql_notable, 0, NULL, true, &rc))
-		goto done;
-
-	step("9. The report: krimpctl report");
-	{
-		char	   *rargv[] = {"report", "--output", (char *) report, "--round", ROUND_YEAR, NULL};
-		char	   *abs;
-
-		rc = sub_command(cmd_report, &copts, 5, rargv);
-		if (rc != EXIT_OK)
-			goto done;
-		abs = realpath(report, NULL);
-		printf("   The report: %s\n   Open it in a browser: file://%s\n", abs ? abs : report, abs ? abs : report);
-		free(abs);
-	}
-
-	printf("\nDone in %.1f s.  Connect with:\n  psql \"host=%s port=%s user=%s dbname=%s\"\n",
-		   cli_now() - t0, PQhost(conn), PQport(conn), PQuser(conn), PQdb(conn));
-
-done:
+	d.conn = conn;
+	d.data = data;
+	d.report = report;
+	d.file = file;
+	d.rejects_dir = rejects_dir;
+	for (int i = 0; i < (int) (sizeof steps / sizeof steps[0]) && rc == EXIT_OK; i++)
+		rc = steps[i] (&d);
+	if (rc == EXIT_OK)
+		printf("\nDone in %.1f s.  Connect with:\n  psql \"host=%s port=%s user=%s dbname=%s\"\n",
+			   cli_now() - t0, PQhost(conn), PQport(conn), PQuser(conn), PQdb(conn));
 	fflush(stdout);
 	PQfinish(conn);
 	free(file);

@@ -42,78 +42,33 @@ usage(void)
 	printf(KRIMPCTL_EXIT_CODES);
 }
 
-/* display width of UTF-8 text: one column per character */
-static int
-text_width(const char *s)
-{
-	int			w = 0;
-
-	for (; *s; s++)
-		if (((unsigned char) *s & 0xC0) != 0x80)
-			w++;
-	return w;
-}
-
 void
 cli_print_result(FILE *f, const PGresult *res, const char *indent)
 {
 	int			nc = PQnfields(res);
 	int			nr = PQntuples(res);
-	int		   *width = calloc(nc > 0 ? nc : 1, sizeof(int));
+	const char **heads = calloc(nc > 0 ? nc : 1, sizeof(char *));
+	const char **cells = calloc(nc * nr > 0 ? (size_t) nc * nr : 1, sizeof(char *));
 	bool	   *right = calloc(nc > 0 ? nc : 1, sizeof(bool));
+	cli_table	t = {indent, nc, nr, heads, cells, right, true, false};
 
-	if (!width || !right)
+	if (heads && cells && right)
 	{
-		free(width);
-		free(right);
-		return;
-	}
-	for (int c = 0; c < nc; c++)
-	{
-		Oid			t = PQftype(res, c);
-
-		/* int2, int4, int8, float4, float8, numeric, oid */
-		right[c] = t == 21 || t == 23 || t == 20 || t == 700 || t == 701 || t == 1700 || t == 26;
-		width[c] = text_width(PQfname(res, c));
-		for (int r = 0; r < nr; r++)
-		{
-			int			w = text_width(PQgetvalue(res, r, c));
-
-			if (w > width[c])
-				width[c] = w;
-		}
-	}
-	fputs(indent, f);
-	for (int c = 0; c < nc; c++)
-	{
-		const char *h = PQfname(res, c);
-		int			pad = width[c] - text_width(h);
-
-		fprintf(f, "%s%*s%s%*s", c ? "  " : "", right[c] ? pad : 0, "", h, (right[c] || c == nc - 1) ? 0 : pad, "");
-	}
-	fputc('\n', f);
-	fputs(indent, f);
-	for (int c = 0; c < nc; c++)
-	{
-		fputs(c ? "  " : "", f);
-		for (int i = 0; i < width[c]; i++)
-			fputc('-', f);
-	}
-	fputc('\n', f);
-	for (int r = 0; r < nr; r++)
-	{
-		fputs(indent, f);
 		for (int c = 0; c < nc; c++)
 		{
-			const char *v = PQgetvalue(res, r, c);
-			int			pad = width[c] - text_width(v);
+			Oid			type = PQftype(res, c);
 
-			fprintf(f, "%s%*s%s%*s", c ? "  " : "", right[c] ? pad : 0, "", v,
-					(right[c] || c == nc - 1) ? 0 : pad, "");
+			/* int2, int4, int8, float4, float8, numeric, oid */
+			right[c] = type == 21 || type == 23 || type == 20 || type == 700 || type == 701 ||
+				type == 1700 || type == 26;
+			heads[c] = PQfname(res, c);
+			for (int r = 0; r < nr; r++)
+				cells[r * nc + c] = PQgetvalue(res, r, c);
 		}
-		fputc('\n', f);
+		cli_print_table(f, &t);
 	}
-	free(width);
+	free(heads);
+	free(cells);
 	free(right);
 }
 
@@ -187,7 +142,7 @@ print_csv(const PGresult *round, const PGresult *score)
 }
 
 static void
-print_table(const PGresult *round, const PGresult *score, bool added)
+print_round(const PGresult *round, const PGresult *score, bool added)
 {
 	printf("revaluation round %s%s%s: %s target(s) judged as known at %s; newest figure read %s%s\n",
 		   PQgetvalue(round, 0, 0),
@@ -204,77 +159,41 @@ print_table(const PGresult *round, const PGresult *score, bool added)
 	cli_print_result(stdout, score, "");
 }
 
-int
-cmd_evaluate(int argc, char **argv)
+/* getopt_long codes of the long options without a letter */
+enum
 {
-	static const struct option longopts[] = {
-		CLI_CONN_LONGOPTS,
-		{"recompute", no_argument, NULL, 1},
-		{"reason", required_argument, NULL, 2},
-		{"format", required_argument, NULL, 'F'},
-		{NULL, 0, NULL, 0}
-	};
-	cli_conn	copts = cli_default_conn;
-	bool		recompute = false;
-	const char *reason = NULL;
-	out_format	fmt = OUT_TABLE;
-	int			c;
+	OPT_RECOMPUTE = 256,
+	OPT_REASON
+};
+
+/*
+ * krimpctl evaluate on an open connection: the round computed (or found as
+ * it is) and its scorecard printed, the transaction run again on a
+ * serialization failure or a deadlock.  Returns an exit code; the
+ * connection stays open, its notice receiver as before (with a NULL
+ * argument).
+ */
+int
+krimp_evaluate(PGconn *conn, const evaluate_options *o)
+{
 	int			rc = EXIT_OK;
 	int			attempt = 0;
-	const char *year;
 	bool		existed = false;
-	PGconn	   *conn;
 	PGresult   *res,
 			   *round = NULL,
 			   *score = NULL;
 	const char *params[3];
+	PQnoticeReceiver saved = PQsetNoticeReceiver(conn, notice_receiver, &existed);
 
-	optind = 0;				/* GNU getopt: start afresh, with argument permutation */
-	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "F:?", longopts, NULL)) != -1)
-	{
-		if (cli_conn_option(&copts, c, optarg))
-			continue;
-		switch (c)
-		{
-			case 1:
-				recompute = true;
-				break;
-			case 2:
-				reason = optarg;
-				break;
-			case 'F':
-				if (cli_parse_format("evaluate", optarg, &fmt) != EXIT_OK)
-					return EXIT_USAGE;
-				break;
-			default:				/* '?' too */
-				return cli_option_error("evaluate", argv, "dhpUF", usage);
-		}
-	}
-	if (optind >= argc)
-		return cli_usage_error("evaluate", "no round year given");
-	if (optind + 1 < argc)
-		return cli_usage_error("evaluate", "unexpected argument \"%s\"", argv[optind + 1]);
-	year = argv[optind];
-	if (strlen(year) != 4 || strspn(year, "0123456789") != 4)
-		return cli_usage_error("evaluate", "the round year must be a year such as 2020, not \"%s\"", year);
-	if (recompute && (!reason || !*reason))
-		return cli_usage_error("evaluate", "--recompute needs --reason=TEXT (why the round is computed again)");
-	if (reason && !recompute)
-		return cli_usage_error("evaluate", "--reason goes with --recompute");
-
-	conn = cli_connect(&copts, &rc);
-	if (!conn)
-		return rc;
-	PQsetNoticeReceiver(conn, notice_receiver, &existed);
 again:
 	attempt++;
 	cli_last_sqlstate[0] = '\0';
 	existed = false;
 	if (!cli_exec_ok(conn, "BEGIN", &rc))
 		goto failed;
-	params[0] = year;
-	params[1] = recompute ? "true" : "false";
-	params[2] = reason;
+	params[0] = o->year;
+	params[1] = o->recompute ? "true" : "false";
+	params[2] = o->reason;
 	res = PQexecParams(conn, "CALL krimp.revaluation_round($1::pg_catalog.int4, $2::pg_catalog.bool, $3::pg_catalog.text)",
 					   3, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -311,12 +230,12 @@ again:
 	if (!cli_exec_ok(conn, "COMMIT", &rc))
 		goto failed;
 
-	if (fmt == OUT_JSON)
+	if (o->format == OUT_JSON)
 		print_json(round, score, !existed);
-	else if (fmt == OUT_CSV)
+	else if (o->format == OUT_CSV)
 		print_csv(round, score);
 	else
-		print_table(round, score, !existed);
+		print_round(round, score, !existed);
 	fflush(stdout);
 
 failed:
@@ -332,6 +251,63 @@ failed:
 	PQclear(round);
 	PQclear(score);
 	cli_rollback_quietly(conn);
+	PQsetNoticeReceiver(conn, saved, NULL);
+	return rc;
+}
+
+int
+cmd_evaluate(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_CONN_LONGOPTS,
+		{"recompute", no_argument, NULL, OPT_RECOMPUTE},
+		{"reason", required_argument, NULL, OPT_REASON},
+		{"format", required_argument, NULL, 'F'},
+		{NULL, 0, NULL, 0}
+	};
+	cli_conn	copts = cli_default_conn;
+	evaluate_options o = {NULL, false, NULL, OUT_TABLE};
+	int			c;
+	int			rc;
+	PGconn	   *conn;
+
+	optind = 0;				/* GNU getopt: start afresh, with argument permutation */
+	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "F:?", longopts, NULL)) != -1)
+	{
+		if (cli_conn_option(&copts, c, optarg))
+			continue;
+		switch (c)
+		{
+			case OPT_RECOMPUTE:
+				o.recompute = true;
+				break;
+			case OPT_REASON:
+				o.reason = optarg;
+				break;
+			case 'F':
+				if (cli_parse_format("evaluate", optarg, &o.format) != EXIT_OK)
+					return EXIT_USAGE;
+				break;
+			default:				/* '?' too */
+				return cli_option_error("evaluate", argv, "dhpUF", usage);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("evaluate", "no round year given");
+	if (optind + 1 < argc)
+		return cli_usage_error("evaluate", "unexpected argument \"%s\"", argv[optind + 1]);
+	o.year = argv[optind];
+	if (strlen(o.year) != 4 || strspn(o.year, "0123456789") != 4)
+		return cli_usage_error("evaluate", "the round year must be a year such as 2020, not \"%s\"", o.year);
+	if (o.recompute && (!o.reason || !*o.reason))
+		return cli_usage_error("evaluate", "--recompute needs --reason=TEXT (why the round is computed again)");
+	if (o.reason && !o.recompute)
+		return cli_usage_error("evaluate", "--reason goes with --recompute");
+
+	conn = cli_connect(&copts, &rc);
+	if (!conn)
+		return rc;
+	rc = krimp_evaluate(conn, &o);
 	PQfinish(conn);
 	return rc;
 }

@@ -81,10 +81,9 @@ extern bool cli_quiet;
 
 extern cli_conn cli_default_conn;
 
+/* connect.c */
 /* Handle a connection option in a command's getopt loop; false if c is none. */
 extern bool cli_conn_option(cli_conn *conn, int c, const char *arg);
-
-/* connect.c */
 extern PGconn *cli_connect(const cli_conn *opts, int *exit_code);
 extern int	cli_server_error(PGconn *conn, const PGresult *res, const char *what);
 extern bool cli_exec_ok(PGconn *conn, const char *sql, int *exit_code);
@@ -166,6 +165,55 @@ extern int	cmd_nightly(int argc, char **argv);
 extern int	cmd_evaluate(int argc, char **argv);
 extern int	cmd_report(int argc, char **argv);
 extern int	cmd_demo(int argc, char **argv);
+
+/*
+ * The commands as functions on an open connection (the demo calls them
+ * directly): each returns an exit code and leaves the connection open.
+ */
+typedef struct report_options
+{
+	const char *output;			/* the HTML file; "-" for stdout; NULL: krimp-report.html */
+	const char *round;			/* the round year as text; NULL: the newest */
+	int			limit;			/* at most this many tipping-point charts */
+} report_options;
+
+extern int	krimp_report(PGconn *conn, const report_options *o);
+
+typedef struct nightly_options
+{
+	bool		full;			/* --full: every series, not only those whose figures changed */
+	bool		all;			/* --all: every flag the run touched, not only the new ones */
+	out_format	format;
+} nightly_options;
+
+extern int	krimp_nightly(PGconn *conn, const nightly_options *o);
+
+typedef struct evaluate_options
+{
+	const char *year;			/* the round year, four digits */
+	bool		recompute;		/* --recompute a round that exists ... */
+	const char *reason;			/* ... for this reason */
+	out_format	format;
+} evaluate_options;
+
+extern int	krimp_evaluate(PGconn *conn, const evaluate_options *o);
+
+/*
+ * util.c: an aligned table, columns two spaces apart, a line of dashes under
+ * the heads; the width of a text is its number of UTF-8 characters.
+ */
+typedef struct cli_table
+{
+	const char *indent;			/* before every line */
+	int			ncols;
+	int			nrows;
+	const char *const *heads;	/* ncols */
+	const char *const *cells;	/* nrows * ncols, row after row */
+	const bool *right;			/* ncols: right-aligned (numbers) */
+	bool		right_heads;	/* the heads aligned as their cells, else to the left */
+	bool		pad_last;		/* pad the last column (left-aligned) to its width too */
+} cli_table;
+extern void cli_print_table(FILE *f, const cli_table *t);
 
 /* evaluate.c: a query result as an aligned table (numbers to the right) */
 extern void cli_print_result(FILE *f, const PGresult *res, const char *indent);

@@ -32,37 +32,6 @@ static const cli_command commands[] = {
 	{NULL, NULL, NULL}
 };
 
-bool
-cli_conn_option(cli_conn *conn, int c, const char *arg)
-{
-	switch (c)
-	{
-		case 'd':
-			conn->dbname = arg;
-			return true;
-		case 'h':
-			conn->host = arg;
-			return true;
-		case 'p':
-			conn->port = arg;
-			return true;
-		case 'U':
-			conn->user = arg;
-			return true;
-		case 'w':
-			conn->prompt = PROMPT_NEVER;
-			return true;
-		case 'W':
-			conn->prompt = PROMPT_ALWAYS;
-			return true;
-		case 'q':
-			cli_quiet = true;
-			return true;
-		default:
-			return false;
-	}
-}
-
 static void
 usage(void)
 {

@@ -91,27 +91,43 @@ print_csv(const PGresult *run, const PGresult *flags)
 	cli_csv_result(stdout, lead, key, 1, flag_names, flags, F_DECIMALS);
 }
 
-/* display width of UTF-8 text: one column per character */
-static int
-text_width(const char *s)
+/* a flag's column as printed: numbers with the indicator's decimals, the change in per cent */
+static char *
+flag_cell(const PGresult *flags, int r, int c)
 {
-	int			w = 0;
+	char		buf[256];
+	const char *v = PQgetvalue(flags, r, c);
+	int			dec = atoi(PQgetvalue(flags, r, F_DECIMALS));
 
-	for (; *s; s++)
-		if (((unsigned char) *s & 0xC0) != 0x80)
-			w++;
-	return w;
+	if (PQgetisnull(flags, r, c))
+		buf[0] = '\0';
+	else if (c == F_BEFORE || c == F_AFTER || c == F_ABS)
+		snprintf(buf, sizeof buf, c == F_ABS ? "%+.*f" : "%.*f", dec, atof(v));
+	else if (c == F_REL)
+		snprintf(buf, sizeof buf, "%+.1f", 100 * atof(v));
+	else if (c == F_P)
+		snprintf(buf, sizeof buf, "%.3g", atof(v));
+	else if (c == F_SCORE)
+		snprintf(buf, sizeof buf, "%.1f", atof(v));
+	else if (c == F_RECENT)
+		snprintf(buf, sizeof buf, "%s", strcmp(v, "t") == 0 ? "yes" : "no");
+	else
+		snprintf(buf, sizeof buf, "%s", v);
+	return strdup(buf);
 }
 
 static void
-print_table(const PGresult *run, const PGresult *flags, bool all)
+print_run(const PGresult *run, const PGresult *flags, bool all)
 {
 	static const char *const heads[] = {"status", "indicator", "region", "name", "period", "kind",
 		"direction", "assessment", "before", "after", "change", "change %", "p", "score", "recent"};
 	int			n = PQntuples(flags);
-	int			width[F_DECIMALS];
-	char	 ***cells;
 	int			first = all ? 0 : 1;
+	int			nc = F_DECIMALS - first;
+	bool		right[F_DECIMALS];
+	static char empty[] = "";
+	char	  **cells;
+	cli_table	t = {"", nc, n, heads + first, NULL, right, false, true};
 
 	printf("nightly run %s%s: %s series examined; %s new, %s confirmed, %s withdrawn flag(s) in %.0f ms\n",
 		   PQgetvalue(run, 0, 0), strcmp(PQgetvalue(run, 0, 6), "t") == 0 ? " (full)" : "",
@@ -122,121 +138,54 @@ print_table(const PGresult *run, const PGresult *flags, bool all)
 		printf(all ? "no flags touched\n" : "no new flags\n");
 		return;
 	}
-	cells = calloc(n, sizeof(char **));
-	for (int c = 0; c < F_DECIMALS; c++)
-		width[c] = text_width(heads[c]);
-	for (int r = 0; r < n && cells; r++)
-	{
-		int			dec = atoi(PQgetvalue(flags, r, F_DECIMALS));
-
-		cells[r] = calloc(F_DECIMALS, sizeof(char *));
-		for (int c = 0; c < F_DECIMALS && cells[r]; c++)
+	cells = calloc((size_t) n * nc, sizeof(char *));
+	if (!cells)
+		return;
+	for (int c = 0; c < nc; c++)
+		right[c] = c + first >= F_BEFORE && c + first <= F_SCORE;
+	for (int r = 0; r < n; r++)
+		for (int c = 0; c < nc; c++)
 		{
-			char		buf[256];
-			const char *v = PQgetvalue(flags, r, c);
-
-			if (PQgetisnull(flags, r, c))
-				buf[0] = '\0';
-			else if (c == F_BEFORE || c == F_AFTER || c == F_ABS)
-				snprintf(buf, sizeof buf, c == F_ABS ? "%+.*f" : "%.*f", dec, atof(v));
-			else if (c == F_REL)
-				snprintf(buf, sizeof buf, "%+.1f", 100 * atof(v));
-			else if (c == F_P)
-				snprintf(buf, sizeof buf, "%.3g", atof(v));
-			else if (c == F_SCORE)
-				snprintf(buf, sizeof buf, "%.1f", atof(v));
-			else if (c == F_RECENT)
-				snprintf(buf, sizeof buf, "%s", strcmp(v, "t") == 0 ? "yes" : "no");
-			else
-				snprintf(buf, sizeof buf, "%s", v);
-			cells[r][c] = strdup(buf);
-			if (cells[r][c] && text_width(cells[r][c]) > width[c])
-				width[c] = text_width(cells[r][c]);
+			cells[r * nc + c] = flag_cell(flags, r, c + first);
+			if (!cells[r * nc + c])
+				cells[r * nc + c] = empty;
 		}
-	}
-	for (int c = first; c < F_DECIMALS; c++)
-		printf("%s%-*s", c > first ? "  " : "", width[c], heads[c]);
-	printf("\n");
-	for (int c = first; c < F_DECIMALS; c++)
-	{
-		printf("%s", c > first ? "  " : "");
-		for (int i = 0; i < width[c]; i++)
-			putchar('-');
-	}
-	printf("\n");
-	for (int r = 0; r < n && cells; r++)
-	{
-		for (int c = first; c < F_DECIMALS && cells[r]; c++)
-		{
-			const char *v = cells[r][c] ? cells[r][c] : "";
-			int			pad = width[c] - text_width(v);
-			bool		right = c >= F_BEFORE && c <= F_SCORE;
-
-			printf("%s%*s%s%*s", c > first ? "  " : "", right ? pad : 0, "", v, right ? 0 : pad, "");
-			free(cells[r][c]);
-		}
-		printf("\n");
-		free(cells[r]);
-	}
+	t.cells = (const char *const *) cells;
+	cli_print_table(stdout, &t);
+	for (int i = 0; i < n * nc; i++)
+		if (cells[i] != empty)
+			free(cells[i]);
 	free(cells);
 }
 
-int
-cmd_nightly(int argc, char **argv)
+/* getopt_long codes of the long options without a letter */
+enum
 {
-	static const struct option longopts[] = {
-		CLI_CONN_LONGOPTS,
-		{"full", no_argument, NULL, 1},
-		{"format", required_argument, NULL, 'F'},
-		{"all", no_argument, NULL, 2},
-		{NULL, 0, NULL, 0}
-	};
-	cli_conn	copts = cli_default_conn;
-	bool		full = false,
-				all = false;
-	out_format	fmt = OUT_TABLE;
-	int			c;
+	OPT_FULL = 256,
+	OPT_ALL
+};
+
+/*
+ * krimpctl nightly on an open connection: the job run and its flags
+ * printed, the transaction run again on a serialization failure or a
+ * deadlock.  Returns an exit code; the connection stays open.
+ */
+int
+krimp_nightly(PGconn *conn, const nightly_options *o)
+{
 	int			rc = EXIT_OK;
 	int			attempt = 0;
-	PGconn	   *conn;
 	PGresult   *res,
 			   *run = NULL,
 			   *flags = NULL;
 	const char *params[2];
 
-	optind = 0;				/* GNU getopt: start afresh, with argument permutation */
-	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "F:?", longopts, NULL)) != -1)
-	{
-		if (cli_conn_option(&copts, c, optarg))
-			continue;
-		switch (c)
-		{
-			case 1:
-				full = true;
-				break;
-			case 2:
-				all = true;
-				break;
-			case 'F':
-				if (cli_parse_format("nightly", optarg, &fmt) != EXIT_OK)
-					return EXIT_USAGE;
-				break;
-			default:				/* '?' too */
-				return cli_option_error("nightly", argv, "dhpUF", usage);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("nightly", "unexpected argument \"%s\"", argv[optind]);
-
-	conn = cli_connect(&copts, &rc);
-	if (!conn)
-		return rc;
 again:
 	attempt++;
 	cli_last_sqlstate[0] = '\0';
 	if (!cli_exec_ok(conn, "BEGIN", &rc))
 		goto failed;
-	params[0] = full ? "true" : "false";
+	params[0] = o->full ? "true" : "false";
 	res = PQexecParams(conn, "CALL krimp.nightly($1::pg_catalog.bool)", 1, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
@@ -253,7 +202,7 @@ again:
 		goto failed;
 	}
 	params[0] = PQgetvalue(run, 0, 0);
-	params[1] = all ? "true" : "false";
+	params[1] = o->all ? "true" : "false";
 	flags = PQexecParams(conn,
 						 "SELECT f.status, i.code, r.code, r.name, f.period::pg_catalog.text, f.kind, f.direction, "
 						 "       f.assessment, f.before, f.after, f.abs_change, f.rel_change, f.p_value, f.score, "
@@ -274,12 +223,12 @@ again:
 	if (!cli_exec_ok(conn, "COMMIT", &rc))
 		goto failed;
 
-	if (fmt == OUT_JSON)
+	if (o->format == OUT_JSON)
 		print_json(run, flags);
-	else if (fmt == OUT_CSV)
+	else if (o->format == OUT_CSV)
 		print_csv(run, flags);
 	else
-		print_table(run, flags, all);
+		print_run(run, flags, o->all);
 	fflush(stdout);
 
 failed:
@@ -295,6 +244,53 @@ failed:
 	PQclear(run);
 	PQclear(flags);
 	cli_rollback_quietly(conn);
+	return rc;
+}
+
+int
+cmd_nightly(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_CONN_LONGOPTS,
+		{"full", no_argument, NULL, OPT_FULL},
+		{"format", required_argument, NULL, 'F'},
+		{"all", no_argument, NULL, OPT_ALL},
+		{NULL, 0, NULL, 0}
+	};
+	cli_conn	copts = cli_default_conn;
+	nightly_options o = {false, false, OUT_TABLE};
+	int			c;
+	int			rc;
+	PGconn	   *conn;
+
+	optind = 0;				/* GNU getopt: start afresh, with argument permutation */
+	while ((c = getopt_long(argc, argv, CLI_CONN_SHORTOPTS "F:?", longopts, NULL)) != -1)
+	{
+		if (cli_conn_option(&copts, c, optarg))
+			continue;
+		switch (c)
+		{
+			case OPT_FULL:
+				o.full = true;
+				break;
+			case OPT_ALL:
+				o.all = true;
+				break;
+			case 'F':
+				if (cli_parse_format("nightly", optarg, &o.format) != EXIT_OK)
+					return EXIT_USAGE;
+				break;
+			default:				/* '?' too */
+				return cli_option_error("nightly", argv, "dhpUF", usage);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("nightly", "unexpected argument \"%s\"", argv[optind]);
+
+	conn = cli_connect(&copts, &rc);
+	if (!conn)
+		return rc;
+	rc = krimp_nightly(conn, &o);
 	PQfinish(conn);
 	return rc;
 }

@@ -270,3 +270,63 @@ cli_json_print(yajl_gen g)
 	fwrite(buf, 1, len, stdout);
 	yajl_gen_free(g);
 }
+
+/* display width of UTF-8 text: one column per character */
+static int
+text_width(const char *s)
+{
+	int			w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char) *s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+/* one line of the table: the cells padded to their widths, two spaces apart */
+static void
+table_line(FILE *f, const cli_table *t, const char *const *v, const int *width, bool head)
+{
+	fputs(t->indent, f);
+	for (int c = 0; c < t->ncols; c++)
+	{
+		int			pad = width[c] - text_width(v[c]);
+		bool		right = t->right[c] && (!head || t->right_heads);
+		bool		trail = !right && (c < t->ncols - 1 || t->pad_last);
+
+		fprintf(f, "%s%*s%s%*s", c ? "  " : "", right ? pad : 0, "", v[c], trail ? pad : 0, "");
+	}
+	fputc('\n', f);
+}
+
+void
+cli_print_table(FILE *f, const cli_table *t)
+{
+	int		   *width = calloc(t->ncols > 0 ? t->ncols : 1, sizeof(int));
+
+	if (!width)
+		return;
+	for (int c = 0; c < t->ncols; c++)
+	{
+		width[c] = text_width(t->heads[c]);
+		for (int r = 0; r < t->nrows; r++)
+		{
+			int			w = text_width(t->cells[r * t->ncols + c]);
+
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	table_line(f, t, t->heads, width, true);
+	fputs(t->indent, f);
+	for (int c = 0; c < t->ncols; c++)
+	{
+		fputs(c ? "  " : "", f);
+		for (int i = 0; i < width[c]; i++)
+			fputc('-', f);
+	}
+	fputc('\n', f);
+	for (int r = 0; r < t->nrows; r++)
+		table_line(f, t, t->cells + r * t->ncols, width, false);
+	free(width);
+}

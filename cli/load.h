@@ -1,0 +1,86 @@
+/*
+ * load.h
+ *	  What the files of krimpctl load share: load.c (the options and the
+ *	  command), load_batch.c (the load of one file: one transaction, one
+ *	  batch, the rejects) and load_sink.c (checking a row and streaming it to
+ *	  the server as runs).
+ */
+#ifndef KRIMP_LOAD_H
+#define KRIMP_LOAD_H
+
+#include "input.h"
+#include "krimpctl.h"
+#include "period.h"
+
+#define CHUNK_SIZE (256 * 1024)
+#define COPY_BUF_SIZE (512 * 1024)
+#define FIELD_MAX 64			/* a field's longest text, with its NUL */
+
+/* krimpctl load's options: what cmd_load() reads from the command line */
+typedef struct load_options
+{
+	cli_conn	conn;
+	const char *org;
+	const char *indicator;
+	const char *source;
+	const char *rejects;
+	const char *published_at;
+	const char *released_at;
+	const char *revision_reason;	/* why figures may go back in status, or NULL */
+	input_format format;
+	input_options in;
+	bool		abort_on_reject;
+	bool		fail_on_reject;
+	const char *const *files;	/* the input files, "-" for standard input */
+	int			nfiles;
+} load_options;
+
+typedef struct load_sink
+{
+	PGconn	   *conn;
+	char	   *buf;
+	size_t		len;
+	char		prefix[256];	/* batch_id \t (line) */
+	char		middle[512];	/* org \t indicator \t */
+	char		suffix[160];	/* \t released_at \n */
+	bool		copy_failed;
+
+	/*
+	 * The run being gathered: figures of one region with one status marker
+	 * on consecutive lines and consecutive periods, sent as one staged block
+	 * (krimp.staged_block) when the run ends.
+	 */
+	bool		in_run;
+	char		run_region[FIELD_MAX];
+	char		run_status[FIELD_MAX];
+	krimp_period run_first;
+	krimp_period run_last;
+	long long	run_first_line;
+	long long	run_last_line;
+	int			run_n;
+	char	   *run_values;		/* "{v1,v2,..." */
+	size_t		run_len;
+} load_sink;
+
+/* a block's most values (krimp.observation_block holds up to 4096) */
+#define RUN_MAX 4096
+#define RUN_BUF_SIZE (RUN_MAX * FIELD_MAX + 16)
+
+/* load_sink.c: the reader's sink, and the end of the stream */
+extern bool load_row(input_state *in, const input_row *row);
+extern bool run_send(load_sink *s);
+extern bool sink_flush(load_sink *s);
+extern void copy_escape(char *dst, size_t size, const char *src);
+
+/* load_batch.c */
+extern PGresult *exec_params(PGconn *conn, const char *sql, int n, const char *const *params, int *rc);
+extern int	load_with_retries(PGconn *conn, const load_options *o, const char *file);
+
+/*
+ * load.c: krimpctl load on an open connection: the indicator and the
+ * organisation checked, then each file in its own transaction, the first
+ * failure stopping.  Returns an exit code; the connection stays open.
+ */
+extern int	krimp_load(PGconn *conn, const load_options *o);
+
+#endif							/* KRIMP_LOAD_H */
