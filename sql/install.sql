@@ -1,5 +1,7 @@
 -- Creating the extension pulls in PostGIS and makes the fixed schema krimp.
 CREATE EXTENSION krimp CASCADE;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/data/organisations.sql
 SELECT extname, extversion, nspname AS schema, extrelocatable
   FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
  WHERE extname IN ('krimp', 'postgis') ORDER BY extname;

@@ -10,6 +10,8 @@ CREATE DATABASE krimp_nightly_test;
 \c krimp_nightly_test
 SET client_min_messages = warning;
 CREATE EXTENSION krimp CASCADE;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/data/organisations.sql
 SET search_path = public, krimp;
 \getenv abs_srcdir PG_ABS_SRCDIR
 \set loader :abs_srcdir '/scripts/load_regions.sql'

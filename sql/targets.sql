@@ -10,6 +10,8 @@ CREATE DATABASE krimp_targets_test;
 \c krimp_targets_test
 SET client_min_messages = warning;
 CREATE EXTENSION krimp CASCADE;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/data/organisations.sql
 RESET client_min_messages;
 SET search_path = public, krimp;
 \getenv abs_srcdir PG_ABS_SRCDIR

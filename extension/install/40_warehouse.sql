@@ -9,16 +9,17 @@
 
 -- ---- roles ---------------------------------------------------------
 -- Roles belong to the cluster, not the database: create them once, keep
--- them when the extension is dropped.  krimp_reader reads all shared data;
--- each organisation has one role (BI tools log in as a member of it, with
--- fixed credentials and no session variables); krimp_admin manages
--- reference data and runs the nightly job and the revaluation rounds.
+-- them when the extension is dropped.  Three generic roles: krimp_reader
+-- reads all shared data; krimp_writer may write rows of an organisation it
+-- acts for; krimp_admin manages reference data and runs the nightly job and
+-- the revaluation rounds.  Organisations are data: each has a role of its
+-- own (BI tools log in as a member of it, with fixed credentials and no
+-- session variables), added with krimp.add_organisation().
 DO $roles$
 DECLARE
     r text;
 BEGIN
-    FOREACH r IN ARRAY ARRAY['krimp_reader', 'krimp_admin', 'krimp_writer',
-                             'krimp_bzk', 'krimp_groningen', 'krimp_limburg', 'krimp_zeeland']
+    FOREACH r IN ARRAY ARRAY['krimp_reader', 'krimp_admin', 'krimp_writer']
     LOOP
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) r) THEN
             EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
@@ -29,7 +30,6 @@ $roles$;
 -- every organisation reads the shared data and may write its own rows;
 -- the admin reads and writes everything
 GRANT krimp_reader TO krimp_writer, krimp_admin;
-GRANT krimp_writer TO krimp_bzk, krimp_groningen, krimp_limburg, krimp_zeeland;
 
 GRANT USAGE ON SCHEMA krimp TO krimp_reader;
 
@@ -39,20 +39,13 @@ CREATE TABLE krimp.organisation (
     name        text NOT NULL,
     role_name   name NOT NULL UNIQUE,
     region_code text,
-    seeded      boolean NOT NULL DEFAULT false,
     created_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE krimp.organisation IS
-    'organisations that share the warehouse; each writes only its own rows, as members of its database role';
+    'organisations that share the warehouse; each writes only its own rows, as members of its database role; added with krimp.add_organisation()';
 COMMENT ON COLUMN krimp.organisation.role_name IS
     'the database role of the organisation; its members (BI logins, loaders) act for it';
-COMMENT ON COLUMN krimp.organisation.seeded IS 'installed with the extension (not dumped)';
-INSERT INTO krimp.organisation (org_code, name, role_name, region_code, seeded) VALUES
-    ('BZK', 'Ministerie van Binnenlandse Zaken en Koninkrijksrelaties', 'krimp_bzk', 'NL01', true),
-    ('PV20', 'Provincie Groningen', 'krimp_groningen', 'PV20', true),
-    ('PV29', 'Provincie Zeeland', 'krimp_zeeland', 'PV29', true),
-    ('PV31', 'Provincie Limburg', 'krimp_limburg', 'PV31', true);
-SELECT pg_catalog.pg_extension_config_dump('krimp.organisation', 'WHERE NOT seeded');
+SELECT pg_catalog.pg_extension_config_dump('krimp.organisation', '');
 
 -- An organisation's role must exist when the organisation is added or its
 -- role changed (a role cannot be created in the same statement, and a

@@ -2,6 +2,7 @@
 -- population indicator, and a first load of 2002-2022.
 SET client_min_messages = warning;
 CREATE EXTENSION krimp CASCADE;
+\ir ../../data/organisations.sql
 INSERT INTO krimp.region (code, name, level, valid_from)
 SELECT 'GM' || lpad((9800 + m)::text, 4, '0'), 'Bankdorp ' || m, 'municipality', '2000-01-01' FROM generate_series(1, 40) m;
 INSERT INTO krimp.indicator (code, name, unit, granularity, theme, aggregation, direction_of_good)

@@ -58,7 +58,7 @@ check "build test/bi/JdbcCheck.java (javac)" $?
 
 # ---- a database with a bit of everything, and the BI logins --------------------
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
-q -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" >/dev/null \
+q -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" -f data/organisations.sql >/dev/null \
   && q -f test/scripts/fill_warehouse.sql >/dev/null && q -f test/bi/fill_bi.sql >/dev/null
 check "database $db with the extension, test/scripts/fill_warehouse.sql and test/bi/fill_bi.sql" $?
 ok=0

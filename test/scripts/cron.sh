@@ -12,7 +12,7 @@ check() { if [ "$2" -eq 0 ]; then echo "ok - $1"; passed=$((passed + 1)); else e
 db=krimp_cron_missing
 
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
-psql -X -q -d "$db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE"
+psql -X -q -d "$db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" -f data/organisations.sql
 err=$(psql -X -q -d "$db" -v VERBOSITY=verbose -c "SELECT krimp.schedule_nightly()" 2>&1)
 echo "$err" | sed 's/^/  /' | head -n 3
 echo "$err" | grep -q '0A000' && echo "$err" | grep -q 'HINT:  Install postgresql-15-cron'
@@ -24,7 +24,7 @@ if [ "$(psql -X -A -t -d postgres -c "SHOW shared_preload_libraries")" != "pg_cr
   echo "$passed passed, $((failed + 1)) failed"; exit 1
 fi
 psql -X -q -d postgres -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" \
-  -c "CREATE EXTENSION IF NOT EXISTS pg_cron" -c "CREATE EXTENSION IF NOT EXISTS krimp CASCADE"
+  -c "CREATE EXTENSION IF NOT EXISTS pg_cron" -c "CREATE EXTENSION IF NOT EXISTS krimp CASCADE" -f data/organisations.sql
 check "pg_cron and krimp in the database pg_cron runs in" $?
 job=$(psql -X -A -t -d postgres -v ON_ERROR_STOP=1 -c "SELECT krimp.schedule_nightly('0 2 * * *')")
 check "krimp.schedule_nightly() returns the job id ($job)" $?

@@ -22,7 +22,7 @@ check() { if [ "$2" -eq 0 ]; then echo "ok - $1"; passed=$((passed + 1)); else e
 pages=(docs/reference/*.md docs/getting-started.md docs/guide-analyst.md)
 
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
-psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" >/dev/null \
+psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" -f data/organisations.sql >/dev/null \
   && PG_ABS_SRCDIR=$root psql -X -q -v ON_ERROR_STOP=1 -f scripts/load_regions.sql >/dev/null \
   && PG_ABS_SRCDIR=$root psql -X -q -v ON_ERROR_STOP=1 -f scripts/load_population.sql >/dev/null \
   && psql -X -q -v ON_ERROR_STOP=1 -c "CALL krimp.nightly()" >/dev/null

@@ -27,6 +27,7 @@ ready() { for _ in $(seq 1 600); do pg_isready -q -h "$PGHOST" -p "$PGPORT" && q
 q >/dev/null <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION krimp CASCADE;
+\i data/organisations.sql
 INSERT INTO krimp.region (code, name, level, valid_from) VALUES ('GM9944', 'Crash', 'municipality', '1900-01-01'), ('GM9945', 'Crash too', 'municipality', '1900-01-01');
 INSERT INTO krimp.indicator (code, name, unit, granularity, theme, aggregation)
 VALUES ('test_crash_pop', 'Population', 'persons', 'year', 'demography', 'sum');

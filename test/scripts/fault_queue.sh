@@ -49,7 +49,7 @@ lock_on_queue() {   # session, mode, granted
 }
 
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
-q -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" >/dev/null
+q -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" -f data/organisations.sql >/dev/null
 q >/dev/null <<'SQL'
 INSERT INTO krimp.region (code, name, level, valid_from) VALUES ('GM9921', 'Sprongdorp', 'municipality', '2000-01-01'),
     ('GM9922', 'Rustdorp', 'municipality', '2000-01-01');

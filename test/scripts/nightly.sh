@@ -12,7 +12,7 @@ check() { if [ "$2" -eq 0 ]; then echo "ok - $1"; passed=$((passed + 1)); else e
 q() { psql -X -q -A -t -d "$db" -v ON_ERROR_STOP=1 "$@"; }
 
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
-q -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" >/dev/null
+q -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" -f data/organisations.sql >/dev/null
 q >/dev/null <<'SQL'
 SET search_path = public, krimp;
 INSERT INTO krimp.region (code, name, level, valid_from) VALUES ('GM9931', 'Sprongdorp', 'municipality', '2000-01-01'),

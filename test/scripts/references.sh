@@ -23,7 +23,7 @@ check() {  # check NAME CONDITION-EXIT-STATUS
 q() { psql -X -q -A -t -d "$db" -v ON_ERROR_STOP=1 "$@"; }
 
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
-q -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" >/dev/null
+q -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" -f data/organisations.sql >/dev/null
 q >/dev/null <<'SQL'
 INSERT INTO krimp.indicator (code, name, unit, granularity, theme, aggregation)
 VALUES ('test_ref', 'test', 'persons', 'year', 'demography', 'sum');

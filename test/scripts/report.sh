@@ -24,7 +24,7 @@ trap cleanup EXIT
 
 [ -x "$K" ] || make -s -C "$root" cli >/dev/null
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
-q -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" >/dev/null
+q -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" -f data/organisations.sql >/dev/null
 check "created the database $db with the extension" $?
 bash scripts/load_regions.sh "$root" >/dev/null
 check "loaded the bundled regions (scripts/load_regions.sh)" $?

@@ -42,7 +42,12 @@ SELECT 'relation ' || c.oid::regclass || ' kind=' || c.relkind::text || ' rls=' 
        || ' acl=' || coalesce(c.relacl::text, 'default') || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '')
   FROM pg_class c WHERE c.relnamespace IN ('krimp'::regnamespace, to_regnamespace('krimp_bi')) ORDER BY 1;
 
-SELECT 'column ' || a.attrelid::regclass || '.' || a.attnum || ' ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+-- (a column's position among the columns that are there, as SELECT * shows
+-- them: an update that drops a column leaves a gap in attnum that a fresh
+-- install, and a restore, does not have)
+SELECT 'column ' || a.attrelid::regclass || '.'
+       || (SELECT count(*) FROM pg_attribute b WHERE b.attrelid = a.attrelid AND b.attnum > 0
+              AND NOT b.attisdropped AND b.attnum <= a.attnum) || ' ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
        || ' notnull=' || a.attnotnull || ' default=' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
        || ' acl=' || coalesce(a.attacl::text, '') || ' comment=' || coalesce(col_description(a.attrelid, a.attnum), '')
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid

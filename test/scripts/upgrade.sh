@@ -18,7 +18,7 @@ for db in $fresh $updated $restored; do
   psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
 done
 
-run $fresh -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp VERSION '$current' CASCADE"
+run $fresh -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp VERSION '$current' CASCADE" -f data/organisations.sql
 check "fresh install of $current" $?
 run $updated -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp VERSION '0.1' CASCADE"
 check "install of 0.1" $?

@@ -343,3 +343,12 @@ BEGIN
     RETURN QUERY SELECT * FROM krimp.harmonise(indicator_code, layout_year, known_at, false);
 END
 $$;
+-- ---- organisations are data (issue 14) ----
+-- 0.1 seeded four organisations and created their roles; a database keeps
+-- them (the roles belong to the cluster, the rows to the database), now as
+-- rows pg_dump keeps like any other: 0.2 installs no organisation
+-- (krimp.add_organisation, 41_organisations.sql, run below, adds them).
+ALTER TABLE krimp.organisation DROP COLUMN seeded;
+SELECT pg_catalog.pg_extension_config_dump('krimp.organisation', '');
+COMMENT ON TABLE krimp.organisation IS
+    'organisations that share the warehouse; each writes only its own rows, as members of its database role; added with krimp.add_organisation()';
