@@ -3,7 +3,7 @@
  *	  krimpctl report: the output helpers (HTML text, numbers, periods) and
  *	  the SVG chart of a series with its benchmark, target path, change mark
  *	  and projection.  The target path is drawn with the core's
- *	  krimp_path_value (evaluate.h), the formula the evaluation uses.
+ *	  krimp_path_value (targets.h), the formula the evaluation uses.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "report.h"
-#include "evaluate.h"
+#include "targets.h"
 
 /* ---- output helpers ------------------------------------------------- */
 
