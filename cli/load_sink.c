@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codes.h"
 #include "load.h"
 
 /* ---- checking a row and streaming it ---------------------------------- */
@@ -42,62 +43,24 @@ too_long(input_state *in, const char *what, const char *text)
 	return input_fail(in, "%s \"%.20s...\" is too long (at most %d characters)", what, text, FIELD_MAX - 1);
 }
 
-/* The forms krimp.region_level() accepts: NL01, LD01-LD04, PV##, CR##, GM####, WK######, BU######## */
+/* A CBS region code: the core's rule (codes.h), which krimp.region_level() runs in the server */
 static bool
 is_region_code(const char *c)
 {
-	size_t		n = strlen(c);
-	size_t		digits;
-
-	if (n < 4)
-		return false;
-	for (size_t i = 2; i < n; i++)
-		if (!isdigit((unsigned char) c[i]))
-			return false;
-	digits = n - 2;
-	if (strncmp(c, "NL", 2) == 0)
-		return digits == 2 && c[2] == '0';
-	if (strncmp(c, "LD", 2) == 0)
-		return digits == 2 && c[2] == '0' && c[3] >= '1' && c[3] <= '4';
-	if (strncmp(c, "PV", 2) == 0 || strncmp(c, "CR", 2) == 0)
-		return digits == 2;
-	if (strncmp(c, "GM", 2) == 0)
-		return digits == 4;
-	if (strncmp(c, "WK", 2) == 0)
-		return digits == 6;
-	if (strncmp(c, "BU", 2) == 0)
-		return digits == 8;
-	return false;
+	return krimp_region_level_of(c, strlen(c)) != NULL;
 }
 
-/* A number as krimp.apply_batch() reads one: [+-]digits[.digits][e[+-]ddd] */
+/*
+ * A number as krimp.apply_batch() reads one: the core's rule (codes.h), which
+ * krimp.number_problem() runs in the server.  Written right but out of the
+ * range of double precision is told apart below.
+ */
 static bool
 is_number(const char *s)
 {
-	const char *p = s;
-	int			mant = 0,
-				exp = 0;
+	krimp_error err;
 
-	if (*p == '+' || *p == '-')
-		p++;
-	while (isdigit((unsigned char) *p))
-		p++, mant++;
-	if (*p == '.')
-		for (p++; isdigit((unsigned char) *p); p++)
-			mant++;
-	if (mant == 0)
-		return false;
-	if (*p == 'e' || *p == 'E')
-	{
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		while (isdigit((unsigned char) *p))
-			p++, exp++;
-		if (exp < 1 || exp > 3)
-			return false;
-	}
-	return *p == '\0';
+	return krimp_parse_number(s, strlen(s), NULL, &err) || err.status == KRIMP_ERR_RANGE;
 }
 
 bool
@@ -232,9 +195,7 @@ load_row(input_state *in, const input_row *row)
 			 * out of a double's range; others go as written (the server
 			 * reads them as double precision).
 			 */
-			errno = 0;
-			v = strtod(value_text, NULL);
-			if (errno == ERANGE || !isfinite(v))
+			if (!krimp_parse_number(value_text, strlen(value_text), &v, NULL))
 				return input_fail(in, "number out of range \"%s\"", value_text);
 			krimp_format_double(v, value_text);
 		}

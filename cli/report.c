@@ -57,41 +57,10 @@ report_query(report_ctx *r, const char *sql, int nparams, const char *const *par
 	return res;
 }
 
-/* one line on what the tipping point means, as the demo prints it */
-void
-explain_flag(FILE *f, const char *kind, const char *unit, const char *before, const char *after,
-			 const char *assessment, const char *p, int decimals)
-{
-	char		b[64],
-				a[64];
-	double		vb = before ? strtod(before, NULL) : NAN,
-				va = after ? strtod(after, NULL) : NAN;
-
-	fmt_num(b, sizeof b, vb, decimals);
-	fmt_num(a, sizeof a, va, decimals);
-	if (!strcmp(kind, "trend turn") || !strcmp(kind, "acceleration") || !strcmp(kind, "deceleration"))
-	{
-		if (isfinite(vb) && vb > 0)
-			memmove(b + 1, b, strlen(b) + 1), b[0] = '+';
-		if (isfinite(va) && va > 0)
-			memmove(a + 1, a, strlen(a) + 1), a[0] = '+';
-		if (p && strtod(p, NULL) < 0.0001)
-			html_escf(f, "%s: the trend went from %s to %s %s a year (%s, p < 0.0001)", kind, b, a, unit, assessment);
-		else
-			html_escf(f, "%s: the trend went from %s to %s %s a year (%s%s%s)", kind, b, a, unit, assessment,
-				 p ? ", p = " : "", p ? p : "");
-	}
-	else if (!strcmp(kind, "convergence") || !strcmp(kind, "divergence"))
-		html_escf(f, "%s against the national growth: the gap moved %s instead of %s %s a year (%s)",
-			 kind, a, b, unit, assessment);
-	else
-		html_escf(f, "%s from a level of %s to %s %s (%s)", kind, b, a, unit, assessment);
-}
-
 enum
 {
 	T_IND, T_INDNAME, T_UNIT, T_DEC, T_RCODE, T_RNAME, T_PERIOD, T_KIND, T_ASSESS, T_BEFORE, T_AFTER,
-	T_P, T_SCORE, T_RECENT, T_STATUS, T_SERIES, T_BENCH, T_TARGET
+	T_P, T_SCORE, T_RECENT, T_STATUS, T_SERIES, T_BENCH, T_EXPLAIN, T_TARGET
 };
 
 void
@@ -118,6 +87,7 @@ part_tipping_points(report_ctx *r)
 				"       f.status, s.series::pg_catalog.text, "
 				"       krimp.comparable_benchmark(s.series, krimp.benchmark_series(f.indicator_id, f.region_id), "
 				"                                  i.aggregation)::pg_catalog.text, "
+				"       krimp.explain(f), "		/* the one sentence of the demo and scripts/demo.sql */
 				"       " TARGET_COLUMNS("t")
 				"  FROM krimp.tipping_point_flag f "
 				"  JOIN krimp.indicator i ON i.indicator_id OPERATOR(pg_catalog.=) f.indicator_id "
@@ -178,10 +148,7 @@ part_tipping_points(report_ctx *r)
 			 !strcmp(PQgetvalue(res, i, T_STATUS), "new") ? " · new" : "",
 			 !strcmp(PQgetvalue(res, i, T_RECENT), "t") ? " · recent" : "");
 		fputs("</p>\n<p class=\"explain\">", f);
-		explain_flag(f, PQgetvalue(res, i, T_KIND), PQgetvalue(res, i, T_UNIT),
-					 PQgetisnull(res, i, T_BEFORE) ? NULL : PQgetvalue(res, i, T_BEFORE),
-					 PQgetisnull(res, i, T_AFTER) ? NULL : PQgetvalue(res, i, T_AFTER), assess,
-					 PQgetisnull(res, i, T_P) ? NULL : PQgetvalue(res, i, T_P), dec);
+		html_esc(f, PQgetvalue(res, i, T_EXPLAIN));
 		fputs("</p></figcaption>\n", f);
 		if (!s)
 			fputs("<p class=\"muted\">no released figures</p>\n", f);

@@ -90,8 +90,6 @@ extern void read_target(target_path *t, const PGresult *res, int row, int col);
 
 /* report.c */
 extern PGresult *report_query(report_ctx *r, const char *sql, int nparams, const char *const *params);
-extern void explain_flag(FILE *f, const char *kind, const char *unit, const char *before, const char *after,
-						 const char *assessment, const char *p, int decimals);
 extern void part_tipping_points(report_ctx *r);
 
 /* report_scorecard.c */
