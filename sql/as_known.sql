@@ -13,6 +13,8 @@ CREATE DATABASE krimp_as_known_test;
 \c krimp_as_known_test
 SET client_min_messages = warning;
 CREATE EXTENSION krimp CASCADE;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/data/organisations.sql
 RESET client_min_messages;
 SET extra_float_digits = 0;
 

@@ -148,13 +148,9 @@ CREATE OR REPLACE FUNCTION krimp.staged_row_problem(
             format('value "%s" in status unknown, which allows none', krimp.excerpt(value_text))
         WHEN status <> 'unknown' AND (value_text IS NULL OR btrim(value_text) IN ('', '.')) THEN
             format('no value in status %s', status)
-        WHEN status <> 'unknown'
-             AND btrim(value_text) !~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,3})?$' THEN
-            format('invalid value "%s"', krimp.excerpt(value_text))
-        -- (tried only for a number that may be out of range: a long one, or one with a 3-digit exponent)
-        WHEN status <> 'unknown' AND (length(value_text) > 300 OR value_text ~ '[eE][+-]?[0-9]{3}')
-             AND NOT krimp.float8_in_range(btrim(value_text)) THEN
-            format('value "%s" is out of the range of double precision', krimp.excerpt(btrim(value_text)))
+        -- the number rule of the core (codes.c), as krimpctl load checks it: invalid, or out of range
+        WHEN status <> 'unknown' AND krimp.number_problem(btrim(value_text)) IS NOT NULL THEN
+            krimp.number_problem(btrim(value_text))
         WHEN kind <> ALL (krimp.observation_kinds()) THEN format('unknown kind "%s"', krimp.excerpt(kind))
         WHEN kind = 'forecast' AND (coalesce(forecast_producer, '') = '' OR coalesce(forecast_base_year, 0) = 0) THEN
             'a forecast needs its producer and base year'
