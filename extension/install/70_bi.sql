@@ -26,6 +26,52 @@
 -- that every key is unique and not null.
 -- ===================================================================
 
+-- ---- views for BI tools (plain SQL types only) --------------------------
+CREATE VIEW krimp.round_result WITH (security_invoker = true) AS
+    SELECT e.round_year, e.recomputation,
+           e.recomputation = (SELECT max(r.recomputation) FROM krimp.revaluation_round r
+                               WHERE r.round_year = e.round_year) AS latest,
+           e.target_id, t.version, t.name AS target_name, a.code AS agreement_code, a.name AS agreement_name,
+           i.code AS indicator_code, i.name AS indicator_name, i.theme, i.unit,
+           coalesce(t.group_code, r.code) AS region_code, coalesce(g.name, r.name) AS region_name,
+           CASE WHEN t.group_code IS NOT NULL THEN 'group' ELSE r.level END AS region_level,
+           t.org_code, t.actiehouder,
+           t.baseline_period::text AS baseline_period, t.baseline_value,
+           t.horizon_period::text AS horizon_period, t.horizon_value,
+           e.known_at, e.data_vintage, e.light,
+           CASE e.light WHEN 'red' THEN 4 WHEN 'orange' THEN 3 WHEN 'grey' THEN 2 ELSE 1 END AS severity,
+           e.latest_period::text AS latest_period, e.latest_value, e.expected_value, e.gap, e.progress,
+           e.expected_progress, e.trend_slope, e.projected_value, e.projected_low, e.projected_high,
+           e.region_change_pct, e.nl_change_pct, e.nl_source, e.best_rate, e.alternative_horizon_value
+      FROM krimp.round_evaluation e
+      JOIN krimp.target t ON t.target_id = e.target_id
+      JOIN krimp.agreement a ON a.agreement_id = t.agreement_id
+      JOIN krimp.indicator i ON i.indicator_id = t.indicator_id
+      LEFT JOIN krimp.region r ON r.region_id = t.region_id
+      LEFT JOIN krimp.region_group g ON g.group_code = t.group_code;
+COMMENT ON VIEW krimp.round_result IS
+    'stored round results with their target, agreement, indicator and region, in plain SQL types for BI tools; latest marks the newest recomputation of a round';
+
+CREATE VIEW krimp.scorecard WITH (security_invoker = true) AS
+    SELECT x.round_year, x.region_code, x.region_name, x.theme,
+           count(*)::integer AS targets,
+           count(*) FILTER (WHERE x.light = 'green')::integer AS green,
+           count(*) FILTER (WHERE x.light = 'orange')::integer AS orange,
+           count(*) FILTER (WHERE x.light = 'red')::integer AS red,
+           count(*) FILTER (WHERE x.light = 'grey')::integer AS grey,
+           string_agg(x.target_name || ' (' || x.light || ')', '; '
+                      ORDER BY x.severity DESC, coalesce(x.expected_progress - x.progress, 0) DESC, x.target_name)
+               FILTER (WHERE x.rank <= 3 AND x.light <> 'green') AS worst_items
+      FROM (SELECT rr.*, row_number() OVER (PARTITION BY rr.round_year, rr.region_code, rr.theme
+                                            ORDER BY rr.severity DESC,
+                                                     coalesce(rr.expected_progress - rr.progress, 0) DESC,
+                                                     rr.target_name) AS rank
+              FROM krimp.round_result rr WHERE rr.latest) x
+     GROUP BY x.round_year, x.region_code, x.region_name, x.theme;
+COMMENT ON VIEW krimp.scorecard IS
+    'per round (its newest recomputation), region and theme: how many targets are green, orange, red and grey, and the worst three that are not green (red before orange before grey, then the largest shortfall in progress)';
+GRANT SELECT ON krimp.round_result, krimp.scorecard TO krimp_reader;
+
 CREATE SCHEMA krimp_bi;
 COMMENT ON SCHEMA krimp_bi IS
     'views for BI tools (Power BI, Tableau, Metabase, Superset, QGIS): a star of facts and dimensions with standard SQL types only and a stable bigint key each; row-level security holds through them (docs/bi.md)';
