@@ -110,22 +110,6 @@ CREATE OR REPLACE FUNCTION krimp.excerpt(t text) RETURNS text
                 THEN pg_catalog.left(t, 40) OPERATOR(pg_catalog.||) '...' ELSE t END;
 COMMENT ON FUNCTION krimp.excerpt(text) IS 'a staged field for a message: its first 40 characters, and "..." when there is more';
 
--- Whether a number as staged is within the range of double precision (a
--- value like 1e400 or 1e-400 is not).
-CREATE OR REPLACE FUNCTION krimp.float8_in_range(t text) RETURNS boolean
-    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-BEGIN
-    PERFORM t::double precision;
-    RETURN true;
-EXCEPTION WHEN numeric_value_out_of_range THEN
-    RETURN false;
-END
-$$;
-COMMENT ON FUNCTION krimp.float8_in_range(text) IS
-    'whether a number (as krimp.apply_batch reads one) lies within the range of double precision';
-
 -- Why a staged row cannot be filed, or NULL when it can.  The checks in
 -- order: indicator, period, region, validity, granularity, value, status.
 CREATE OR REPLACE FUNCTION krimp.staged_row_problem(
