@@ -111,7 +111,8 @@ static const char *const sql_loaded_years =
 "  JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) o.region_id "
 " WHERE i.code OPERATOR(pg_catalog.=) 'population' AND r.level OPERATOR(pg_catalog.=) 'municipality'";
 
-/* The national total NL01: the sum of the municipalities' current figures of each year, in the
+/* The national total NL01: krimp.national_from_municipalities (the sum of the municipalities' current
+ * figures of each year in which every municipality has one), in the
  * vintage of the newest of them; only where NL01 lacks that figure or has another one.  One load
  * batch each, as a load would be. */
 static const char *const sql_national =
@@ -122,18 +123,11 @@ static const char *const sql_national =
 "    n integer := 0;\n"
 "BEGIN\n"
 "    FOR p IN\n"
-"        WITH cur AS (\n"
-"            -- the figures as known now: krimp.figures_as_of, the one rule\n"
-"            SELECT o.period, o.value, o.published_at\n"
-"              FROM krimp.figures_as_of('infinity') o\n"
-"              JOIN krimp.indicator i ON i.indicator_id = o.indicator_id\n"
-"              JOIN krimp.region r ON r.region_id = o.region_id\n"
-"             WHERE i.code = 'population' AND r.level = 'municipality' AND o.kind = 'realisation'\n"
-"        ), total AS (\n"
-"            SELECT c.period, sum(c.value) AS value, max(c.published_at) AS published_at\n"
-"              FROM cur c WHERE c.value IS NOT NULL GROUP BY c.period\n"
-"        )\n"
-"        SELECT t.* FROM total t\n"
+"        -- the sum of the municipalities as known now, where each has a figure:\n"
+"        -- krimp.national_from_municipalities, the one home of the national total\n"
+"        SELECT t.period, t.value, t.published_at\n"
+"          FROM krimp.national_from_municipalities('infinity',\n"
+"                   ARRAY(SELECT i.indicator_id FROM krimp.indicator i WHERE i.code = 'population'), false) t\n"
 "         WHERE krimp.value_at(krimp.region_series('population', 'NL01'), t.period) IS DISTINCT FROM t.value\n"
 "         ORDER BY t.period\n"
 "    LOOP\n"

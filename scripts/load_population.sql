@@ -1,8 +1,9 @@
 -- The national total NL01 of the CBS population, after the municipal figures
 -- are loaded with krimpctl load (krimpctl demo does both, and runs this same
--- step itself): per year, the sum of the municipalities' current figures, in
--- the vintage of the newest of them, one load batch each; only where NL01
--- lacks the figure or has another one, so a second run does nothing.
+-- step itself): per year in which every municipality has a figure, their
+-- sum (krimp.national_from_municipalities), in the vintage of the newest of
+-- them, one load batch each; only where NL01 lacks the figure or has another
+-- one, so a second run does nothing.
 -- Defines the indicator "population" first when it is missing.
 --   krimpctl load -i population -o BZK -s 'CBS 37230ned' data/cbs/Bevolkingsontwikkeling_gemeente_per_jaar.json
 --   psql -f scripts/load_population.sql
@@ -18,19 +19,11 @@ DECLARE
     b bigint;
 BEGIN
     FOR p IN
-        WITH cur AS (
-            SELECT DISTINCT ON (o.region_id, o.period) o.period, o.value, o.published_at
-              FROM krimp.observation o
-              JOIN krimp.indicator i ON i.indicator_id = o.indicator_id
-              JOIN krimp.region r ON r.region_id = o.region_id
-             WHERE i.code = 'population' AND r.level = 'municipality' AND o.kind = 'realisation'
-               AND o.retracted_at IS NULL
-             ORDER BY o.region_id, o.period, o.published_at DESC, o.observation_id DESC
-        ), total AS (
-            SELECT c.period, sum(c.value) AS value, max(c.published_at) AS published_at
-              FROM cur c WHERE c.value IS NOT NULL GROUP BY c.period
-        )
-        SELECT t.* FROM total t
+        -- the sum of the municipalities as known now, where each has a figure:
+        -- krimp.national_from_municipalities, the one home of the national total
+        SELECT t.period, t.value, t.published_at
+          FROM krimp.national_from_municipalities('infinity',
+                   ARRAY(SELECT i.indicator_id FROM krimp.indicator i WHERE i.code = 'population'), false) t
          WHERE krimp.value_at(krimp.region_series('population', 'NL01'), t.period) IS DISTINCT FROM t.value
          ORDER BY t.period
     LOOP

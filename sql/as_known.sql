@@ -98,6 +98,28 @@ SELECT t.baseline_value, (e).latest_period, (e).latest_value
 SELECT n.period, n.value, n.source
   FROM krimp.national_values('infinity', ARRAY(SELECT i.indicator_id FROM krimp.indicator i WHERE i.code = 'ak_jobs')) n
  WHERE n.period::text IN ('2015', '2016', '2020') ORDER BY n.period::text;
+-- the same value from the one home of the national total, with the number of
+-- municipalities; a year in which one of them has no figure has no total
+SELECT n.period, n.value, n.municipalities
+  FROM krimp.national_from_municipalities('infinity',
+           ARRAY(SELECT i.indicator_id FROM krimp.indicator i WHERE i.code = 'ak_jobs')) n
+ ORDER BY n.period::text;
+-- a third municipality from 2019, with a figure for 2019 only: 2019 counts
+-- three, and 2020 has no total (nor a national value) until it has its figure
+BEGIN;
+INSERT INTO krimp.region (code, name, level, valid_from) VALUES ('GM9903', 'Derdedorp (test)', 'municipality', '2019-01-01');
+SELECT krimp.begin_batch('PV29', 'as known: PV29, a third municipality') AS b \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+VALUES (:b, 1, 'PV29', 'ak_jobs', 'GM9903', '2019', '5');
+SELECT rows_inserted FROM krimp.apply_batch(:b, 'abort', '2021-04-03 00:00+00');
+SELECT n.period, n.value, n.municipalities, n.published_at
+  FROM krimp.national_from_municipalities('infinity',
+           ARRAY(SELECT i.indicator_id FROM krimp.indicator i WHERE i.code = 'ak_jobs')) n
+ WHERE n.period::text >= '2018' ORDER BY n.period::text;
+SELECT n.period, n.value, n.source
+  FROM krimp.national_values('infinity', ARRAY(SELECT i.indicator_id FROM krimp.indicator i WHERE i.code = 'ak_jobs')) n
+ WHERE n.period::text >= '2018' ORDER BY n.period::text;
+ROLLBACK;
 -- the nightly job's flags: the step of 2016 in PV29's figures (PV31's flat
 -- figures would have none)
 SELECT r.code, f.period, f.kind, f.status, f.before IS NOT NULL AS has_before

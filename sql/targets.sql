@@ -374,7 +374,7 @@ SELECT p.oid::regprocedure AS function, p.provolatile AS volatility, p.proparall
   FROM pg_proc p
  WHERE p.pronamespace = 'krimp'::regnamespace
    AND p.proname IN ('assess', 'target_series', 'target_series_all', 'target_series_of', 'target_insert_trigger',
-                     'immutable_row_trigger', 'target_active', 'national_values', 'target_evaluations', 'evaluate_target',
+                     'immutable_row_trigger', 'target_active', 'national_values', 'national_from_municipalities', 'target_evaluations', 'evaluate_target',
                      'proposal_guard_trigger', 'round_known_at', 'revaluation_round', 'recalibrate_target',
                      'accept_proposal', 'reject_proposal')
  ORDER BY 1::text;

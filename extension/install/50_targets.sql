@@ -645,51 +645,74 @@ CREATE TYPE krimp.target_evaluation AS (
 COMMENT ON TYPE krimp.target_evaluation IS
     'a target judged as known at a moment: the assessment (krimp.target_assessment) plus the data vintage used and the change of the region and of the Netherlands from the baseline period to the latest period';
 
--- The Netherlands' value of an indicator in a period as known at a moment:
--- NL01's own figure if there is one, otherwise the sum (or denominator-
--- weighted mean) over every municipality version that holds in the period,
--- NULL if one of them lacks a figure.
-CREATE FUNCTION krimp.national_values(known_at timestamptz, indicator_ids integer[])
-    RETURNS TABLE (indicator_id integer, period krimp.period, value double precision, source text)
+-- The Netherlands' value of indicators from its municipalities: the sum
+-- (a rate: the denominator-weighted mean) over every municipality version
+-- that holds in the period, only for a period in which each of them has a
+-- figure.  The one place the national total is computed: krimp.national_values
+-- (NL01's own figure first) and the demo's national figures read it.
+CREATE FUNCTION krimp.national_from_municipalities(known_at timestamptz, indicator_ids integer[],
+                                                   released_only boolean DEFAULT true)
+    RETURNS TABLE (indicator_id integer, period krimp.period, value double precision,
+                   municipalities bigint, published_at timestamptz)
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, krimp, pg_temp
     AS $$
     WITH ind AS (
         SELECT i.indicator_id, i.aggregation, i.denominator_id FROM krimp.indicator i
-         WHERE i.indicator_id = ANY (indicator_ids)
+         WHERE i.indicator_id = ANY (indicator_ids) AND i.aggregation <> 'none'
     ), obs AS (
-        -- the released realisations as known then (krimp.figures_as_of)
-        SELECT o.indicator_id, o.region_id, o.period, o.value, r.code, r.level
-          FROM krimp.figures_as_of(known_at, true) o
+        -- the realisations of the municipalities as known then (krimp.figures_as_of)
+        SELECT o.indicator_id, o.region_id, o.period, o.value, o.published_at
+          FROM krimp.figures_as_of(known_at, released_only) o
           JOIN krimp.region r ON r.region_id = o.region_id
-         WHERE o.kind = 'realisation' AND (r.code = 'NL01' OR r.level = 'municipality')
+         WHERE o.kind = 'realisation' AND r.level = 'municipality'
            AND o.indicator_id = ANY (ARRAY(SELECT ind.indicator_id FROM ind
                                            UNION SELECT ind.denominator_id FROM ind
                                                   WHERE ind.denominator_id IS NOT NULL))
-    ), own AS (
-        SELECT o.indicator_id, o.period, o.value FROM obs o WHERE o.code = 'NL01' AND o.value IS NOT NULL
     ), mun AS (
         SELECT ind.indicator_id, v.period,
                CASE WHEN ind.aggregation = 'sum' THEN sum(v.value)
                     ELSE sum(v.value * d.value) / nullif(sum(d.value), 0) END AS value,
-               count(v.value) FILTER (WHERE ind.aggregation = 'sum' OR d.value IS NOT NULL) AS n
+               count(v.value) FILTER (WHERE ind.aggregation = 'sum' OR d.value IS NOT NULL) AS n,
+               greatest(max(v.published_at), max(d.published_at)) AS published_at
           FROM ind
-          JOIN obs v ON v.indicator_id = ind.indicator_id AND v.level = 'municipality'
+          JOIN obs v ON v.indicator_id = ind.indicator_id
           LEFT JOIN obs d ON d.indicator_id = ind.denominator_id AND d.region_id = v.region_id AND d.period = v.period
-         WHERE ind.aggregation <> 'none'
          GROUP BY ind.indicator_id, ind.aggregation, v.period
+    )
+    SELECT m.indicator_id, m.period, m.value, m.n, m.published_at
+      FROM mun m
+     WHERE m.n = (SELECT count(*) FROM krimp.region r
+                   WHERE r.level = 'municipality'
+                     AND daterange(r.valid_from, r.valid_to) @> krimp.daterange(m.period))
+$$;
+COMMENT ON FUNCTION krimp.national_from_municipalities(timestamptz, integer[], boolean) IS
+    'the Netherlands'' value of indicators per period from its municipalities, as known (and, by default, released) at a moment: the sum, or for a rate the denominator-weighted mean, over all municipality versions that hold in the period, only when every one of them has a figure; with the number of municipalities and the latest publication time of the figures used';
+
+-- The Netherlands' value of an indicator in a period as known at a moment:
+-- NL01's own figure if there is one, otherwise the value from its
+-- municipalities (krimp.national_from_municipalities).
+CREATE FUNCTION krimp.national_values(known_at timestamptz, indicator_ids integer[])
+    RETURNS TABLE (indicator_id integer, period krimp.period, value double precision, source text)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    WITH own AS (
+        -- NL01's released realisations as known then (krimp.figures_as_of)
+        SELECT o.indicator_id, o.period, o.value
+          FROM krimp.figures_as_of(known_at, true) o
+          JOIN krimp.region r ON r.region_id = o.region_id
+         WHERE o.kind = 'realisation' AND r.code = 'NL01' AND o.value IS NOT NULL
+           AND o.indicator_id = ANY (indicator_ids)
     )
     SELECT o.indicator_id, o.period, o.value, 'NL01' FROM own o
     UNION ALL
     SELECT m.indicator_id, m.period, m.value, 'municipalities'
-      FROM mun m
+      FROM krimp.national_from_municipalities(known_at, indicator_ids) m
      WHERE NOT EXISTS (SELECT 1 FROM own o WHERE o.indicator_id = m.indicator_id AND o.period = m.period)
-       AND m.n = (SELECT count(*) FROM krimp.region r
-                   WHERE r.level = 'municipality'
-                     AND daterange(r.valid_from, r.valid_to) @> krimp.daterange(m.period))
 $$;
 COMMENT ON FUNCTION krimp.national_values(timestamptz, integer[]) IS
-    'the Netherlands'' value of indicators per period as known and released at a moment (krimp.released_by): NL01''s own figure (source NL01) where loaded, otherwise the sum, or for a rate the denominator-weighted mean, over all municipality versions that hold in the period (source municipalities), only when every one of them has a figure';
+    'the Netherlands'' value of indicators per period as known and released at a moment (krimp.released_by): NL01''s own figure (source NL01) where loaded, otherwise the value from its municipalities (krimp.national_from_municipalities: the sum, or for a rate the denominator-weighted mean, over all municipality versions that hold in the period, only when every one of them has a figure; source municipalities)';
 
 -- Evaluate targets as known at a moment: the given ones, or (target_ids
 -- NULL) every target in force on on_date.  NULL parameters take the
