@@ -115,7 +115,8 @@ run -d "$old_db" nightly
 check "a database without the extension: exit 5, what to do" $?
 q -d "$old_db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp VERSION '0.1' CASCADE" >/dev/null
 run -d "$old_db" load -i density -o PV20 "$root/test/cli/density.csv"
-[ $rc -eq 5 ] && grep -q "krimpctl 0.2 needs version 0.2 of the krimp extension or later; database \"$old_db\" has 0.1" <<<"$err" \
+ver=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" "$root/krimp.control")
+[ $rc -eq 5 ] && grep -q "krimpctl $ver needs version $ver of the krimp extension or later; database \"$old_db\" has 0.1" <<<"$err" \
   && grep -q 'hint: update it with ALTER EXTENSION krimp UPDATE' <<<"$err"
 check "a database with krimp 0.1: exit 5 before anything is read, what to do" $?
 q -d "$old_db" -c "ALTER EXTENSION krimp UPDATE" >/dev/null
