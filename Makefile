@@ -38,6 +38,7 @@ PARTS_0.1	= $(addprefix extension/install/,00_header.sql 10_period.sql 20_series
 			  35_detect.sql 40_warehouse.sql 42_load.sql 45_regions.sql 60_nightly.sql 99_privileges.sql)
 # Parts that only create functions and views with CREATE OR REPLACE can be run
 # again by an upgrade; 42_load.sql changed after 0.1, so 0.1 -> 0.2 re-runs it.
+# (krimp.apply_batch, in 42_load.sql in 0.1, is in 43_apply.sql now: a new part)
 # (42_load.sql in name order among the new parts: it reads the view of 41_blocks.sql)
 UPGRADE_0.1_0.2 = extension/install/upgrade/0.1--0.2.sql \
 			  $(sort extension/install/42_load.sql $(filter-out $(PARTS_0.1),$(INSTALL_SRCS))) \

@@ -43,9 +43,11 @@ export PGDATABASE=krimp_bench_load
 # straight into krimp.observation
 setup_db() {
   psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
+  # (the organisations, BZK among them, are data: data/organisations.sql)
   psql -X -q -d "$1" -v ON_ERROR_STOP=1 >/dev/null <<SQL
 SET client_min_messages = warning;
 CREATE EXTENSION krimp CASCADE;
+\\i data/organisations.sql
 INSERT INTO krimp.region (code, name, level, valid_from)
 SELECT 'BU' || lpad(r::text, 8, '0'), 'Buurt ' || r, 'neighbourhood', '1990-01-01' FROM generate_series(1, $regions) r;
 INSERT INTO krimp.indicator (code, name, unit, granularity, theme, aggregation)

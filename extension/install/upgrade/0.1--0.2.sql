@@ -176,12 +176,13 @@ END
 $drop_user_views$;
 
 -- The staging table of loads has no foreign keys in 0.2: krimp.apply_batch
--- checks its rows (42_load.sql, run again below, replaces apply_batch and its
--- helpers).  (It stays logged: see "loads" below.)
+-- checks its rows (42_load.sql, run again below, replaces its helpers, and
+-- 43_apply.sql creates apply_batch anew).  (It stays logged: see "loads"
+-- below.)
 ALTER TABLE krimp.observation_staging DROP CONSTRAINT observation_staging_batch_id_fkey;
 ALTER TABLE krimp.observation_staging DROP CONSTRAINT observation_staging_org_code_fkey;
 -- apply_batch gained parameters (staged: the table the rows are in; blocks: the
--- table the runs are in); 42_load.sql creates it anew.
+-- table the runs are in); 43_apply.sql creates it anew.
 DROP FUNCTION krimp.apply_batch(bigint, text, timestamptz);
 -- An observation's batch and organisation are one foreign key: the figure
 -- belongs to the organisation of the batch that loaded it (one lookup per
