@@ -23,28 +23,22 @@ GLUE_OBJS	= $(patsubst %.c,%.o,$(sort $(wildcard extension/*.c)))
 MODULE_big	= krimp
 OBJS		= $(GLUE_OBJS) $(CORE_OBJS)
 
-# The install script of the current version is generated from the
-# hand-edited parts in extension/install/ (in name order).  Released versions
-# are frozen: extension/krimp--0.1.sql is the script 0.1 shipped, kept as it
-# was.  The upgrade script 0.1 -> 0.2 is generated from the same parts: the
-# changes to 0.1's tables (extension/install/upgrade/0.1--0.2.sql), the parts of
-# functions that changed (run again), then every part 0.1 did not have, then
-# the privileges part again, then the end of the upgrade (0.1--0.2-end.sql:
-# users' views saved at its start are created again over the new objects).
-# test/scripts/upgrade.sh
-# checks that a fresh install and an updated one are the same.
-INSTALL_SRCS = $(sort $(wildcard extension/install/*.sql))
-PARTS_0.1	= $(addprefix extension/install/,00_header.sql 10_period.sql 20_series.sql 30_trend.sql \
-			  35_detect.sql 40_warehouse.sql 42_load.sql 45_regions.sql 60_nightly.sql 99_privileges.sql)
-# Parts that only create functions and views with CREATE OR REPLACE can be run
-# again by an upgrade; 42_load.sql changed after 0.1, so 0.1 -> 0.2 re-runs it.
-# (krimp.apply_batch, in 42_load.sql in 0.1, is in 43_apply.sql now: a new part)
-# (42_load.sql in name order among the new parts: it reads the view of 41_blocks.sql)
-UPGRADE_0.1_0.2 = extension/install/upgrade/0.1--0.2.sql \
-			  $(sort extension/install/42_load.sql $(filter-out $(PARTS_0.1),$(INSTALL_SRCS))) \
-			  extension/install/99_privileges.sql extension/install/upgrade/0.1--0.2-end.sql
-DATA_built	= extension/krimp--$(EXTVERSION).sql extension/krimp--0.1--0.2.sql
-DATA		= extension/krimp--0.1.sql
+# Released versions are frozen as they shipped: their install scripts
+# extension/krimp--<version>.sql, and the upgrade scripts, written by hand,
+# extension/install/upgrade/<from>--<to>.sql, with their SHA-256 in
+# extension/released.sha256 (test/scripts/upgrade.sh checks them and updates
+# every released version).  The version in development, krimp.control's
+# default_version, is built into build/extension/: its install script from
+# the hand-edited parts in extension/install/ (in name order), and the
+# upgrade scripts under their installed names.  A change to the parts is
+# also written, by hand, into the upgrade from the last release;
+# "make freeze NEXT=x.y" releases the version in development (scripts/freeze.sh).
+INSTALL_SRCS	= $(sort $(wildcard extension/install/*.sql))
+UPGRADE_SRCS	= $(sort $(wildcard extension/install/upgrade/*--*.sql))
+RELEASED	= $(filter-out extension/krimp--$(EXTVERSION).sql,$(sort $(wildcard extension/krimp--*.sql)))
+DATA_built	= build/extension/krimp--$(EXTVERSION).sql \
+		  $(patsubst extension/install/upgrade/%,build/extension/krimp--%,$(UPGRADE_SRCS))
+DATA		= $(RELEASED)
 
 # pg_regress: one file per concern; "install" creates the extension first.
 REGRESS		= install $(filter-out install,$(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql))))
@@ -52,7 +46,7 @@ REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 
 PG_CPPFLAGS	= -I$(srcdir)/extension
 PG_CFLAGS	= -Wall -Wextra -Werror
-EXTRA_CLEAN	= build $(CORE_LIB) $(DATA_built)
+EXTRA_CLEAN	= build $(CORE_LIB)
 
 PG_CONFIG	?= pg_config
 PGXS		:= $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -71,11 +65,17 @@ all: $(CORE_LIB)
 # krimpctl, the command-line client
 include cli/cli.mk
 
-extension/krimp--$(EXTVERSION).sql: $(INSTALL_SRCS) krimp.control
+build/extension/krimp--$(EXTVERSION).sql: $(INSTALL_SRCS) krimp.control
+	@mkdir -p build/extension
 	cat $(INSTALL_SRCS) > $@
 
-extension/krimp--0.1--0.2.sql: $(UPGRADE_0.1_0.2)
-	cat $(UPGRADE_0.1_0.2) > $@
+build/extension/krimp--%.sql: extension/install/upgrade/%.sql
+	@mkdir -p build/extension
+	cp $< $@
+
+.PHONY: freeze
+freeze:
+	@bash scripts/freeze.sh $(NEXT)
 
 $(CORE_LIB): $(CORE_OBJS)
 	rm -f $@

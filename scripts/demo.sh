@@ -22,7 +22,7 @@ else
 fi
 export PGDATABASE=krimp
 # Reuse the database unless the extension's install script changed since it was made.
-script_sum=$(cat extension/krimp--*.sql | md5sum | cut -d' ' -f1)
+script_sum=$(cat extension/krimp--*.sql build/extension/krimp--*.sql | md5sum | cut -d' ' -f1)
 if [ "$(cat "$dir/krimp-script.md5" 2>/dev/null)" != "$script_sum" ]; then
   echo "Creating the database krimp with the extension ..."
   PGOPTIONS="-c client_min_messages=warning" psql -X -q -d postgres -c "DROP DATABASE IF EXISTS krimp" -c "CREATE DATABASE krimp"

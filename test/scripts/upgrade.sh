@@ -1,58 +1,84 @@
 #!/usr/bin/env bash
 # Upgrades, in the style of TimescaleDB's update test: a fresh install of the
-# current version, version 0.1 filled with data and then updated, and a dump of
-# the updated database restored into a fresh one must have the same objects,
-# policies, privileges and query results.  Runs against the cluster in
-# PGHOST/PGPORT (scripts/test.sh).
+# current version, every released version filled with data and then updated,
+# and a dump of an updated database restored into a fresh one must have the
+# same objects, policies, privileges and query results.  The released scripts
+# must be as they shipped (extension/released.sha256, written by make freeze).
+# Runs against the cluster in PGHOST/PGPORT (scripts/test.sh).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 current=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" krimp.control)
+# the released versions: the install scripts kept as shipped
+released=$(ls extension/krimp--*.sql | sed -n 's|^extension/krimp--\([0-9.]*\)\.sql$|\1|p' | sort -V | tr '\n' ' ')
 fresh=krimp_up_fresh updated=krimp_up_updated restored=krimp_up_restored
 work=$(mktemp -d /tmp/krimp-upgrade.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
 check() { if [ "$2" -eq 0 ]; then echo "ok - $1"; passed=$((passed + 1)); else echo "not ok - $1"; failed=$((failed + 1)); fi; }
 run() { psql -X -q -v ON_ERROR_STOP=1 -d "$@"; }
+from_db() { echo "krimp_up_from_${1//./_}"; }
 
-for db in $fresh $updated $restored; do
+# ---- the released scripts are frozen ----
+sha256sum --quiet -c extension/released.sha256
+check "the released scripts are as they shipped (sha256sum -c extension/released.sha256)" $?
+listed=$(awk '{print $2}' extension/released.sha256 | sort | tr '\n' ' ')
+expect=$({ ls extension/krimp--*.sql; for v in $released; do ls extension/install/upgrade/*--"$v".sql 2>/dev/null; done; } \
+         | sort -u | tr '\n' ' ')
+echo "  released: $released(in development: $current)"
+[ "$listed" = "$expect" ] && [ -n "$(ls extension/install/upgrade/*--"$current".sql 2>/dev/null)" ] \
+  && [ -z "$(ls extension/krimp--"$current".sql 2>/dev/null)" ]
+check "every released install and upgrade script is listed; $current has its upgrade script and is not released" $?
+echo "  frozen: $listed"
+
+for db in $fresh $restored $(for v in $released; do from_db "$v"; done); do
   psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
 done
 
 run $fresh -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp VERSION '$current' CASCADE" -f data/organisations.sql
 check "fresh install of $current" $?
-run $updated -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp VERSION '0.1' CASCADE"
-check "install of 0.1" $?
-# data first, with 0.1, then the update; the fresh database gets the same data
-run $updated -f test/scripts/fill_warehouse.sql >/dev/null
-check "fill the 0.1 warehouse" $?
-run $updated -c "ALTER EXTENSION krimp UPDATE TO '$current'"
-check "ALTER EXTENSION krimp UPDATE TO '$current'" $?
 run $fresh -f test/scripts/fill_warehouse.sql >/dev/null
 check "fill the fresh warehouse" $?
-pg_dump -Fc -d $updated -f "$work/updated.dump" 2>"$work/pg_dump.err"
-check "pg_dump of the updated database" $?
-pg_restore -d $restored --exit-on-error "$work/updated.dump"
-check "pg_restore into a fresh database" $?
-
-ok=0
-for db in $fresh $updated $restored; do
-  run $db -f test/scripts/snapshot.sql > "$work/$db.objects" || ok=1
-  run $db -f test/scripts/queries.sql > "$work/$db.queries" 2>&1 || ok=1
-done
-check "snapshots and queries ran in all three databases" $ok
+run $fresh -f test/scripts/snapshot.sql > "$work/$fresh.objects" \
+  && run $fresh -f test/scripts/queries.sql > "$work/$fresh.queries" 2>&1
+check "snapshot and queries of the fresh $current" $?
 echo "  snapshot: $(grep -c '^member ' "$work/$fresh.objects") extension members, $(grep -c '^function ' "$work/$fresh.objects") functions, $(grep -c '^policy ' "$work/$fresh.objects") policies"
-diff -u "$work/$fresh.objects" "$work/$updated.objects" | head -n 60
-check "objects, policies and privileges: fresh $current = 0.1 updated to $current" "${PIPESTATUS[0]}"
-diff -u "$work/$updated.objects" "$work/$restored.objects" | head -n 60
-check "objects, policies and privileges: updated = dump of it restored" "${PIPESTATUS[0]}"
-# the data came in at different times, so compare what does not depend on the load time
-for f in "$work"/*.queries; do sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+[+-][0-9]+//g' "$f" > "$f.cmp"; done
-diff -u "$work/$fresh.queries.cmp" "$work/$updated.queries.cmp" | head -n 40
-check "query results: fresh = updated" "${PIPESTATUS[0]}"
-diff -u "$work/$updated.queries" "$work/$restored.queries" | head -n 40
-check "query results: updated = restored" "${PIPESTATUS[0]}"
 grep -q 'ERROR' "$work/$fresh.queries"; [ $? -ne 0 ]
 check "the queries ran without error ($(grep -c '' "$work/$fresh.queries") lines of results)" $?
+# the data came in at different times, so compare what does not depend on the load time
+strip_times() { sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+[+-][0-9]+//g' "$1"; }
+strip_times "$work/$fresh.queries" > "$work/$fresh.queries.cmp"
+
+# every released version: data first, with that version, then the update;
+# 0.1 seeded its organisations, later versions take them from data/organisations.sql
+for v in $released; do
+  db=$(from_db "$v")
+  orgs=(-f data/organisations.sql); [ "$v" = 0.1 ] && orgs=()
+  run $db -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp VERSION '$v' CASCADE" "${orgs[@]}" \
+    && run $db -f test/scripts/fill_warehouse.sql >/dev/null
+  check "install of $v as released, filled" $?
+  run $db -c "ALTER EXTENSION krimp UPDATE TO '$current'"
+  check "$v: ALTER EXTENSION krimp UPDATE TO '$current' ($(psql -X -A -t -d $db -c "SELECT string_agg(v, ' -> ') FROM (SELECT unnest(string_to_array(path, ',')) v FROM pg_extension_update_paths('krimp') WHERE source = '$v' AND target = '$current') x"))" $?
+  run $db -f test/scripts/snapshot.sql > "$work/$db.objects" && run $db -f test/scripts/queries.sql > "$work/$db.queries" 2>&1
+  check "$v updated: snapshot and queries ran" $?
+  diff -u "$work/$fresh.objects" "$work/$db.objects" | head -n 60
+  check "objects, policies and privileges: fresh $current = $v updated to $current" "${PIPESTATUS[0]}"
+  strip_times "$work/$db.queries" > "$work/$db.queries.cmp"
+  diff -u "$work/$fresh.queries.cmp" "$work/$db.queries.cmp" | head -n 40
+  check "query results: fresh $current = $v updated" "${PIPESTATUS[0]}"
+done
+
+# a dump of the database updated from the first release, restored
+updated=$(from_db "${released%% *}")
+pg_dump -Fc -d $updated -f "$work/updated.dump" 2>"$work/pg_dump.err"
+check "pg_dump of the database updated from ${released%% *}" $?
+pg_restore -d $restored --exit-on-error "$work/updated.dump"
+check "pg_restore into a fresh database" $?
+run $restored -f test/scripts/snapshot.sql > "$work/$restored.objects" && run $restored -f test/scripts/queries.sql > "$work/$restored.queries" 2>&1
+check "restored: snapshot and queries ran" $?
+diff -u "$work/$updated.objects" "$work/$restored.objects" | head -n 60
+check "objects, policies and privileges: updated = dump of it restored" "${PIPESTATUS[0]}"
+diff -u "$work/$updated.queries" "$work/$restored.queries" | head -n 40
+check "query results: updated = restored" "${PIPESTATUS[0]}"
 
 # ---- users' objects on what the upgrade replaces (issue 13) ----
 # Users' views on krimp.observation (a table in 0.1, a view over rows and
@@ -146,6 +172,6 @@ check "the users' views read the block's figures (as their grantee)" $?
 psql -X -q -d postgres -c "DROP DATABASE $views"
 psql -X -q -d postgres -c "DROP ROLE regress_krimp_upgrade_owner, regress_krimp_upgrade_bi"
 
-for db in $fresh $updated $restored; do psql -X -q -d postgres -c "DROP DATABASE $db"; done
+for db in $fresh $restored $(for v in $released; do from_db "$v"; done); do psql -X -q -d postgres -c "DROP DATABASE $db"; done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
