@@ -363,6 +363,8 @@ CREATE TABLE krimp.observation_row (
         REFERENCES krimp.load_batch (batch_id, org_code)
 );
 ALTER SEQUENCE krimp.observation_id_seq OWNED BY krimp.observation_row.observation_id;
+COMMENT ON TABLE krimp.observation_row IS
+    'observations filed one row per figure (read them through the view krimp.observation): a figure of an indicator for a region version and period, as published at published_at (its vintage); a revision is a new row, nothing is overwritten; a retracted figure is kept with its reason';
 -- a figure's key plus its vintage: one row per figure per publication time
 CREATE UNIQUE INDEX observation_vintage_key ON krimp.observation_row
     (indicator_id, region_id, period, org_code, kind, forecast_producer, forecast_base_year, published_at);

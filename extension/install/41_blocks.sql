@@ -94,9 +94,6 @@ CREATE OR REPLACE TRIGGER observation_append_only BEFORE UPDATE OR DELETE ON kri
 CREATE OR REPLACE TRIGGER observation_guard BEFORE UPDATE ON krimp.observation_row
     FOR EACH ROW EXECUTE FUNCTION krimp.observation_guard_trigger();
 
-COMMENT ON TABLE krimp.observation_row IS
-    'observations filed one row per figure (read them through the view krimp.observation): a figure of an indicator for a region version and period, as published at published_at (its vintage); a revision is a new row, nothing is overwritten; a retracted figure is kept with its reason';
-
 CREATE SEQUENCE krimp.observation_block_id_seq MAXVALUE 1099511627775;
 CREATE TABLE krimp.observation_block (
     block_id            bigint DEFAULT pg_catalog.nextval('krimp.observation_block_id_seq'),
@@ -669,8 +666,7 @@ CREATE TRIGGER observation_block_filed AFTER INSERT ON krimp.observation_block
 -- A batch that has a figure under embargo is its organisation's (and the
 -- administrators') until the embargo ends: its source, file name and counts
 -- say what is coming.  Readers cannot see those figures, so the policy asks
--- a function that can.  (ALTER POLICY here, where the blocks exist: an
--- upgrade from 0.1 runs this part too.)
+-- a function that can.  (ALTER POLICY here, where the blocks exist.)
 CREATE FUNCTION krimp.batch_under_embargo(batch_id bigint) RETURNS boolean
     LANGUAGE sql STABLE STRICT PARALLEL SAFE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp

@@ -539,6 +539,93 @@ $$;
 COMMENT ON FUNCTION krimp.region_weights(date) IS
     'for every region version, the share of it that lies in each version valid on the date (1 for the version itself, the product of change shares along the chain for earlier versions); versions that start after the date have none';
 
+-- krimp.harmonise with released_only: the figures an indicator is recast from
+-- are krimp.figures_as_of(known_at, released_only).
+CREATE FUNCTION krimp.harmonise(indicator_code text, layout_year integer, known_at timestamptz,
+                                released_only boolean)
+    RETURNS TABLE (region_id bigint, code text, name text, period krimp.period, value double precision)
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+#variable_conflict use_column
+DECLARE
+    ind krimp.indicator;
+    den krimp.indicator;
+BEGIN
+    SELECT * INTO ind FROM krimp.indicator i WHERE i.code = harmonise.indicator_code;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'indicator "%" does not exist', indicator_code
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'The indicators are listed in krimp.indicator.';
+    END IF;
+    IF layout_year < 1800 OR layout_year > 2200 THEN
+        RAISE EXCEPTION 'layout year % is out of range', layout_year
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the year whose layout on 1 January the figures are recast onto, for example 2023.';
+    END IF;
+    IF ind.aggregation = 'none' THEN
+        RAISE EXCEPTION 'indicator "%" cannot be recast onto another layout', ind.code
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Its aggregation is ''none'': figures of regions cannot be combined.',
+                  HINT = 'Read it per region version with krimp.region_series() or krimp.series_current.';
+    END IF;
+    IF ind.aggregation = 'weighted mean' THEN
+        SELECT * INTO den FROM krimp.indicator i WHERE i.indicator_id = ind.denominator_id;
+        IF den.aggregation <> 'sum' THEN
+            RAISE EXCEPTION 'indicator "%" is weighted by "%", which is not a count', ind.code, den.code
+                USING ERRCODE = 'feature_not_supported',
+                      HINT = 'A rate is recast through its numerator and denominator; give it a denominator with aggregation ''sum''.';
+        END IF;
+    END IF;
+
+    RETURN QUERY
+    WITH w AS (
+        SELECT * FROM krimp.region_weights(make_date(layout_year, 1, 1))
+    ), obs AS (
+        -- the realisations of the indicator (and of its denominator) as known then
+        -- (and released then, with released_only): krimp.figures_as_of
+        SELECT o.indicator_id, o.region_id, o.period, o.value
+          FROM krimp.figures_as_of(known_at, released_only) o
+         WHERE o.indicator_id IN (ind.indicator_id, den.indicator_id) AND o.kind = 'realisation'
+    ), fig AS (
+        -- a count as it is; a rate as numerator (rate times denominator) and denominator
+        SELECT x.region_id, x.period,
+               CASE WHEN den.indicator_id IS NULL THEN x.v ELSE x.v * x.d END AS num, x.d AS den
+          FROM (SELECT o.region_id, o.period,
+                       max(o.value) FILTER (WHERE o.indicator_id = ind.indicator_id) AS v,
+                       max(o.value) FILTER (WHERE o.indicator_id = den.indicator_id) AS d,
+                       bool_or(o.indicator_id = ind.indicator_id) AS has_figure
+                  FROM obs o GROUP BY o.region_id, o.period) x
+         WHERE x.has_figure
+    ), agg AS (
+        SELECT w.target_id, f.period, sum(w.weight * f.num) AS num, sum(w.weight * f.den) AS den,
+               count(f.num) AS n_values
+          FROM fig f JOIN w ON w.region_id = f.region_id
+         GROUP BY w.target_id, f.period
+    ), expected AS (
+        -- the versions that hold in each period and lie (partly) in each target
+        SELECT w.target_id, p.period, count(*) AS n_versions
+          FROM w
+          JOIN krimp.region v ON v.region_id = w.region_id
+          JOIN (SELECT DISTINCT f.period FROM fig f) p
+            ON pg_catalog.daterange(v.valid_from, v.valid_to) @> krimp.daterange(p.period)
+         GROUP BY w.target_id, p.period
+    )
+    SELECT r.region_id, r.code, r.name, a.period,
+           -- complete only if every version that holds in the period and lies in the
+           -- target has a figure; otherwise the value is unknown
+           CASE WHEN a.n_values = e.n_versions
+                THEN CASE WHEN den.indicator_id IS NULL THEN a.num ELSE a.num / nullif(a.den, 0) END
+           END
+      FROM agg a
+      JOIN krimp.region r ON r.region_id = a.target_id
+      LEFT JOIN expected e ON e.target_id = a.target_id AND e.period OPERATOR(krimp.=) a.period
+     ORDER BY r.code, a.period;
+END
+$$;
+COMMENT ON FUNCTION krimp.harmonise(text, integer, timestamptz, boolean) IS
+    'an indicator''s realisations as known at a moment (krimp.figures_as_of; with released_only only the figures released then, as every organisation may see them) recast onto the region versions valid on 1 January of a layout year: counts are summed with the area shares of the change chain, rates are recast through numerator (rate times denominator) and denominator; NULL where a contributing figure is missing';
+
 -- (the recasting itself is krimp.harmonise(indicator_code, layout_year,
 -- known_at, released_only), 50_targets.sql, on krimp.figures_as_of)
 CREATE OR REPLACE FUNCTION krimp.harmonise(indicator_code text, layout_year integer,

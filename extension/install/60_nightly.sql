@@ -45,6 +45,11 @@ CREATE TRIGGER observation_queue_insert AFTER INSERT ON krimp.observation_row
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION krimp.series_queue_trigger();
 CREATE TRIGGER observation_queue_update AFTER UPDATE ON krimp.observation_row
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION krimp.series_queue_trigger();
+-- Blocks of observations (41_blocks.sql) queue their series as rows do.
+CREATE TRIGGER observation_block_queue_insert AFTER INSERT ON krimp.observation_block
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION krimp.series_queue_trigger();
+CREATE TRIGGER observation_block_queue_update AFTER UPDATE ON krimp.observation_block
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION krimp.series_queue_trigger();
 
 -- Every run of the job.
 CREATE SEQUENCE krimp.job_run_id_seq;

@@ -1,7 +1,7 @@
 
 -- ===================================================================
--- The nightly job's functions and procedure.  Only CREATE OR REPLACE, so
--- that an upgrade runs this part again (see the Makefile).
+-- The nightly job's functions and procedure (its queue, its tables and the
+-- triggers that fill the queue are in 60_nightly.sql).
 -- ===================================================================
 
 -- The released current realisations of one series, as the nightly job sees
@@ -192,9 +192,3 @@ COMMENT ON FUNCTION krimp.schedule_nightly(text) IS
     'schedule CALL krimp.nightly() with pg_cron (job name krimp-nightly; the schedule is read in GMT by pg_cron 1.4); an error with a hint when pg_cron is not installed';
 REVOKE ALL ON FUNCTION krimp.schedule_nightly(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.schedule_nightly(text) TO krimp_admin;
-
--- Blocks of observations queue their series as rows do (60_nightly.sql).
-CREATE TRIGGER observation_block_queue_insert AFTER INSERT ON krimp.observation_block
-    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION krimp.series_queue_trigger();
-CREATE TRIGGER observation_block_queue_update AFTER UPDATE ON krimp.observation_block
-    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION krimp.series_queue_trigger();

@@ -1,8 +1,7 @@
 -- ===================================================================
 -- The one-line explanation of a tipping point, written once: the report
 -- (krimpctl report), the demo (krimpctl demo) and scripts/demo.sql all
--- print this sentence.  Only CREATE OR REPLACE, so that an upgrade runs
--- this part again (see the Makefile).
+-- print this sentence.
 --
 --   level shift up from a level of 1,200 to 1,350 persons (improving, p = 0.0120)
 --   trend turn: the trend went from +12 to -30 persons a year (worsening, p < 0.0001)
