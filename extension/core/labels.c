@@ -497,13 +497,13 @@ similar_names(const krimp_region_names *rn, const krimp_region_label *l, const c
 
 		if (!kind_fits(e, l, true))
 			continue;
-		d = distance(key, e->key, cap);
-		/* a name that begins with the other ("Bergen" and "Bergen op Zoom") */
-		if (d > cap && klen >= 4 && (strncmp(e->key, key, klen) == 0 ||
-									 strncmp(key, e->key, strlen(e->key)) == 0))
-			d = cap + 1;
-		else if (d > cap)
+		/* a name that begins with the other ("Bergen" and "Bergen (NH.)") first, then the nearest */
+		if (klen >= 4 && (strncmp(e->key, key, klen) == 0 || strncmp(key, e->key, strlen(e->key)) == 0))
+			d = 0;
+		else if ((d = distance(key, e->key, cap)) > cap)
 			continue;
+		else
+			d++;
 		for (k = 0; k < nbest; k++)
 			if (strcmp(rn->e[best[k]].code, e->code) == 0 && strcmp(rn->e[best[k]].name, e->name) == 0)
 				dup = true;
