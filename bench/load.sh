@@ -46,6 +46,7 @@ setup_db() {
   psql -X -q -d "$1" -v ON_ERROR_STOP=1 >/dev/null <<SQL
 SET client_min_messages = warning;
 CREATE EXTENSION krimp CASCADE;
+\i $KRIMP_ROOT/data/organisations.sql
 INSERT INTO krimp.region (code, name, level, valid_from)
 SELECT 'BU' || lpad(r::text, 8, '0'), 'Buurt ' || r, 'neighbourhood', '1990-01-01' FROM generate_series(1, $regions) r;
 INSERT INTO krimp.indicator (code, name, unit, granularity, theme, aggregation)

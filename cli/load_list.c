@@ -130,12 +130,14 @@ print_values(const text_set *s, const char *indent, int max)
 	{
 		int			w = (int) strlen(v[i]) + 2;
 
-		if (col + w > 110 && col > (int) strlen(indent))
+		if (i > 0 && col + w > 110)
 		{
-			printf("\n%s", indent);
+			printf(",\n%s", indent);
 			col = (int) strlen(indent);
 		}
-		printf("%s%s", v[i], i + 1 < s->n && i + 1 < max ? ", " : "");
+		else if (i > 0)
+			printf(", ");
+		printf("%s", v[i]);
 		col += w;
 	}
 	if (s->n > max)

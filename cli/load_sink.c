@@ -319,7 +319,10 @@ load_row(input_state *in, const input_row *row)
 	{
 		/* a name, longer than a code may be */
 		if (!trim_copy(row->region, label, sizeof label))
-			return input_fail(in, "region name \"%.40s...\" is too long (at most 255 bytes)", row->region);
+		{
+			snprintf(label, 41, "%s", row->region);
+			return input_fail(in, "region name \"%s...\" is too long (at most 255 bytes)", label);
+		}
 		snprintf(region, sizeof region, "%.*s", (int) sizeof region - 1, label);
 		for (char *c = region; *c; c++)
 			*c = toupper((unsigned char) *c);
@@ -343,7 +346,8 @@ load_row(input_state *in, const input_row *row)
 		char		label_period[FIELD_MAX];
 
 		/* a period label: 2008*, 2015 tot 2020, 2020 3e kwartaal */
-		if (krimp_period_label(period_text, label_period, sizeof label_period, &period_status))
+		if ((strchr(period_text, ' ') || strchr(period_text, '*')) &&
+			krimp_period_label(period_text, label_period, sizeof label_period, &period_status))
 			strcpy(period_text, label_period);
 	}
 	if (!krimp_period_parse(period_text, &p, &err))
