@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <strings.h>
+
 #include "input.h"
+#include "labels.h"
 
 bool
 input_fail(input_state *in, const char *fmt,...)
@@ -98,4 +101,69 @@ input_prefix(input_state *in, const char *fmt,...)
 	memcpy(in->error, pre, n);
 	memcpy(in->error + n, old, m);
 	in->error[n + m] = '\0';
+}
+
+const char *const input_skip_reason[SKIP_KINDS] = {
+	"rows of other measures",
+	"left out by --filter",
+	"ValueAttribute Impossible (no such figure, such as a municipality merged away)",
+	"empty fields (no figure)",
+	"areas of a kind the warehouse has no regions of"
+};
+
+void
+input_skip(input_state *in, input_skip_kind kind)
+{
+	in->skips[kind]++;
+	in->skipped++;
+	in->row_skipped = true;
+}
+
+int
+input_measure_specs(const input_options *o, const char **specs)
+{
+	int			n = 0;
+
+	if (o->nmeasures > 0)
+		for (int i = 0; i < o->nmeasures && i < INPUT_MAX_MEASURES; i++)
+			specs[n++] = o->measures[i];
+	else if (o->measure)
+		specs[n++] = o->measure;
+	return n;
+}
+
+bool
+input_measure_matches(const char *spec, const char *key, const char *title, const char *unit)
+{
+	char		s[512],
+				t[512];
+	const char *slash;
+
+	if (key && strcasecmp(spec, key) == 0)
+		return true;
+	if (!title || !*title)
+		return false;
+	krimp_name_key(spec, strlen(spec), s, sizeof s);
+	if (!s[0])
+		return false;
+	krimp_name_key(title, strlen(title), t, sizeof t);
+	if (strcmp(s, t) == 0)
+		return true;
+	if (unit && *unit)
+	{
+		char		tu[600];
+
+		snprintf(tu, sizeof tu, "%s (%s)", title, unit);
+		krimp_name_key(tu, strlen(tu), t, sizeof t);
+		if (strcmp(s, t) == 0)
+			return true;
+	}
+	/* a StatLine header: the path of themes, the title last; any tail of the path */
+	for (slash = strchr(title, '/'); slash; slash = strchr(slash + 1, '/'))
+	{
+		krimp_name_key(slash + 1, strlen(slash + 1), t, sizeof t);
+		if (strcmp(s, t) == 0)
+			return true;
+	}
+	return false;
 }

@@ -441,11 +441,13 @@ json_record_fail(input_state *in, json_record *rec, const char *what, const char
  * versions: --filter, the region, period and status fields, then the row to
  * the sink.  value is the measure's field (NULL: the record has none, the
  * error no_value, with no_value_arg when given); unknown makes the figure
- * CBS's "." whatever the field holds.
+ * CBS's "." whatever the field holds; measure is the index of the measure
+ * loaded; skip (an input_skip_kind, or -1) sets the row aside, counted,
+ * once it has passed --filter.
  */
 bool
 json_record_row(input_state *in, json_record *rec, const char *no_value, const char *no_value_arg,
-				json_field *value, bool unknown)
+				json_field *value, bool unknown, int measure, int skip)
 {
 	const input_options *o = in->opts;
 	json_field *region,
@@ -456,11 +458,17 @@ json_record_row(input_state *in, json_record *rec, const char *no_value, const c
 
 	if (o->filters && input_filtered_out(in, json_record_text, rec, &failed))
 	{
-		in->skipped++;
+		if (!failed)
+			input_skip(in, SKIP_FILTER);
 		return !failed;
 	}
 	if (failed)
 		return false;
+	if (skip >= 0)
+	{
+		input_skip(in, (input_skip_kind) skip);
+		return true;
+	}
 
 	region = json_record_get(rec, o->region_key);
 	period = json_record_get(rec, o->period_key);
@@ -483,11 +491,14 @@ json_record_row(input_state *in, json_record *rec, const char *no_value, const c
 	row.value_is_number = !unknown && value->is_number;
 	row.status = status ? status->val : NULL;
 	row.status_len = row.status ? status->vallen : 0;
+	row.measure = measure;
+	in->row_skipped = false;
 	if (!in->sink(in, &row))
 	{
 		input_prefix(in, "record %lld (line %lld, byte %lld): ", rec->number, rec->start_line, rec->start_byte);
 		return false;
 	}
-	in->records++;
+	if (!in->row_skipped)
+		in->records++;
 	return true;
 }

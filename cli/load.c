@@ -25,6 +25,7 @@
  *	  krimp.staged_block each, its values as an array.  The server files a
  *	  run of a new series as one block and checks any other figure by figure.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,10 @@ enum
 	OPT_RELEASED_AT,
 	OPT_ON_ERROR,
 	OPT_FAIL_ON_REJECT,
-	OPT_REVISION_REASON
+	OPT_REVISION_REASON,
+	OPT_PERIOD,
+	OPT_LIST,
+	OPT_REGION_CODE_KEY
 };
 
 static void
@@ -51,12 +55,21 @@ usage(void)
 {
 	printf("%s load reads CBS open data and loads one measure of it into the warehouse,\n"
 		   "one transaction and one load batch per file.\n\n", progname);
-	printf("Usage:\n  %s load --indicator=CODE --org=CODE [OPTION]... FILE...\n\n", progname);
+	printf("Usage:\n  %s load --indicator=CODE --org=CODE [OPTION]... FILE...\n"
+		   "  %s load --org=CODE -m MEASURE=INDICATOR [-m MEASURE=INDICATOR]... [OPTION]... FILE...\n"
+		   "  %s load --list FILE...\n\n", progname, progname, progname);
 	printf("Options:\n"
 		   "  -i, --indicator=CODE     the warehouse indicator the measure is loaded as (required)\n"
 		   "  -o, --org=CODE           the organisation that loads (BZK, PV20, ...; required)\n"
-		   "  -m, --measure=NAME       the measure: a column (OData v3, CSV) or Measure code (OData v4);\n"
-		   "                           may be left out when the file holds one measure\n"
+		   "  -m, --measure=NAME       the measure, by its key (a column, a Measure code such as M001534)\n"
+		   "                           or its title (\"Gemiddelde verkoopprijs (euro)\"); may be left out\n"
+		   "                           when the file holds one measure\n"
+		   "  -m, --measure=NAME=CODE  (repeatable) each measure to its indicator, all in one batch\n"
+		   "      --list               print the measures, dimensions and periods of the files, then exit\n"
+		   "                           (no connection)\n"
+		   "      --period=PERIOD      the period of every row of a file without a period column (2024)\n"
+		   "      --region-code-key=NAME  CSV column of region codes beside the names (default: the first\n"
+		   "                           of RegiocodeKoppelvariabele..., Regiocode..., Codering_..., Code_1)\n"
 		   "  -s, --source=TEXT        the source recorded with every figure (default \"CBS\")\n"
 		   "  -f, --format=FORMAT      auto (default), odata3, odata4 or csv\n"
 		   "      --delimiter=CHAR     CSV field separator (default ;, \"tab\" for a tab)\n"
@@ -109,6 +122,9 @@ load_parse(int argc, char **argv, load_options *o, const char ***files, const ch
 		{"on-error", required_argument, NULL, OPT_ON_ERROR},
 		{"fail-on-reject", no_argument, NULL, OPT_FAIL_ON_REJECT},
 		{"revision-reason", required_argument, NULL, OPT_REVISION_REASON},
+		{"period", required_argument, NULL, OPT_PERIOD},
+		{"list", no_argument, NULL, OPT_LIST},
+		{"region-code-key", required_argument, NULL, OPT_REGION_CODE_KEY},
 		{NULL, 0, NULL, 0}
 	};
 	int			nfiles = 0;
@@ -156,7 +172,30 @@ load_parse(int argc, char **argv, load_options *o, const char ***files, const ch
 				o->org = optarg;
 				break;
 			case 'm':
-				o->in.measure = optarg;
+				{
+					/* MEASURE=INDICATOR: the last "=" (titles hold none; "2020=100" is a unit) */
+					char	   *eq = strrchr(optarg, '=');
+
+					if (o->nmeasures == INPUT_MAX_MEASURES)
+						return cli_usage_error("load", "too many --measure options (at most %d)", INPUT_MAX_MEASURES);
+					/* ... when what follows is an indicator code (a letter, then letters, digits, _ . -) */
+					if (eq && eq != optarg && isalpha((unsigned char) eq[1]) &&
+						strspn(eq + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == strlen(eq + 1))
+					{
+						*eq = '\0';
+						o->measure_indicators[o->nmeasures] = eq + 1;
+					}
+					o->measure_specs[o->nmeasures++] = optarg;
+				}
+				break;
+			case OPT_PERIOD:
+				o->in.period = optarg;
+				break;
+			case OPT_LIST:
+				o->list = true;
+				break;
+			case OPT_REGION_CODE_KEY:
+				o->in.region_code_key = optarg;
 				break;
 			case 's':
 				o->source = optarg;
@@ -225,12 +264,34 @@ load_parse(int argc, char **argv, load_options *o, const char ***files, const ch
 				return cli_option_error("load", argv, "dhpUiomsfr", usage);
 		}
 	}
-	if (!o->indicator)
+	/* the measures: one (-m NAME), or several, each to its indicator */
+	if (o->nmeasures == 1)
+		o->in.measure = o->measure_specs[0];
+	else if (o->nmeasures > 1)
+	{
+		o->in.measures = o->measure_specs;
+		o->in.nmeasures = o->nmeasures;
+	}
+	while (optind < argc)
+		(*files)[nfiles++] = argv[optind++];
+	if (o->list)
+	{
+		if (nfiles == 0)
+			return cli_usage_error("load", "no input file given");
+		o->files = *files;
+		o->nfiles = nfiles;
+		return LOAD_GO;
+	}
+	for (int i = 0; i < o->nmeasures; i++)
+		if (!measure_indicator(o, i))
+			return cli_usage_error("load", o->nmeasures > 1
+								   ? "no indicator for the measure \"%s\": give -m MEASURE=INDICATOR, or --indicator for the rest"
+								   : "no indicator given for the measure \"%s\" (--indicator=CODE, or -m MEASURE=INDICATOR)",
+								   o->measure_specs[i]);
+	if (o->nmeasures == 0 && !o->indicator)
 		return cli_usage_error("load", "no indicator given (--indicator=CODE)");
 	if (!o->org)
 		return cli_usage_error("load", "no organisation given (--org=CODE)");
-	while (optind < argc)
-		(*files)[nfiles++] = argv[optind++];
 	if (nfiles == 0)
 		return cli_usage_error("load", "no input file given");
 	o->files = *files;
@@ -246,9 +307,10 @@ krimp_load(PGconn *conn, const load_options *o)
 {
 	int			rc = EXIT_OK;
 
-	/* the indicator and the organisation must exist: say so before reading anything */
+	/* the indicators and the organisation must exist: say so before reading anything */
+	for (int i = 0; i < (o->nmeasures > 1 ? o->nmeasures : 1); i++)
 	{
-		const char *params[2] = {o->indicator, o->org};
+		const char *params[2] = {measure_indicator(o, i), o->org};
 		PGresult   *res = exec_params(conn,
 									  "SELECT EXISTS (SELECT FROM krimp.indicator WHERE code OPERATOR(pg_catalog.=) $1),"
 									  "       EXISTS (SELECT FROM krimp.organisation WHERE org_code OPERATOR(pg_catalog.=) $2)",
@@ -257,7 +319,7 @@ krimp_load(PGconn *conn, const load_options *o)
 		if (!res)
 			return rc;
 		if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
-			rc = cli_usage_error("load", "indicator \"%s\" does not exist in the warehouse (see krimp.indicator)", o->indicator);
+			rc = cli_usage_error("load", "indicator \"%s\" does not exist in the warehouse (see krimp.indicator)", params[0]);
 		else if (strcmp(PQgetvalue(res, 0, 1), "t") != 0)
 			rc = cli_usage_error("load", "organisation \"%s\" does not exist in the warehouse (see krimp.organisation)", o->org);
 		PQclear(res);
@@ -280,7 +342,15 @@ cmd_load(int argc, char **argv)
 	int			rc;
 
 	rc = load_parse(argc, argv, &o, &files, filters);
-	if (rc == LOAD_GO)
+	if (rc == LOAD_GO && o.list)
+	{
+		for (int i = 0; i < o.nfiles && rc == LOAD_GO; i++)
+			if ((rc = load_list(&o, o.files[i])) == EXIT_OK)
+				rc = LOAD_GO;
+		if (rc == LOAD_GO)
+			rc = EXIT_OK;
+	}
+	else if (rc == LOAD_GO)
 	{
 		conn = cli_connect(&o.conn, &rc);
 		if (conn)

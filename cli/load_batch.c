@@ -19,8 +19,8 @@
 
 /* ---- the load of one file ---------------------------------------------- */
 
-static input_format
-detect_format(const char *buf, size_t len)
+input_format
+load_detect_format(const char *buf, size_t len)
 {
 	size_t		i = 0;
 
@@ -37,8 +37,8 @@ detect_format(const char *buf, size_t len)
 	return FORMAT_CSV;
 }
 
-static const char *
-format_name(input_format f)
+const char *
+load_format_name(input_format f)
 {
 	return f == FORMAT_ODATA3 ? "OData v3 JSON" : f == FORMAT_ODATA4 ? "OData v4 JSON" : "StatLine CSV";
 }
@@ -92,9 +92,10 @@ write_rejects(PGconn *conn, const char *batch, const char *path, long long *writ
 	}
 	fputs("line,region,period,value,status,reason\n", f);
 	if (!PQsendQueryParams(conn,
-						   "SELECT line_number, row_data->>'region', row_data->>'period', row_data->>'value', "
-						   "row_data->>'status', reason FROM krimp.rejected_row "
-						   "WHERE batch_id OPERATOR(pg_catalog.=) $1::pg_catalog.int8 ORDER BY line_number",
+						   "SELECT line_number OPERATOR(pg_catalog.%) 10000000000, row_data->>'region', row_data->>'period', "
+						   "row_data->>'value', row_data->>'status', reason FROM krimp.rejected_row "
+						   "WHERE batch_id OPERATOR(pg_catalog.=) $1::pg_catalog.int8 "
+						   "ORDER BY line_number OPERATOR(pg_catalog.%) 10000000000, line_number",
 						   1, NULL, params, NULL, NULL, 0) ||
 		!PQsetSingleRowMode(conn))
 	{
@@ -130,7 +131,7 @@ print_reject_groups(PGconn *conn, const char *batch, bool json)
 	const char *params[1] = {batch};
 	int			rc = EXIT_OK;
 	PGresult   *res = exec_params(conn,
-								  "WITH r AS (SELECT line_number, reason, "
+								  "WITH r AS (SELECT line_number OPERATOR(pg_catalog.%) 10000000000 AS line_number, reason, "
 								  "  pg_catalog.regexp_replace(pg_catalog.regexp_replace(pg_catalog.regexp_replace("
 								  "  pg_catalog.regexp_replace(reason, ' on lines [0-9, ]+$', ' on lines ...'),"
 								  "  '\"[^\"]*\"', '\"...\"', 'g'),"
@@ -210,6 +211,77 @@ typedef struct load_job
 	long long	counts[5];
 } load_job;
 
+/* the indicator of the i-th measure: its own (-m MEASURE=INDICATOR), else --indicator */
+const char *
+measure_indicator(const load_options *o, int i)
+{
+	if (i < o->nmeasures && o->measure_indicators[i])
+		return o->measure_indicators[i];
+	return o->indicator;
+}
+
+/* krimp.region into the sink's names: code, name, validity and a municipality's province */
+static int
+load_regions(load_job *j)
+{
+	int			rc = EXIT_OK;
+	krimp_error err;
+	PGresult   *res = exec_params(j->conn,
+								  "SELECT r.code, r.name, r.valid_from::pg_catalog.text, r.valid_to::pg_catalog.text,"
+								  "  (SELECT p.code FROM krimp.region_parent rp JOIN krimp.region p"
+								  "      ON p.region_id OPERATOR(pg_catalog.=) rp.parent_id"
+								  "    WHERE rp.region_id OPERATOR(pg_catalog.=) r.region_id"
+								  "      AND p.level OPERATOR(pg_catalog.=) 'province'"
+								  "    ORDER BY rp.valid_from DESC LIMIT 1)"
+								  "  FROM krimp.region r",
+								  0, NULL, &rc);
+
+	if (!res)
+		return rc;
+	j->sink.regions = krimp_region_names_create();
+	if (!j->sink.regions)
+	{
+		PQclear(res);
+		cli_error("out of memory");
+		return EXIT_INPUT;
+	}
+	for (int i = 0; i < PQntuples(res); i++)
+		if (!krimp_region_names_add(j->sink.regions, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+									PQgetvalue(res, i, 2), PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3),
+									PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4), &err))
+		{
+			PQclear(res);
+			cli_error("region %s: %s", PQgetvalue(res, i, 0), err.message);
+			return EXIT_SERVER;
+		}
+	PQclear(res);
+	return EXIT_OK;
+}
+
+/* the rows set aside on the client into krimp.rejected_row, before apply_batch counts them */
+static int
+file_client_rejects(load_job *j)
+{
+	int			rc = EXIT_OK;
+	const char *params[3] = {j->batch, j->o->org, NULL};
+	PGresult   *res;
+
+	if (j->sink.nrejects == 0)
+		return EXIT_OK;
+	rejects_close(&j->sink);
+	params[2] = j->sink.rejects;
+	res = exec_params(j->conn,
+					  "INSERT INTO krimp.rejected_row (batch_id, line_number, org_code, row_data, reason) "
+					  "SELECT $1::pg_catalog.int8, (e OPERATOR(pg_catalog.->>) 'line')::pg_catalog.int8, $2,"
+					  "  e OPERATOR(pg_catalog.->) 'row', e OPERATOR(pg_catalog.->>) 'reason'"
+					  "  FROM pg_catalog.jsonb_array_elements($3::pg_catalog.jsonb) e",
+					  3, params, &rc);
+	if (!res)
+		return rc;
+	PQclear(res);
+	return EXIT_OK;
+}
+
 /* open the file (or standard input, or its spool), read the first chunk, tell the format */
 static int
 load_open(load_job *j)
@@ -238,10 +310,13 @@ load_open(load_job *j)
 	}
 	j->chunk = malloc(CHUNK_SIZE);
 	j->sink.buf = malloc(COPY_BUF_SIZE);
-	j->sink.run_values = malloc(RUN_BUF_SIZE);
+	j->sink.nruns = j->o->nmeasures > 1 ? j->o->nmeasures : 1;
+	for (int i = 0; i < j->sink.nruns; i++)
+		if (!(j->sink.runs[i].run_values = malloc(RUN_BUF_SIZE)))
+			j->sink.nruns = -1;
 	j->rpath = rejects_path(j->o, j->file);
 	j->base_copy = strdup(j->file);
-	if (!j->chunk || !j->sink.buf || !j->sink.run_values || !j->rpath || !j->base_copy)
+	if (!j->chunk || !j->sink.buf || j->sink.nruns < 0 || !j->rpath || !j->base_copy)
 	{
 		cli_error("out of memory");
 		rc = EXIT_INPUT;
@@ -254,7 +329,7 @@ load_open(load_job *j)
 		rc = EXIT_INPUT;
 		return rc;
 	}
-	j->fmt = j->o->format != FORMAT_AUTO ? j->o->format : detect_format(j->chunk, j->got);
+	j->fmt = j->o->format != FORMAT_AUTO ? j->o->format : load_detect_format(j->chunk, j->got);
 	j->reader = j->fmt == FORMAT_ODATA3 ? &odata3_reader : j->fmt == FORMAT_ODATA4 ? &odata4_reader : &csv_reader;
 	if (j->got >= 3 && memcmp(j->chunk, "\xEF\xBB\xBF", 3) == 0)
 		j->skip = 3;				/* the byte order mark CBS writes */
@@ -281,6 +356,9 @@ load_begin(load_job *j)
 		snprintf(j->batch, sizeof j->batch, "%s", PQgetvalue(res, 0, 0));
 		PQclear(res);
 	}
+	/* the regions, for a file of names instead of codes: read once, matched on the client */
+	if ((rc = load_regions(j)) != EXIT_OK)
+		return rc;
 	/*
 	 * The figures go as runs (one region, one status marker, consecutive
 	 * lines and periods) to a temporary table of krimp.staged_block, which
@@ -307,9 +385,13 @@ load_begin(load_job *j)
 					rel[128];
 
 		copy_escape(org, sizeof org, j->o->org);
-		copy_escape(ind, sizeof ind, j->o->indicator);
 		snprintf(j->sink.prefix, sizeof j->sink.prefix, "%s\t", j->batch);
-		snprintf(j->sink.middle, sizeof j->sink.middle, "%s\t%s\t", org, ind);
+		for (int i = 0; i < j->sink.nruns; i++)
+		{
+			j->sink.indicators[i] = measure_indicator(j->o, i);
+			copy_escape(ind, sizeof ind, j->sink.indicators[i]);
+			snprintf(j->sink.runs[i].middle, sizeof j->sink.runs[i].middle, "%s\t%s\t", org, ind);
+		}
 		if (j->o->released_at)
 		{
 			copy_escape(rel, sizeof rel, j->o->released_at);
@@ -368,11 +450,13 @@ load_stream(load_job *j)
 		ok = j->reader->finish(&j->in);
 	}
 	if (ok && j->in.records == 0 && j->in.skipped)
-		ok = input_fail(&j->in, "no observations of the measure \"%s\" (%lld rows of other measures or left out by --filter)",
-						j->in.measure_used, j->in.skipped);
+		ok = input_fail(&j->in, "no observations of the measure \"%s\" (%lld rows skipped: %lld of other measures, "
+						"%lld left out by --filter, %lld impossible, %lld empty, %lld of areas not held)",
+						j->in.measure_used, j->in.skipped, j->in.skips[SKIP_OTHER_MEASURE], j->in.skips[SKIP_FILTER],
+						j->in.skips[SKIP_IMPOSSIBLE], j->in.skips[SKIP_NO_VALUE], j->in.skips[SKIP_NOT_HELD]);
 	else if (ok && j->in.records == 0)
 		ok = input_fail(&j->in, "no observations in the file");
-	if (ok && (!run_send(&j->sink) || !sink_flush(&j->sink)))
+	if (ok && (!runs_send(&j->sink) || !sink_flush(&j->sink)))
 		ok = input_fail(&j->in, "could not send data to the server");
 	j->reader->close(&j->in);
 	cli_progress_update(&j->progress, j->in.chunk_offset, j->in.records, true);
@@ -465,13 +549,39 @@ load_commit(load_job *j)
 
 	if (!cli_quiet)
 	{
-		printf("%s: %s, measure %s as indicator %s of %s, batch %s\n", j->file, format_name(j->fmt),
-			   j->in.measure_used, j->o->indicator, j->o->org, j->batch);
+		if (j->in.nmeasures <= 1)
+			printf("%s: %s, measure %s%s%s%s as indicator %s of %s, batch %s\n", j->file, load_format_name(j->fmt),
+				   j->in.measure_used, j->in.measure_title[0][0] ? " (\"" : "", j->in.measure_title[0],
+				   j->in.measure_title[0][0] ? "\")" : "", measure_indicator(j->o, 0), j->o->org, j->batch);
+		else
+		{
+			printf("%s: %s, %d measures of %s, batch %s\n", j->file, load_format_name(j->fmt), j->in.nmeasures,
+				   j->o->org, j->batch);
+			for (int m = 0; m < j->in.nmeasures; m++)
+				printf("  measure %s%s%s%s as indicator %s\n", j->in.measure_key[m],
+					   j->in.measure_title[m][0] ? " (\"" : "", j->in.measure_title[m],
+					   j->in.measure_title[m][0] ? "\")" : "", measure_indicator(j->o, m));
+		}
 		printf("  read %lld, inserted %lld, revised %lld, unchanged %lld, rejected %lld",
 			   j->counts[0], j->counts[1], j->counts[2], j->counts[3], j->counts[4]);
-		if (j->in.skipped)
-			printf("; skipped %lld rows of other measures or left out by --filter", j->in.skipped);
-		printf("\n");
+		{
+			int			kinds = 0,
+						kind = 0;
+
+			for (int k = 0; k < SKIP_KINDS; k++)
+				if (j->in.skips[k])
+					kinds++, kind = k;
+			if (kinds == 1)
+				printf("; skipped %lld %s", j->in.skipped, input_skip_reason[kind]);
+			else if (kinds > 1)
+				printf("; skipped %lld", j->in.skipped);
+			printf("\n");
+			for (int k = 0; k < SKIP_KINDS && kinds > 1; k++)
+				if (j->in.skips[k])
+					printf("  skipped %lld %s\n", j->in.skips[k], input_skip_reason[k]);
+		}
+		if (j->sink.nrejects)
+			printf("  rejected on the client: %lld (region names; see below)\n", j->sink.nrejects);
 	}
 	if (j->in.paged)
 		cli_warning("%s is one page of a longer OData result (it has a next link): load the other pages too", j->file);
@@ -525,6 +635,7 @@ load_file(PGconn *conn, const load_options *o, const char *file, load_spool *spo
 	if ((rc = load_open(j)) == EXIT_OK &&
 		(rc = load_begin(j)) == EXIT_OK &&
 		(rc = load_end_copy(j, load_stream(j))) == EXIT_OK &&
+		(rc = file_client_rejects(j)) == EXIT_OK &&
 		(rc = load_apply(j)) == EXIT_OK)
 		rc = load_commit(j);
 
@@ -534,7 +645,10 @@ load_file(PGconn *conn, const load_options *o, const char *file, load_spool *spo
 		close(j->fd);
 	free(j->chunk);
 	free(j->sink.buf);
-	free(j->sink.run_values);
+	for (int i = 0; i < j->sink.nruns; i++)
+		free(j->sink.runs[i].run_values);
+	free(j->sink.rejects);
+	krimp_region_names_free(j->sink.regions);
 	free(j->rpath);
 	free(j->base_copy);
 	return rc;

@@ -10,7 +10,8 @@
  *	  listing them, and start with a byte order mark; codes may be padded
  *	  ("PV20  ").  null is CBS's "." (unknown, secret, or no such region
  *	  that year): loaded as status unknown.  Measure columns end in _<n>;
- *	  --measure names one, and may be left out when there is only one.
+ *	  --measure names one (or, repeated, several: each record gives a row
+ *	  of each), and may be left out when there is only one.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -34,24 +35,32 @@ is_measure_key(const char *k)
 static bool
 v3_record(input_state *in, json_record *rec)
 {
-	const input_options *o = in->opts;
+	const char *specs[INPUT_MAX_MEASURES];
+	int			nspecs = input_measure_specs(in->opts, specs);
 
 	if (!in->measure_used[0])
 	{
-		/* the first record decides the measure */
-		if (o->measure)
+		/* the first record decides the measures */
+		if (nspecs > 0)
 		{
-			if (!json_record_get(rec, o->measure))
+			for (int m = 0; m < nspecs; m++)
 			{
-				char		list[512] = "";
+				if (!json_record_get(rec, specs[m]))
+				{
+					char		list[512] = "";
 
-				for (int i = 0; i < rec->nfields; i++)
-					if (is_measure_key(rec->fields[i].key) && strlen(list) + strlen(rec->fields[i].key) + 3 < sizeof list)
-						strcat(strcat(list, list[0] ? ", " : ""), rec->fields[i].key);
-				return input_fail(in, "record 1: no measure \"%s\" in the file; its measures are: %s",
-								  o->measure, list[0] ? list : "(none)");
+					for (int i = 0; i < rec->nfields; i++)
+						if (is_measure_key(rec->fields[i].key) && strlen(list) + strlen(rec->fields[i].key) + 3 < sizeof list)
+							strcat(strcat(list, list[0] ? ", " : ""), rec->fields[i].key);
+					in->measure_used[0] = '\0';
+					return input_fail(in, "record 1: no measure \"%s\" in the file; its measures are: %s",
+									  specs[m], list[0] ? list : "(none)");
+				}
+				snprintf(in->measure_key[m], sizeof in->measure_key[m], "%s", specs[m]);
+				in->measure_title[m][0] = '\0';
 			}
-			snprintf(in->measure_used, sizeof in->measure_used, "%s", o->measure);
+			in->nmeasures = nspecs;
+			snprintf(in->measure_used, sizeof in->measure_used, "%s", specs[0]);
 		}
 		else
 		{
@@ -73,11 +82,16 @@ v3_record(input_state *in, json_record *rec)
 								  : "the file has %d measures%s: name one with --measure",
 								  found, list);
 			}
+			snprintf(in->measure_key[0], sizeof in->measure_key[0], "%.127s", in->measure_used);
+			in->nmeasures = 1;
 		}
 	}
 
-	return json_record_row(in, rec, "no value for the measure", in->measure_used,
-						   json_record_get(rec, in->measure_used), false);
+	for (int m = 0; m < in->nmeasures; m++)
+		if (!json_record_row(in, rec, "no value for the measure", in->measure_key[m],
+							 json_record_get(rec, in->measure_key[m]), false, m, -1))
+			return false;
+	return true;
 }
 
 static bool

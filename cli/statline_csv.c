@@ -8,12 +8,26 @@
  *	    "0";"GM0010  ";"2002JJ00";"29018"
  *	    "1";"GM0010  ";"2003JJ00";"."
  *
- *	  Decimal commas are read as points; "." (and CBS's "x", secret) is
- *	  unknown, "-" is CBS's nil (0).  The region column is --region-key or
- *	  the first of RegioS, Regio's, Regio; the period column --period-key or
- *	  Perioden; the measure --measure, or the one remaining column besides
- *	  ID when there is only one.  Every row must have the header's number of
- *	  fields; a header of one field means a wrong separator.
+ *	  Decimal commas are read as points.  The region column is --region-key
+ *	  or the first of RegioS, Regio's, Regio, RegioS<year>, RegioIndeling<year>
+ *	  and WijkenEnBuurten; the period column --period-key or Perioden (a table
+ *	  without one, such as Kerncijfers wijken en buurten, takes --period); the
+ *	  measures --measure (once or repeated, by column name or, for StatLine's
+ *	  "Theme/Title (unit)" headers, by title), or the one remaining column
+ *	  besides ID, the code and type columns and the --filter columns when
+ *	  there is only one.  Every row must have the header's number of fields;
+ *	  a header of one field means a wrong separator.
+ *
+ *	  Two shapes, told apart by the first row's region:
+ *	  - codes (GM0010): "." (and CBS's "x", secret) and an empty field are
+ *	    unknown, "-" is CBS's nil (0);
+ *	  - labels ("Aa en Hunze", "Groningen (PV)"), as a StatLine download with
+ *	    labels or a third party's conversion writes them: an empty field is no
+ *	    figure (skipped, counted), ".", "-" and "x" are a figure not known
+ *	    (status unknown).  The names are matched to codes in load_sink.c; a
+ *	    code column beside them (RegiocodeKoppelvariabele..., Regiocode...,
+ *	    Code_1, Codering_..., or --region-code-key) is used instead, with a
+ *	    column of the code's kind (UniekeCode...) when the codes are numbers.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -23,6 +37,7 @@
 
 #include <csv.h>
 
+#include "codes.h"
 #include "input.h"
 
 #define MAX_COLS 256
@@ -40,8 +55,12 @@ typedef struct csv_state
 	char	  **header;
 	int			c_region,
 				c_period,
-				c_value,
-				c_status;
+				c_status,
+				c_code,			/* a column of region codes beside the names, or -1 */
+				c_type;			/* a column of the codes' kinds (GM, PV, ...), or -1 */
+	int			c_values[INPUT_MAX_MEASURES];	/* the measures' columns */
+	int			nvalues;
+	bool		labels;			/* the region column holds names */
 	bool		stop;
 } csv_state;
 
@@ -118,6 +137,39 @@ find_col(csv_state *cs, const char *name)
 	return -1;
 }
 
+/* the first column whose name begins with prefix (and, exact, is no longer), or -1 */
+static int
+find_col_prefix(csv_state *cs, const char *prefix, bool exact)
+{
+	size_t		n = strlen(prefix);
+
+	for (int i = 0; i < cs->ncols; i++)
+		if (strncasecmp(cs->header[i], prefix, n) == 0 && (!exact || cs->header[i][n] == '\0'))
+			return i;
+	return -1;
+}
+
+/* is column i named by a --filter KEY=VALUE? */
+static bool
+is_filter_col(const input_options *o, const char *name)
+{
+	for (const char **f = o->filters; f && *f; f++)
+	{
+		const char *eq = strchr(*f, '=');
+
+		if (eq && (size_t) (eq - *f) == strlen(name) && strncasecmp(*f, name, eq - *f) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+is_measure_candidate(const input_options *o, csv_state *cs, int i)
+{
+	return i != cs->c_region && i != cs->c_period && i != cs->c_status && i != cs->c_code &&
+		i != cs->c_type && strcasecmp(cs->header[i], "ID") != 0 && !is_filter_col(o, cs->header[i]);
+}
+
 static bool
 read_header(input_state *in, csv_state *cs)
 {
@@ -152,49 +204,106 @@ read_header(input_state *in, csv_state *cs)
 		cs->c_region = find_col(cs, o->region_key);
 	else
 	{
-		cs->c_region = find_col(cs, "RegioS");
-		if (cs->c_region < 0)
-			cs->c_region = find_col(cs, "Regio's");
-		if (cs->c_region < 0)
-			cs->c_region = find_col(cs, "Regio");
+		static const char *const names[] = {"RegioS", "Regio's", "Regio"};
+		static const char *const prefixes[] = {"RegioS", "RegioIndeling", "WijkenEnBuurten"};
+
+		cs->c_region = -1;
+		for (size_t k = 0; k < 3 && cs->c_region < 0; k++)
+			cs->c_region = find_col(cs, names[k]);
+		for (size_t k = 0; k < 3 && cs->c_region < 0; k++)
+			cs->c_region = find_col_prefix(cs, prefixes[k], false);
 	}
 	cs->c_period = find_col(cs, o->period_key);
 	if (cs->c_region < 0)
 		return input_fail(in, "the header has no region column \"%s\"",
 						  o->region_key ? o->region_key : "RegioS");
-	if (cs->c_period < 0)
-		return input_fail(in, "the header has no period column \"%s\"", o->period_key);
+	if (cs->c_period < 0 && !o->period)
+		return input_fail(in, "the header has no period column \"%s\": give the period of every row with --period "
+						  "(a table without Perioden, such as Kerncijfers wijken en buurten)", o->period_key);
+	if (cs->c_period >= 0 && o->period)
+		return input_fail(in, "the file has a period column \"%s\": --period is for a file without one",
+						  cs->header[cs->c_period]);
 	cs->c_status = o->status_key ? find_col(cs, o->status_key) : -1;
 	if (o->status_key && cs->c_status < 0)
 		return input_fail(in, "the header has no status column \"%s\"", o->status_key);
+	if (o->region_code_key)
+	{
+		cs->c_code = find_col(cs, o->region_code_key);
+		if (cs->c_code < 0)
+			return input_fail(in, "the header has no region code column \"%s\"", o->region_code_key);
+	}
+	else
+	{
+		cs->c_code = find_col_prefix(cs, "RegiocodeKoppelvariabele", false);
+		if (cs->c_code < 0)
+			cs->c_code = find_col_prefix(cs, "Regiocode", false);
+		if (cs->c_code < 0)
+			cs->c_code = find_col_prefix(cs, "Codering_", false);
+		if (cs->c_code < 0)
+			cs->c_code = find_col_prefix(cs, "Code_1", true);
+	}
+	cs->c_type = cs->c_code >= 0 ? find_col_prefix(cs, "UniekeCode", false) : -1;
 
 	for (int i = 0; i < cs->ncols; i++)
 	{
-		if (i == cs->c_region || i == cs->c_period || i == cs->c_status ||
-			strcasecmp(cs->header[i], "ID") == 0)
+		if (!is_measure_candidate(o, cs, i))
 			continue;
 		if (strlen(list) + strlen(cs->header[i]) + 5 < sizeof list)
 			strcat(strcat(strcat(strcat(list, list[0] ? ", " : ""), "\""), cs->header[i]), "\"");
 		candidates++;
 	}
-	if (o->measure)
 	{
-		cs->c_value = find_col(cs, o->measure);
-		if (cs->c_value < 0)
-			return input_fail(in, "the header has no measure column \"%s\"; its columns are: %s",
-							  o->measure, list[0] ? list : "(none)");
+		const char *specs[INPUT_MAX_MEASURES];
+		int			n = input_measure_specs(o, specs);
+
+		for (int m = 0; m < n; m++)
+		{
+			int			found = find_col(cs, specs[m]);
+			int			nfound = found >= 0 ? 1 : 0;
+			char		amb[512] = "";
+
+			if (found < 0)
+				for (int i = 0; i < cs->ncols; i++)
+					if (is_measure_candidate(o, cs, i) && input_measure_matches(specs[m], NULL, cs->header[i], NULL))
+					{
+						if (nfound++ == 0)
+							found = i;
+						if (strlen(amb) + strlen(cs->header[i]) + 5 < sizeof amb)
+							strcat(strcat(strcat(strcat(amb, amb[0] ? ", " : ""), "\""), cs->header[i]), "\"");
+					}
+			if (nfound == 0)
+				return input_fail(in, "the header has no measure column \"%s\"; its columns are: %s",
+								  specs[m], list[0] ? list : "(none)");
+			if (nfound > 1)
+				return input_fail(in, "the measure \"%s\" is ambiguous: %d columns have that title (%s); "
+								  "give the whole column name with --measure", specs[m], nfound, amb);
+			for (int k = 0; k < m; k++)
+				if (cs->c_values[k] == found)
+					return input_fail(in, "the measure column \"%s\" is given twice", cs->header[found]);
+			cs->c_values[m] = found;
+		}
+		cs->nvalues = n;
+		if (n == 0)
+		{
+			if (candidates != 1)
+				return input_fail(in, "the header has %d candidate measure columns (%s): choose one with --measure",
+								  candidates, list);
+			for (int i = 0; i < cs->ncols; i++)
+				if (is_measure_candidate(o, cs, i))
+					cs->c_values[0] = i;
+			cs->nvalues = 1;
+		}
 	}
-	else
+	for (int m = 0; m < cs->nvalues; m++)
 	{
-		if (candidates != 1)
-			return input_fail(in, "the header has %d candidate measure columns (%s): choose one with --measure",
-							  candidates, list);
-		for (int i = 0; i < cs->ncols; i++)
-			if (i != cs->c_region && i != cs->c_period && i != cs->c_status &&
-				strcasecmp(cs->header[i], "ID") != 0)
-				cs->c_value = i;
+		const char *h = cs->header[cs->c_values[m]];
+		const char *slash = strrchr(h, '/');
+
+		snprintf(in->measure_key[m], sizeof in->measure_key[m], "%s", h);
+		snprintf(in->measure_title[m], sizeof in->measure_title[m], "%s", slash ? slash + 1 : "");
 	}
-	snprintf(in->measure_used, sizeof in->measure_used, "%s", cs->header[cs->c_value]);
+	in->nmeasures = cs->nvalues;
+	snprintf(in->measure_used, sizeof in->measure_used, "%s", cs->header[cs->c_values[0]]);
 	return true;
 }
 
@@ -244,12 +353,34 @@ cb_row(int term, void *ctx)
 		cs->stop = true;
 		return;
 	}
+	if (cs->row == 2)
+	{
+		/* the first row tells the shape: codes or labels */
+		char		code[16];
+		const char *r = cs->fields[cs->c_region];
+		size_t		n;
+
+		while (isspace((unsigned char) *r))
+			r++;
+		n = strlen(r);
+		while (n > 0 && isspace((unsigned char) r[n - 1]))
+			n--;
+		cs->labels = true;
+		if (n < sizeof code)
+		{
+			for (size_t i = 0; i < n; i++)
+				code[i] = (char) toupper((unsigned char) r[i]);
+			cs->labels = krimp_region_level_of(code, n) == NULL;
+		}
+	}
+
 	cs->nfields = 0;
 	if (in->opts->filters && input_filtered_out(in, csv_text, in, &failed))
 	{
-		in->skipped++;
 		if (failed)
 			cs->stop = true;
+		else
+			input_skip(in, SKIP_FILTER);
 		return;
 	}
 	if (failed)
@@ -257,43 +388,68 @@ cb_row(int term, void *ctx)
 		cs->stop = true;
 		return;
 	}
+	for (int m = 0; m < cs->nvalues; m++)
+	{
+		int			c = cs->c_values[m];
 
-	value = cs->fields[cs->c_value];
-	value_len = cs->lens[cs->c_value];
-	while (isspace((unsigned char) *value))
-		value++, value_len--;
-	while (value_len > 0 && isspace((unsigned char) value[value_len - 1]))
-		value[--value_len] = '\0';
-	row.line_number = line;
-	row.region = cs->fields[cs->c_region];
-	row.region_len = cs->lens[cs->c_region];
-	row.period = cs->fields[cs->c_period];
-	row.period_len = cs->lens[cs->c_period];
-	row.status = cs->c_status >= 0 ? cs->fields[cs->c_status] : NULL;
-	row.status_len = cs->c_status >= 0 ? cs->lens[cs->c_status] : 0;
-	row.value_is_number = false;
-	row.decimal_comma = false;
-	row.value_len = value_len;
-	if (strcmp(value, ".") == 0 || strcasecmp(value, "x") == 0 || value[0] == '\0')
-	{
-		row.value = NULL;
-		row.value_len = 0;
+		value = cs->fields[c];
+		value_len = cs->lens[c];
+		while (isspace((unsigned char) *value))
+			value++, value_len--;
+		while (value_len > 0 && isspace((unsigned char) value[value_len - 1]))
+			value[--value_len] = '\0';
+		memset(&row, 0, sizeof row);
+		row.line_number = line;
+		row.measure = m;
+		row.labels = cs->labels;
+		row.region = cs->fields[cs->c_region];
+		row.region_len = cs->lens[cs->c_region];
+		row.region_code = cs->c_code >= 0 ? cs->fields[cs->c_code] : NULL;
+		row.region_type = cs->c_type >= 0 ? cs->fields[cs->c_type] : NULL;
+		if (cs->c_period >= 0)
+		{
+			row.period = cs->fields[cs->c_period];
+			row.period_len = cs->lens[cs->c_period];
+		}
+		else
+		{
+			row.period = in->opts->period;
+			row.period_len = strlen(in->opts->period);
+		}
+		row.status = cs->c_status >= 0 ? cs->fields[cs->c_status] : NULL;
+		row.status_len = cs->c_status >= 0 ? cs->lens[cs->c_status] : 0;
+		row.value_is_number = false;
+		row.value_len = value_len;
+		if (cs->labels && value[0] == '\0')
+		{
+			/* a file of labels: an empty field is no figure */
+			input_skip(in, SKIP_NO_VALUE);
+			continue;
+		}
+		if (strcmp(value, ".") == 0 || strcasecmp(value, "x") == 0 || value[0] == '\0' ||
+			(cs->labels && strcmp(value, "-") == 0))
+		{
+			row.value = NULL;
+			row.value_len = 0;
+		}
+		else if (strcmp(value, "-") == 0)
+		{
+			row.value = "0";
+			row.value_len = 1;
+		}
+		else
+			row.value = value;
+		row.decimal_comma = true;
+		in->row_skipped = false;
+		if (!in->sink(in, &row))
+		{
+			input_prefix(in, "line %lld: ", line);
+			cs->stop = true;
+			return;
+		}
+		if (!in->row_skipped)
+			in->records++;
 	}
-	else if (strcmp(value, "-") == 0)
-	{
-		row.value = "0";
-		row.value_len = 1;
-	}
-	else
-		row.value = value;
-	row.decimal_comma = true;
-	if (!in->sink(in, &row))
-	{
-		input_prefix(in, "line %lld: ", line);
-		cs->stop = true;
-		return;
-	}
-	in->records++;
 }
 
 static bool

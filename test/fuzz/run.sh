@@ -40,7 +40,7 @@ CFLAGS=(-std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno
         -fno-omit-frame-pointer -Wall -Wextra -Werror -Iextension/core -Itest/fuzz)
 core=(extension/core/*.c)
 # the readers krimpctl load uses, without load.c (which needs libpq and a server)
-cli=(cli/input.c cli/json_stream.c cli/odata3.c cli/odata4.c cli/statline_csv.c)
+cli=(cli/input.c cli/json_stream.c cli/odata3.c cli/odata4.c cli/statline_csv.c cli/code_lists.c)
 
 # name:max_len
 targets=(period:64 series_text:4096 series_recv:4096 trend:1024 odata3:8192 odata4:8192 statline_csv:8192)
