@@ -29,6 +29,8 @@ psql -X -q -v ON_ERROR_STOP=1 <<SQL
 SET client_min_messages = warning;
 SET search_path = public, krimp;
 CREATE EXTENSION krimp CASCADE;
+-- (the organisations, BZK among them, are data: data/organisations.sql)
+\\i data/organisations.sql
 INSERT INTO krimp.region (code, name, level, valid_from)
 SELECT 'WK' || lpad(r::text, 6, '0'), 'wijk ' || r, 'district', '2000-01-01' FROM generate_series(1, $REGIONS) r;
 INSERT INTO krimp.indicator (code, name, unit, granularity, theme, aggregation, direction_of_good)
