@@ -2,6 +2,7 @@
  * input.c
  *	  What the readers share: failures with their position, --filter.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -166,4 +167,22 @@ input_measure_matches(const char *spec, const char *key, const char *title, cons
 			return true;
 	}
 	return false;
+}
+
+/* The field without surrounding white space into buf; false if it does not fit */
+bool
+input_trim_copy(const char *s, char *buf, size_t size)
+{
+	size_t		n;
+
+	while (isspace((unsigned char) *s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char) s[n - 1]))
+		n--;
+	if (n >= size)
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return true;
 }

@@ -207,4 +207,7 @@ extern int	code_list_read(const char *path, code_list *out, char *err, size_t er
 extern void code_list_free(code_list *l);
 extern const code_entry *code_list_find(const code_list *l, const char *id);
 
+/* The field without surrounding white space into buf; false if it does not fit */
+extern bool input_trim_copy(const char *s, char *buf, size_t size);
+
 #endif							/* KRIMPCTL_INPUT_H */

@@ -19,24 +19,6 @@
 
 /* ---- checking a row and streaming it ---------------------------------- */
 
-/* The field without surrounding white space into buf; false if it does not fit */
-static bool
-trim_copy(const char *s, char *buf, size_t size)
-{
-	size_t		n;
-
-	while (isspace((unsigned char) *s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && isspace((unsigned char) s[n - 1]))
-		n--;
-	if (n >= size)
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return true;
-}
-
 /* A field longer than any region code, period, number or status marker */
 static bool
 too_long(input_state *in, const char *what, const char *text)
@@ -236,7 +218,7 @@ resolve_label(load_sink *s, const input_row *row, const char *label, krimp_perio
 		out->result = KRIMP_MATCH_NOT_HELD;
 		return;
 	}
-	if (row->region_code && trim_copy(row->region_code, code_text, sizeof code_text) && code_text[0])
+	if (row->region_code && input_trim_copy(row->region_code, code_text, sizeof code_text) && code_text[0])
 	{
 		char		up[FIELD_MAX];
 		char		type[8] = "";
@@ -253,7 +235,7 @@ resolve_label(load_sink *s, const input_row *row, const char *label, krimp_perio
 			return;
 		}
 		if (row->region_type)
-			trim_copy(row->region_type, type, sizeof type);
+			input_trim_copy(row->region_type, type, sizeof type);
 		else if (l.kind == KRIMP_LABEL_PROVINCE)
 			strcpy(type, "PV");
 		else if (l.kind == KRIMP_LABEL_LANDSDEEL)
@@ -318,7 +300,7 @@ load_row(input_state *in, const input_row *row)
 	if (row->labels)
 	{
 		/* a name, longer than a code may be */
-		if (!trim_copy(row->region, label, sizeof label))
+		if (!input_trim_copy(row->region, label, sizeof label))
 		{
 			snprintf(label, 41, "%s", row->region);
 			return input_fail(in, "region name \"%s...\" is too long (at most 255 bytes)", label);
@@ -331,7 +313,7 @@ load_row(input_state *in, const input_row *row)
 	}
 	else
 	{
-		if (!trim_copy(row->region, region, sizeof region))
+		if (!input_trim_copy(row->region, region, sizeof region))
 			return too_long(in, "region code", row->region);
 		for (char *c = region; *c; c++)
 			*c = toupper((unsigned char) *c);
@@ -340,7 +322,7 @@ load_row(input_state *in, const input_row *row)
 							  region);
 	}
 
-	if (!trim_copy(row->period, period_text, sizeof period_text))
+	if (!input_trim_copy(row->period, period_text, sizeof period_text))
 		return too_long(in, "period", row->period);
 	{
 		char		label_period[FIELD_MAX];
@@ -357,7 +339,7 @@ load_row(input_state *in, const input_row *row)
 	status[0] = '\0';
 	if (row->status)
 	{
-		if (!trim_copy(row->status, status, sizeof status))
+		if (!input_trim_copy(row->status, status, sizeof status))
 			return too_long(in, "status marker", row->status);
 		for (const char *c = status; *c; c++)
 			if (*c == '\t' || *c == '\\')
@@ -365,7 +347,7 @@ load_row(input_state *in, const input_row *row)
 	}
 	if (!status[0] && period_status)
 		strcpy(status, period_status);
-	if (row->value && !trim_copy(row->value, value_text, sizeof value_text))
+	if (row->value && !input_trim_copy(row->value, value_text, sizeof value_text))
 		return too_long(in, "number", row->value);
 	if (!row->value || strcmp(value_text, ".") == 0)
 	{

@@ -357,20 +357,13 @@ cb_row(int term, void *ctx)
 	{
 		/* the first row tells the shape: codes or labels */
 		char		code[16];
-		const char *r = cs->fields[cs->c_region];
-		size_t		n;
 
-		while (isspace((unsigned char) *r))
-			r++;
-		n = strlen(r);
-		while (n > 0 && isspace((unsigned char) r[n - 1]))
-			n--;
 		cs->labels = true;
-		if (n < sizeof code)
+		if (input_trim_copy(cs->fields[cs->c_region], code, sizeof code))
 		{
-			for (size_t i = 0; i < n; i++)
-				code[i] = (char) toupper((unsigned char) r[i]);
-			cs->labels = krimp_region_level_of(code, n) == NULL;
+			for (char *c = code; *c; c++)
+				*c = (char) toupper((unsigned char) *c);
+			cs->labels = krimp_region_level_of(code, strlen(code)) == NULL;
 		}
 	}
 
