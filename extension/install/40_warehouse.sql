@@ -242,6 +242,14 @@ COMMENT ON TABLE krimp.region_change IS
 SELECT pg_catalog.pg_extension_config_dump('krimp.region_change', '');
 
 -- ---- indicators ----------------------------------------------------
+-- The themes of the report an indicator belongs to: written once, here
+-- (the indicator table checks its theme by this list).
+CREATE FUNCTION krimp.indicator_themes() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['demography', 'households', 'housing', 'income and economy', 'facilities', 'labour market',
+                 'care', 'education', 'liveability'];
+COMMENT ON FUNCTION krimp.indicator_themes() IS
+    'the themes of an indicator: demography, households, housing, income and economy, facilities, labour market, care, education, liveability';
 CREATE SEQUENCE krimp.indicator_id_seq;
 CREATE TABLE krimp.indicator (
     indicator_id      integer PRIMARY KEY DEFAULT pg_catalog.nextval('krimp.indicator_id_seq'),
@@ -250,7 +258,7 @@ CREATE TABLE krimp.indicator (
     unit              text NOT NULL,
     decimals          integer NOT NULL DEFAULT 0 CHECK (decimals OPERATOR(pg_catalog.>=) 0 AND decimals OPERATOR(pg_catalog.<=) 10),
     granularity       text NOT NULL CHECK (granularity OPERATOR(pg_catalog.=) ANY (ARRAY['month', 'quarter', 'half-year', 'year', 'span'])),
-    theme             text NOT NULL CHECK (theme OPERATOR(pg_catalog.=) ANY (ARRAY['demography', 'housing', 'labour market', 'care', 'education', 'liveability'])),
+    theme             text NOT NULL CONSTRAINT indicator_theme_check CHECK (theme OPERATOR(pg_catalog.=) ANY (krimp.indicator_themes())),
     source            text,
     aggregation       text NOT NULL CHECK (aggregation OPERATOR(pg_catalog.=) ANY (ARRAY['sum', 'weighted mean', 'none'])),
     denominator_id    integer REFERENCES krimp.indicator DEFERRABLE INITIALLY DEFERRED,
