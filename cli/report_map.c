@@ -450,29 +450,36 @@ part_choropleths(report_ctx *r)
 		  "count.</p>\n<div class=\"grid\">\n", f);
 	for (int i = 0; i < PQntuples(h) && r->rc == EXIT_OK; i++)
 	{
+		if (PQgetisnull(h, i, 1))
+			continue;
 		fputs("<figure class=\"card theme-map\" data-theme=\"", f);
 		html_esc(f, PQgetvalue(h, i, 0));
-		fputs("\"", f);
-		if (!PQgetisnull(h, i, 1))
-		{
-			fputs(" data-indicator=\"", f);
-			html_esc(f, PQgetvalue(h, i, 2));
-			fputs("\"", f);
-		}
-		fputs(">\n<figcaption><h3>", f);
+		fputs("\" data-indicator=\"", f);
+		html_esc(f, PQgetvalue(h, i, 2));
+		fputs("\">\n<figcaption><h3>", f);
 		html_esc(f, PQgetvalue(h, i, 0));
 		fputs("</h3>\n<p class=\"sub\">", f);
-		if (PQgetisnull(h, i, 1))
-		{
-			fputs("no municipal figures of this theme are loaded</p></figcaption>\n</figure>\n", f);
-			continue;
-		}
 		html_escf(f, "%s (%s), %s, in %s", PQgetvalue(h, i, 3), PQgetvalue(h, i, 2), PQgetvalue(h, i, 6),
 				  PQgetvalue(h, i, 4));
 		fputs("</p></figcaption>\n<div class=\"mapwrap\">\n", f);
 		choro_map(r, h, i, tol, x0, y0, w, hh);
 		fputs("</div>\n</figure>\n", f);
 	}
-	fputs("</div>\n</section>\n", f);
+	fputs("</div>\n", f);
+	/* the themes without municipal figures, in one line */
+	{
+		int			n = 0;
+
+		for (int i = 0; i < PQntuples(h); i++)
+			if (PQgetisnull(h, i, 1))
+			{
+				fputs(n++ == 0 ? "<p class=\"muted\" id=\"themes-without-figures\">No municipal figures are loaded for: "
+					  : ", ", f);
+				html_esc(f, PQgetvalue(h, i, 0));
+			}
+		if (n > 0)
+			fputs(".</p>\n", f);
+	}
+	fputs("</section>\n", f);
 	PQclear(h);
 }
