@@ -572,8 +572,8 @@ demo_targets(demo_ctx *d)
 	return rc;
 }
 
-/* step 7: the revaluation rounds 2015, 2020 and 2025, as krimpctl evaluate (quiet), each in one
- * line per theme */
+/* step 7: the revaluation rounds 2015, 2020 and 2025, as krimpctl evaluate (OUT_NONE: no table), each in one
+ * line per theme and indicator */
 static int
 demo_round(demo_ctx *d)
 {
