@@ -31,6 +31,9 @@ typedef struct load_options
 	const char *rejects;
 	const char *published_at;
 	const char *released_at;
+	const char *kind;			/* --kind: realisation (NULL) or forecast */
+	const char *forecast_producer;	/* --producer, of a forecast */
+	const char *forecast_base_year;	/* --base-year, of a forecast */
 	const char *revision_reason;	/* why figures may go back in status, or NULL */
 	input_format format;
 	input_options in;
@@ -77,7 +80,7 @@ typedef struct load_sink
 	char	   *buf;
 	size_t		len;
 	char		prefix[256];	/* batch_id \t (line) */
-	char		suffix[160];	/* \t released_at \n */
+	char		suffix[512];	/* \t kind \t producer \t base year \t released_at \n */
 	bool		copy_failed;
 
 	int			nruns;			/* one run per measure loaded */
