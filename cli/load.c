@@ -105,10 +105,8 @@ usage(void)
  * the caller frees, the filters into filters[65]): LOAD_GO, or the exit code
  * of a usage error or of --help.
  */
-#define LOAD_GO (-1)
-
-static int
-load_parse(int argc, char **argv, load_options *o, const char ***files, const char **filters)
+int
+krimp_load_parse(int argc, char **argv, load_options *o, const char ***files, const char **filters)
 {
 	static const struct option longopts[] = {
 		CLI_CONN_LONGOPTS,
@@ -375,7 +373,7 @@ cmd_load(int argc, char **argv)
 	PGconn	   *conn;
 	int			rc;
 
-	rc = load_parse(argc, argv, &o, &files, filters);
+	rc = krimp_load_parse(argc, argv, &o, &files, filters);
 	if (rc == LOAD_GO && o.list)
 	{
 		for (int i = 0; i < o.nfiles && rc == LOAD_GO; i++)

@@ -140,4 +140,17 @@ extern const char *load_format_name(input_format f);
  */
 extern int	krimp_load(PGconn *conn, const load_options *o);
 
+/*
+ * krimpctl load's options from argv (argv[0] "load"): LOAD_GO when they are
+ * good, else the exit code (a usage error, --help).  files is allocated (free
+ * it), filters has room for 65.  krimpctl demo parses the manifest's lines
+ * with it (cli/demo_themes.c).
+ */
+#define LOAD_GO (-1)
+extern int	krimp_load_parse(int argc, char **argv, load_options *o, const char ***files, const char **filters);
+
+/* krimpctl demo's steps of cli/demo_themes.c: the catalogue, every theme of data/loads.tsv */
+extern bool demo_catalogue(PGconn *conn, const char *data, int *rc);
+extern int	demo_themes(PGconn *conn, const char *data, const char *rejects_dir);
+
 #endif							/* KRIMP_LOAD_H */
