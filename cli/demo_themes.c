@@ -13,6 +13,7 @@
  *	  -r REJECTS DATA/FILE.  A second run loads every file again and
  *	  records nothing new: each summary then says inserted 0.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,7 +34,7 @@ read_whole(const char *path)
 
 	if (!f)
 	{
-		cli_error("could not open \"%s\": %m", path);
+		cli_error("could not open \"%s\": %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0
@@ -41,7 +42,7 @@ read_whole(const char *path)
 	{
 		if (fread(buf, 1, n, f) != (size_t) n)
 		{
-			cli_error("could not read \"%s\": %m", path);
+			cli_error("could not read \"%s\": %s", path, strerror(errno));
 			free(buf);
 			buf = NULL;
 		}
@@ -49,7 +50,7 @@ read_whole(const char *path)
 			buf[n] = '\0';
 	}
 	else
-		cli_error("could not read \"%s\": %m", path);
+		cli_error("could not read \"%s\": %s", path, strerror(errno));
 	fclose(f);
 	return buf;
 }

@@ -625,7 +625,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION krimp.apply_batch_file_rows(krimp.load_batch, text, timestamptz, text) IS
-    'step 11 of krimp.apply_batch: the good rows filed in krimp.observation_row with the vintage, where the current vintage (looked up per row or set-wise, as lookup says) differs; a status that would go back without a revision reason set aside (abort: 22000); returns the figures inserted, revised and set aside';
+    'step 11 of krimp.apply_batch: the good rows filed in krimp.observation_row with the vintage, where the figure as known at that vintage (the latest published by then; looked up per row or set-wise, as lookup says) differs; a status that would go back without a revision reason set aside (abort: 22000); returns the figures inserted, revised and set aside';
 REVOKE ALL ON FUNCTION krimp.apply_batch_file_rows(krimp.load_batch, text, timestamptz, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.apply_batch_file_rows(krimp.load_batch, text, timestamptz, text) TO krimp_writer, krimp_admin;
 
