@@ -272,6 +272,13 @@ check "a forecast and the realisation of the same figure stand side by side (Del
                                                  AND r.row_data->>'period' = '2021' LIMIT 1")"
 check "Delfzijl's forecast for 2021, after its merger into Eemsdelta, is rejected (outside its validity), not lost silently" $?
 
+"$K" load -o BZK --kind forecast --producer CBS -m Huishoudens_1=households "$D/cbs-more/csv/71549ned.csv" >"$tmp/o" 2>&1 </dev/null
+r1=$?
+"$K" load -o BZK --producer CBS --base-year 2007 -m Huishoudens_1=households "$D/cbs-more/csv/71549ned.csv" >"$tmp/o2" 2>&1 </dev/null
+r2=$?
+[ $r1 = 1 ] && grep -q 'a forecast needs its producer and base year' "$tmp/o" && [ $r2 = 1 ] && grep -q 'are for a forecast: give --kind forecast' "$tmp/o2"
+check "a forecast without its base year, or a producer without --kind forecast: exit 1 before anything is read" $?
+
 # ---- vintages: which figure counts ------------------------------------------------------
 # 03759ned and 37230ned give the same figure for every municipality 2019-2022 (1,407 figures):
 # the load records them as unchanged, and the figure that counts keeps its first source.
