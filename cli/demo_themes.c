@@ -80,9 +80,9 @@ demo_catalogue(PGconn *conn, const char *data, int *rc)
 	return ok;
 }
 
-/* run one manifest line: fields[0..n-1] as the manifest has them */
+/* run one manifest line: fields[0..n-1] as the manifest has them; its rejects go to TABLE-lineN.rejects.csv */
 static int
-load_line(PGconn *conn, const char *data, const char *rejects_dir, char **fields, int n)
+load_line(PGconn *conn, const char *data, const char *rejects_dir, char **fields, int n, int lineno)
 {
 	char	   *argv[MANIFEST_MAX_ARGS + 16];
 	char	   *file = NULL,
@@ -94,7 +94,7 @@ load_line(PGconn *conn, const char *data, const char *rejects_dir, char **fields
 	int			rc;
 
 	if (asprintf(&file, "%s/%s", data, fields[4]) < 0 ||
-		asprintf(&rejects, "%s/%s.rejects.csv", rejects_dir, fields[0]) < 0)
+		asprintf(&rejects, "%s/%s-line%d.rejects.csv", rejects_dir, fields[0], lineno) < 0)
 	{
 		free(file);
 		return EXIT_INPUT;
@@ -150,9 +150,9 @@ demo_themes(PGconn *conn, const char *data, const char *rejects_dir)
 
 	printf("\n== 2b. Every theme: the tables of %s/%s with krimpctl load\n", data, MANIFEST_FILE);
 	printf("   The catalogue (%s/%s: 18 indicators over 5 themes), then each table of the manifest\n"
-		   "   as one krimpctl load (one batch) with the manifest's measures, slice, source, vintage\n"
-		   "   and kind; rejected rows go to %s/.  Then the shares of the age bands as rates over the\n"
-		   "   population (krimp.derive_rate).  A second run records nothing new (inserted 0).\n",
+		   "   with krimpctl load, one batch per table and period, with the manifest's measures, slice,\n"
+		   "   source, vintage and kind; rejected rows go to %s/.  Then the shares of the age bands as\n"
+		   "   rates over the population (krimp.derive_rate).  A second run records nothing new.\n",
 		   data, CATALOGUE_FILE, rejects_dir);
 	fflush(stdout);
 	if (!demo_catalogue(conn, data, &rc))
@@ -194,14 +194,14 @@ demo_themes(PGconn *conn, const char *data, const char *rejects_dir)
 			rc = EXIT_INPUT;
 			break;
 		}
-		rc = load_line(conn, data, rejects_dir, fields, n);
+		rc = load_line(conn, data, rejects_dir, fields, n, lineno);
 		loads++;
 	}
 	free(text);
 	free(path);
 	if (rc != EXIT_OK)
 		return rc;
-	printf("\n   %d tables loaded.  The shares of the age bands, as rates over the population:\n", loads);
+	printf("\n   %d loads done.  The shares of the age bands, as rates over the population:\n", loads);
 	{
 		PGresult   *res = PQexec(conn,
 								 "SELECT x.rate AS indicator, coalesce(sum(d.figures), 0) AS \"figures filed\", "
