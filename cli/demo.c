@@ -5,11 +5,14 @@
  *	  (scripts/demo.sh makes the cluster and the database and loads the
  *	  regions first):
  *
- *	  1. the indicator "population", defined when missing;
+ *	  1. the indicator catalogue, data/indicators.sql;
  *	  2. the CBS population per municipality 2002-2022 with krimpctl load,
  *	     one load a year with the vintage CBS's spring publication would
  *	     have had (1 April), so that targets and rounds read the figures as
  *	     they were known then;
+ *	  2b. every other theme: the tables of the load manifest data/loads.tsv,
+ *	     each with krimpctl load, and the age shares as rates
+ *	     (cli/demo_themes.c);
  *	  3. the national total NL01, the sum of the municipalities in each
  *	     vintage (the benchmark of the nightly job and of the targets);
  *	  4. the figures harmonised onto the 2023 layout;
@@ -102,12 +105,6 @@ get(PGconn *conn, const char *sql, int nparams, const char *const *params, int *
 	}
 	return res;
 }
-
-static const char *const sql_indicator =
-"INSERT INTO krimp.indicator (code, name, unit, granularity, theme, source, aggregation, direction_of_good, description) "
-"VALUES ('population', 'Bevolking op 1 januari', 'persons', 'year', 'demography', 'CBS 37230ned', 'sum', 1, "
-"        'Population on 1 January (CBS, Bevolkingsontwikkeling; regio per maand, 37230ned)') "
-"ON CONFLICT (code) DO NOTHING";
 
 /* years whose municipal figures are loaded */
 static const char *const sql_loaded_years =
@@ -423,7 +420,7 @@ demo_population(demo_ctx *d)
 	bool		loaded[LAST_YEAR - FIRST_YEAR + 1] = {false};
 
 	step("2. The CBS population per municipality 2002-2022, with krimpctl load");
-	if (!run_sql(d->conn, sql_indicator, 0, NULL, false, &rc))
+	if (!demo_catalogue(d->conn, d->data, &rc))	/* data/indicators.sql */
 		return rc;
 	res = get(d->conn, sql_loaded_years, 0, NULL, &rc);
 	if (!res)
@@ -465,6 +462,13 @@ demo_population(demo_ctx *d)
 				 0, NULL, true, &rc))
 		return rc;
 	return rc;
+}
+
+/* step 2b: every theme of data/loads.tsv (cli/demo_themes.c) */
+static int
+demo_all_themes(demo_ctx *d)
+{
+	return demo_themes(d->conn, d->data, d->rejects_dir);
 }
 
 /* step 3: the national total NL01 */
@@ -641,7 +645,7 @@ demo_report(demo_ctx *d)
 
 /* the steps in order; the first failure stops */
 static int	(*const steps[]) (demo_ctx *d) = {
-	demo_check, demo_regions, demo_population, demo_national, demo_harmonised, demo_nightly,
+	demo_check, demo_regions, demo_population, demo_all_themes, demo_national, demo_harmonised, demo_nightly,
 	demo_targets, demo_round, demo_notable, demo_report
 };
 

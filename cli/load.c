@@ -42,6 +42,9 @@ enum
 	OPT_FILTER,
 	OPT_PUBLISHED_AT,
 	OPT_RELEASED_AT,
+	OPT_KIND,
+	OPT_PRODUCER,
+	OPT_BASE_YEAR,
 	OPT_ON_ERROR,
 	OPT_FAIL_ON_REJECT,
 	OPT_REVISION_REASON,
@@ -79,6 +82,9 @@ usage(void)
 		   "      --filter=KEY=VALUE   load only rows whose field KEY is VALUE (repeatable; other dimensions)\n"
 		   "  -r, --rejects=FILE       where rejected rows go (default FILE.rejects.csv next to the input)\n"
 		   "      --published-at=TS    vintage of the figures (default: the time of the load)\n"
+		   "      --kind=KIND          realisation (default; also observation) or forecast\n"
+		   "      --producer=NAME      who made the forecast (CBS, PBL, ...; with --kind forecast)\n"
+		   "      --base-year=YYYY     the forecast's base year, its last observed year (with --kind forecast)\n"
 		   "      --released-at=TS     embargo: the figures are visible to others from then on\n"
 		   "      --revision-reason=TEXT  why figures may go back in status (a definitief figure\n"
 		   "                           replaced by a voorlopig one); without it such rows are rejected\n"
@@ -99,10 +105,8 @@ usage(void)
  * the caller frees, the filters into filters[65]): LOAD_GO, or the exit code
  * of a usage error or of --help.
  */
-#define LOAD_GO (-1)
-
-static int
-load_parse(int argc, char **argv, load_options *o, const char ***files, const char **filters)
+int
+krimp_load_parse(int argc, char **argv, load_options *o, const char ***files, const char **filters)
 {
 	static const struct option longopts[] = {
 		CLI_CONN_LONGOPTS,
@@ -119,6 +123,9 @@ load_parse(int argc, char **argv, load_options *o, const char ***files, const ch
 		{"filter", required_argument, NULL, OPT_FILTER},
 		{"published-at", required_argument, NULL, OPT_PUBLISHED_AT},
 		{"released-at", required_argument, NULL, OPT_RELEASED_AT},
+		{"kind", required_argument, NULL, OPT_KIND},
+		{"producer", required_argument, NULL, OPT_PRODUCER},
+		{"base-year", required_argument, NULL, OPT_BASE_YEAR},
 		{"on-error", required_argument, NULL, OPT_ON_ERROR},
 		{"fail-on-reject", no_argument, NULL, OPT_FAIL_ON_REJECT},
 		{"revision-reason", required_argument, NULL, OPT_REVISION_REASON},
@@ -243,6 +250,27 @@ load_parse(int argc, char **argv, load_options *o, const char ***files, const ch
 			case OPT_PUBLISHED_AT:
 				o->published_at = optarg;
 				break;
+			case OPT_KIND:
+				if (strcmp(optarg, "realisation") == 0 || strcmp(optarg, "observation") == 0)
+					o->kind = NULL;
+				else if (strcmp(optarg, "forecast") == 0)
+					o->kind = "forecast";
+				else
+					return cli_usage_error("load", "--kind must be realisation or forecast, not \"%s\"", optarg);
+				break;
+			case OPT_PRODUCER:
+				o->forecast_producer = optarg;
+				break;
+			case OPT_BASE_YEAR:
+				{
+					char	   *end;
+					long		y = strtol(optarg, &end, 10);
+
+					if (*end || end == optarg || y < 1800 || y > 9999)
+						return cli_usage_error("load", "--base-year must be a year (2007), not \"%s\"", optarg);
+					o->forecast_base_year = optarg;
+				}
+				break;
 			case OPT_RELEASED_AT:
 				o->released_at = optarg;
 				break;
@@ -294,6 +322,10 @@ load_parse(int argc, char **argv, load_options *o, const char ***files, const ch
 		return cli_usage_error("load", "no organisation given (--org=CODE)");
 	if (nfiles == 0)
 		return cli_usage_error("load", "no input file given");
+	if (o->kind && (!o->forecast_producer || !o->forecast_producer[0] || !o->forecast_base_year))
+		return cli_usage_error("load", "a forecast needs its producer and base year: --kind forecast --producer=NAME --base-year=YYYY");
+	if (!o->kind && (o->forecast_producer || o->forecast_base_year))
+		return cli_usage_error("load", "--producer and --base-year are for a forecast: give --kind forecast as well");
 	o->files = *files;
 	o->nfiles = nfiles;
 	if (o->rejects && nfiles > 1)
@@ -341,7 +373,7 @@ cmd_load(int argc, char **argv)
 	PGconn	   *conn;
 	int			rc;
 
-	rc = load_parse(argc, argv, &o, &files, filters);
+	rc = krimp_load_parse(argc, argv, &o, &files, filters);
 	if (rc == LOAD_GO && o.list)
 	{
 		for (int i = 0; i < o.nfiles && rc == LOAD_GO; i++)

@@ -31,6 +31,9 @@ typedef struct load_options
 	const char *rejects;
 	const char *published_at;
 	const char *released_at;
+	const char *kind;			/* --kind: realisation (NULL) or forecast */
+	const char *forecast_producer;	/* --producer, of a forecast */
+	const char *forecast_base_year;	/* --base-year, of a forecast */
 	const char *revision_reason;	/* why figures may go back in status, or NULL */
 	input_format format;
 	input_options in;
@@ -77,7 +80,7 @@ typedef struct load_sink
 	char	   *buf;
 	size_t		len;
 	char		prefix[256];	/* batch_id \t (line) */
-	char		suffix[160];	/* \t released_at \n */
+	char		suffix[512];	/* \t kind \t producer \t base year \t released_at \n */
 	bool		copy_failed;
 
 	int			nruns;			/* one run per measure loaded */
@@ -136,5 +139,18 @@ extern const char *load_format_name(input_format f);
  * failure stopping.  Returns an exit code; the connection stays open.
  */
 extern int	krimp_load(PGconn *conn, const load_options *o);
+
+/*
+ * krimpctl load's options from argv (argv[0] "load"): LOAD_GO when they are
+ * good, else the exit code (a usage error, --help).  files is allocated (free
+ * it), filters has room for 65.  krimpctl demo parses the manifest's lines
+ * with it (cli/demo_themes.c).
+ */
+#define LOAD_GO (-1)
+extern int	krimp_load_parse(int argc, char **argv, load_options *o, const char ***files, const char **filters);
+
+/* krimpctl demo's steps of cli/demo_themes.c: the catalogue, every theme of data/loads.tsv */
+extern bool demo_catalogue(PGconn *conn, const char *data, int *rc);
+extern int	demo_themes(PGconn *conn, const char *data, const char *rejects_dir);
 
 #endif							/* KRIMP_LOAD_H */

@@ -371,7 +371,7 @@ load_begin(load_job *j)
 					 "WITH (toast_tuple_target = 8160) ON COMMIT DROP", &rc))
 		return rc;
 	res = PQexec(j->conn, "COPY pg_temp.krimpctl_blocks (batch_id, first_line, org_code, indicator_code, "
-				 "region_code, first_period, value, status, released_at) FROM STDIN");
+				 "region_code, first_period, value, status, kind, forecast_producer, forecast_base_year, released_at) FROM STDIN");
 	if (PQresultStatus(res) != PGRES_COPY_IN)
 	{
 		rc = cli_server_error(j->conn, res, NULL);
@@ -382,7 +382,9 @@ load_begin(load_job *j)
 	{
 		char		org[128],
 					ind[256],
-					rel[128];
+					rel[128],
+					prod[256],
+					kind[300];
 
 		copy_escape(org, sizeof org, j->o->org);
 		snprintf(j->sink.prefix, sizeof j->sink.prefix, "%s\t", j->batch);
@@ -392,13 +394,21 @@ load_begin(load_job *j)
 			copy_escape(ind, sizeof ind, j->sink.indicators[i]);
 			snprintf(j->sink.runs[i].middle, sizeof j->sink.runs[i].middle, "%s\t%s\t", org, ind);
 		}
+		/* kind, forecast producer and base year: NULL for an observation */
+		if (j->o->kind)
+		{
+			copy_escape(prod, sizeof prod, j->o->forecast_producer);
+			snprintf(kind, sizeof kind, "%s\t%s\t%s", j->o->kind, prod, j->o->forecast_base_year);
+		}
+		else
+			snprintf(kind, sizeof kind, "\\N\t\\N\t\\N");
 		if (j->o->released_at)
 		{
 			copy_escape(rel, sizeof rel, j->o->released_at);
-			snprintf(j->sink.suffix, sizeof j->sink.suffix, "\t%s\n", rel);
+			snprintf(j->sink.suffix, sizeof j->sink.suffix, "\t%s\t%s\n", kind, rel);
 		}
 		else
-			snprintf(j->sink.suffix, sizeof j->sink.suffix, "\t\\N\n");
+			snprintf(j->sink.suffix, sizeof j->sink.suffix, "\t%s\t\\N\n", kind);
 	}
 	j->sink.conn = j->conn;
 
@@ -562,6 +572,8 @@ load_commit(load_job *j)
 					   j->in.measure_title[m][0] ? " (\"" : "", j->in.measure_title[m],
 					   j->in.measure_title[m][0] ? "\")" : "", measure_indicator(j->o, m));
 		}
+		if (j->o->kind)
+			printf("  as a forecast of %s, base year %s\n", j->o->forecast_producer, j->o->forecast_base_year);
 		printf("  read %lld, inserted %lld, revised %lld, unchanged %lld, rejected %lld",
 			   j->counts[0], j->counts[1], j->counts[2], j->counts[3], j->counts[4]);
 		{

@@ -4,15 +4,13 @@
 -- sum (krimp.national_from_municipalities), in the vintage of the newest of
 -- them, one load batch each; only where NL01 lacks the figure or has another
 -- one, so a second run does nothing.
--- Defines the indicator "population" first when it is missing.
+-- The indicator "population" is the catalogue's (data/indicators.sql, its one
+-- home): load that first.
+--   psql -f data/indicators.sql
 --   krimpctl load -i population -o BZK -s 'CBS 37230ned' data/cbs/Bevolkingsontwikkeling_gemeente_per_jaar.json
 --   psql -f scripts/load_population.sql
 -- Bron: CBS, CC BY 4.0.
 SET client_min_messages = warning;
-INSERT INTO krimp.indicator (code, name, unit, granularity, theme, source, aggregation, direction_of_good, description)
-VALUES ('population', 'Bevolking op 1 januari', 'persons', 'year', 'demography', 'CBS 37230ned', 'sum', 1,
-        'Population on 1 January (CBS, Bevolkingsontwikkeling; regio per maand, 37230ned)')
-ON CONFLICT (code) DO NOTHING;
 DO $nl$
 DECLARE
     p record;

@@ -528,6 +528,10 @@ DECLARE
     first_regressed text;
 BEGIN
     -- file the good rows: a new vintage unless the current one says the same.
+    -- "Current" is as known at the batch's vintage (published_at <= vintage):
+    -- a batch of an older vintage than the newest one filed (81293ned's 2012
+    -- housing stock, revised by 82550NED's) compares with its own vintage's
+    -- figure, so reloading it records nothing new.
     -- The current vintages are looked up per row through the vintage key when
     -- the batch is small beside the table, and read set-wise (one pass over
     -- the batch's indicators, hash-joined) when it is not.
@@ -546,7 +550,7 @@ BEGIN
                      o.indicator_id, o.region_id, o.period, o.kind, o.forecast_producer, o.forecast_base_year,
                      o.observation_id, o.value, o.status
                 FROM krimp.observation o
-               WHERE o.org_code = $1 AND o.retracted_at IS NULL
+               WHERE o.org_code = $1 AND o.retracted_at IS NULL AND o.published_at <= $4
                  AND o.indicator_id IN (SELECT DISTINCT x.indicator_id FROM pg_temp.krimp_resolved x
                                          WHERE x.problem IS NULL)
                ORDER BY o.indicator_id, o.region_id, o.period, o.kind, o.forecast_producer,
@@ -563,7 +567,7 @@ BEGIN
                  AND o.org_code = $1 AND o.kind = g.norm_kind
                  AND o.forecast_producer = coalesce(g.forecast_producer, '')
                  AND o.forecast_base_year = coalesce(g.forecast_base_year, 0)
-                 AND o.retracted_at IS NULL
+                 AND o.retracted_at IS NULL AND o.published_at <= $4
                ORDER BY o.published_at DESC, o.observation_id DESC LIMIT 1) cur ON true$j$;
     END IF;
     EXECUTE format($q$
@@ -621,7 +625,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION krimp.apply_batch_file_rows(krimp.load_batch, text, timestamptz, text) IS
-    'step 11 of krimp.apply_batch: the good rows filed in krimp.observation_row with the vintage, where the current vintage (looked up per row or set-wise, as lookup says) differs; a status that would go back without a revision reason set aside (abort: 22000); returns the figures inserted, revised and set aside';
+    'step 11 of krimp.apply_batch: the good rows filed in krimp.observation_row with the vintage, where the figure as known at that vintage (the latest published by then; looked up per row or set-wise, as lookup says) differs; a status that would go back without a revision reason set aside (abort: 22000); returns the figures inserted, revised and set aside';
 REVOKE ALL ON FUNCTION krimp.apply_batch_file_rows(krimp.load_batch, text, timestamptz, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.apply_batch_file_rows(krimp.load_batch, text, timestamptz, text) TO krimp_writer, krimp_admin;
 

@@ -24,6 +24,7 @@ pages=(docs/reference/*.md docs/getting-started.md docs/guide-analyst.md)
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" -f data/organisations.sql >/dev/null \
   && PG_ABS_SRCDIR=$root psql -X -q -v ON_ERROR_STOP=1 -f scripts/load_regions.sql >/dev/null \
+  && psql -X -q -v ON_ERROR_STOP=1 -f data/indicators.sql >/dev/null \
   && PG_ABS_SRCDIR=$root psql -X -q -v ON_ERROR_STOP=1 -f scripts/load_population.sql >/dev/null \
   && psql -X -q -v ON_ERROR_STOP=1 -c "CALL krimp.nightly()" >/dev/null
 check "a database with the demo data (regions, population, one nightly run)" $?

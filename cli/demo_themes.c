@@ -1,0 +1,236 @@
+/*
+ * demo_themes.c
+ *	  krimpctl demo's themes (issue 15): the indicator catalogue from
+ *	  data/indicators.sql, and every table of the load manifest
+ *	  data/loads.tsv loaded with krimpctl load as the manifest gives it
+ *	  (housing, households, income, facilities, the population by age and
+ *	  its second vintage 03759ned, the CBS forecasts), then the shares of the
+ *	  age bands as rates (krimp.derive_rate).
+ *
+ *	  The manifest: one load a line, TAB-separated fields
+ *	    table  kind  published_at  source  file  ARG...
+ *	  run as krimpctl load -o BZK -s SOURCE --published-at PUBLISHED_AT ARG...
+ *	  -r REJECTS DATA/FILE.  A second run loads every file again and
+ *	  records nothing new: each summary then says inserted 0.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "load.h"
+
+#define CATALOGUE_FILE "indicators.sql"
+#define MANIFEST_FILE "loads.tsv"
+#define MANIFEST_MAX_ARGS 64
+
+/* a whole file into memory (NUL-terminated), or NULL with the error said */
+static char *
+read_whole(const char *path)
+{
+	FILE	   *f = fopen(path, "rb");
+	char	   *buf = NULL;
+	long		n;
+
+	if (!f)
+	{
+		cli_error("could not open \"%s\": %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0
+		&& (buf = malloc(n + 1)) != NULL)
+	{
+		if (fread(buf, 1, n, f) != (size_t) n)
+		{
+			cli_error("could not read \"%s\": %s", path, strerror(errno));
+			free(buf);
+			buf = NULL;
+		}
+		else
+			buf[n] = '\0';
+	}
+	else
+		cli_error("could not read \"%s\": %s", path, strerror(errno));
+	fclose(f);
+	return buf;
+}
+
+/* the indicator catalogue: data/indicators.sql, the one home of the indicators (idempotent) */
+bool
+demo_catalogue(PGconn *conn, const char *data, int *rc)
+{
+	char	   *path,
+			   *sql;
+	bool		ok;
+
+	if (asprintf(&path, "%s/%s", data, CATALOGUE_FILE) < 0)
+	{
+		*rc = EXIT_INPUT;
+		return false;
+	}
+	sql = read_whole(path);
+	free(path);
+	if (!sql)
+	{
+		*rc = EXIT_INPUT;
+		return false;
+	}
+	ok = cli_exec_ok(conn, sql, rc);
+	free(sql);
+	return ok;
+}
+
+/* run one manifest line: fields[0..n-1] as the manifest has them; its rejects go to TABLE-lineN.rejects.csv */
+static int
+load_line(PGconn *conn, const char *data, const char *rejects_dir, char **fields, int n, int lineno)
+{
+	char	   *argv[MANIFEST_MAX_ARGS + 16];
+	char	   *file = NULL,
+			   *rejects = NULL;
+	int			argc = 0;
+	load_options o;
+	const char **files = NULL;
+	const char *filters[65];
+	int			rc;
+
+	if (asprintf(&file, "%s/%s", data, fields[4]) < 0 ||
+		asprintf(&rejects, "%s/%s-line%d.rejects.csv", rejects_dir, fields[0], lineno) < 0)
+	{
+		free(file);
+		return EXIT_INPUT;
+	}
+	argv[argc++] = "load";
+	argv[argc++] = "-o";
+	argv[argc++] = "BZK";
+	argv[argc++] = "-s";
+	argv[argc++] = fields[3];
+	argv[argc++] = "--published-at";
+	argv[argc++] = fields[2];
+	for (int i = 5; i < n; i++)
+		argv[argc++] = fields[i];
+	argv[argc++] = "-r";
+	argv[argc++] = rejects;
+	argv[argc++] = "--";
+	argv[argc++] = file;
+	argv[argc] = NULL;
+	rc = krimp_load_parse(argc, argv, &o, &files, filters);
+	if (rc == LOAD_GO)
+	{
+		if ((o.kind != NULL) != (strcmp(fields[1], "forecast") == 0))
+		{
+			cli_error("%s: the manifest's kind \"%s\" and its arguments disagree (--kind forecast)",
+					  fields[0], fields[1]);
+			rc = EXIT_INPUT;
+		}
+		else
+		{
+			printf("\n   %s (%s, published %s):\n", fields[0], fields[1], fields[2]);
+			fflush(stdout);
+			rc = krimp_load(conn, &o);
+			fflush(stdout);
+		}
+	}
+	free(files);
+	free(file);
+	free(rejects);
+	return rc;
+}
+
+/* the step: catalogue, every manifest line, the shares as rates, a summary per indicator */
+int
+demo_themes(PGconn *conn, const char *data, const char *rejects_dir)
+{
+	char	   *path,
+			   *text,
+			   *line,
+			   *save = NULL;
+	int			rc = EXIT_OK,
+				lineno = 0,
+				loads = 0;
+
+	printf("\n== 2b. Every theme: the tables of %s/%s with krimpctl load\n", data, MANIFEST_FILE);
+	printf("   The catalogue (%s/%s: 18 indicators over 5 themes), then each table of the manifest\n"
+		   "   with krimpctl load, one batch per table and period, with the manifest's measures, slice,\n"
+		   "   source, vintage and kind; rejected rows go to %s/.  Then the shares of the age bands as\n"
+		   "   rates over the population (krimp.derive_rate).  A second run records nothing new.\n",
+		   data, CATALOGUE_FILE, rejects_dir);
+	fflush(stdout);
+	if (!demo_catalogue(conn, data, &rc))
+		return rc;
+	if (asprintf(&path, "%s/%s", data, MANIFEST_FILE) < 0)
+		return EXIT_INPUT;
+	text = read_whole(path);
+	if (!text)
+	{
+		free(path);
+		return EXIT_INPUT;
+	}
+	mkdir(rejects_dir, 0777);
+	for (line = strtok_r(text, "\n", &save); line && rc == EXIT_OK; line = strtok_r(NULL, "\n", &save))
+	{
+		char	   *fields[MANIFEST_MAX_ARGS];
+		int			n = 0;
+		char	   *p = line;
+
+		lineno++;
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		for (;;)
+		{
+			char	   *tab = strchr(p, '\t');
+
+			if (n == MANIFEST_MAX_ARGS)
+				break;
+			fields[n++] = p;
+			if (!tab)
+				break;
+			*tab = '\0';
+			p = tab + 1;
+		}
+		if (n < 6 || n == MANIFEST_MAX_ARGS)
+		{
+			cli_error("%s:%d: a manifest line needs table, kind, published_at, source, file and the arguments "
+					  "(at most %d fields), TAB-separated", path, lineno, MANIFEST_MAX_ARGS - 1);
+			rc = EXIT_INPUT;
+			break;
+		}
+		rc = load_line(conn, data, rejects_dir, fields, n, lineno);
+		loads++;
+	}
+	free(text);
+	free(path);
+	if (rc != EXIT_OK)
+		return rc;
+	printf("\n   %d loads done.  The shares of the age bands, as rates over the population:\n", loads);
+	{
+		PGresult   *res = PQexec(conn,
+								 "SELECT x.rate AS indicator, coalesce(sum(d.figures), 0) AS \"figures filed\", "
+								 "       pg_catalog.string_agg(DISTINCT d.source, '; ') AS source "
+								 "  FROM (VALUES ('share_0_15', 'population_0_15'), ('share_15_25', 'population_15_25'), "
+								 "               ('share_65plus', 'population_65plus')) x(rate, numerator) "
+								 "  LEFT JOIN LATERAL krimp.derive_rate(x.rate, x.numerator) d ON true "
+								 " GROUP BY x.rate ORDER BY x.rate");
+
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			return cli_server_error(conn, res, NULL);
+		cli_print_result(stdout, res, "   ");
+		PQclear(res);
+	}
+	{
+		PGresult   *res = PQexec(conn,
+								 "SELECT i.theme, i.code AS indicator, o.kind, count(*) AS figures, "
+								 "       count(DISTINCT o.region_id) AS regions, "
+								 "       min(krimp.year(o.period)) AS first, max(krimp.year(o.period)) AS last "
+								 "  FROM krimp.figures_as_of('infinity') o "
+								 "  JOIN krimp.indicator i ON i.indicator_id OPERATOR(pg_catalog.=) o.indicator_id "
+								 " GROUP BY i.theme, i.code, o.kind ORDER BY i.theme, i.code, o.kind");
+
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			return cli_server_error(conn, res, NULL);
+		printf("\n   The figures as known now, per indicator (krimp.figures_as_of):\n");
+		cli_print_result(stdout, res, "   ");
+		PQclear(res);
+	}
+	fflush(stdout);
+	return rc;
+}
