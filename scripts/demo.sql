@@ -39,7 +39,7 @@ WITH regions AS (
     SELECT g.name, g.designation, count(*) AS municipalities,
            krimp.sum(krimp.slice(hs.series, '2002', '2017')) AS s
       FROM krimp.region_group g
-      JOIN krimp.region_group_member m USING (group_code)
+      CROSS JOIN LATERAL krimp.group_members(g.group_code, '2014-01-01') m
       JOIN krimp.harmonised_series('population', 2014) hs ON hs.region_id = m.region_id
      GROUP BY g.name, g.designation
 ), nl AS (
@@ -67,8 +67,8 @@ SELECT format('%s (%s), %s: %s', r.name, r.code, f.period, krimp.explain(f)) AS 
   FROM krimp.tipping_point_flag f
   JOIN krimp.region r USING (region_id)
  WHERE f.status <> 'withdrawn' AND f.recent
-   AND EXISTS (SELECT 1 FROM krimp.region_group_member m JOIN krimp.region_weights('2023-01-01') w USING (region_id)
-                WHERE w.target_id = f.region_id OR m.region_id = f.region_id)
+   AND EXISTS (SELECT 1 FROM krimp.region_group g CROSS JOIN LATERAL krimp.group_members(g.group_code) m
+                WHERE m.region_id = f.region_id)
  ORDER BY f.score DESC NULLS LAST LIMIT 10;
 
 \echo

@@ -128,6 +128,37 @@ SELECT r.code, r.name, m.valid_from, m.valid_to
   FROM krimp.region_group_member m JOIN krimp.region r USING (region_id)
  WHERE m.group_code = 'KR-NOGRONINGEN' AND r.code IN ('GM1895', 'GM0007', 'GM0037') ORDER BY r.code;
 
+-- ---- membership through mergers (krimp.group_members) ---------------------
+-- Eemsdelta: Appingedam, Delfzijl and Loppersum until 2021, then GM1979
+-- Eemsdelta with the share of its area that comes from them; Eemsmond until
+-- 2019, then its part of Het Hogeland
+SELECT code, name, round(share::numeric, 3) AS share, valid_from, valid_to, designated
+  FROM krimp.group_members('KR-EEMSDELTA');
+SELECT code FROM krimp.group_members('KR-EEMSDELTA', '2020-06-30') ORDER BY code;
+SELECT code FROM krimp.group_members('KR-EEMSDELTA', '2021-01-01') ORDER BY code;
+-- De Marne has a current member: its part of Het Hogeland (2019)
+SELECT code, name, round(share::numeric, 3) AS share, valid_from, valid_to
+  FROM krimp.group_members('KR-DEMARNE', '2023-01-01');
+-- GM1979 belongs to KR-EEMSDELTA and to no other group
+SELECT g.group_code FROM krimp.region_group g, krimp.group_members(g.group_code) m
+ WHERE m.code = 'GM1979' ORDER BY 1;
+-- a municipality divided between two groups: Beekdaelen (2019, Nuth and
+-- Onderbanken of Parkstad, Schinnen of Westelijke Mijnstreek); Midden-Groningen
+-- takes Menterwolde's part
+SELECT g.group_code, m.code, m.name, round(m.share::numeric, 3) AS share, m.valid_from
+  FROM krimp.region_group g, krimp.group_members(g.group_code, '2023-01-01') m
+ WHERE NOT m.designated ORDER BY m.code, g.group_code;
+-- every group has current members; the shares of a version over the groups never exceed 1
+SELECT g.group_code, count(m.region_id) AS members_2023, round(sum(m.share)::numeric, 3) AS member_area_equivalents
+  FROM krimp.region_group g LEFT JOIN LATERAL krimp.group_members(g.group_code, '2023-01-01') m ON true
+ GROUP BY g.group_code ORDER BY g.group_code;
+SELECT count(*) AS versions, count(*) FILTER (WHERE s <= 1 + 1e-9) AS at_most_1
+  FROM (SELECT m.region_id, sum(m.share) AS s FROM krimp.region_group g, krimp.group_members(g.group_code) m
+         GROUP BY m.region_id) x;
+-- the BI region dimension reads the same membership
+SELECT region_code, group_codes FROM krimp_bi.dim_region
+ WHERE region_code IN ('GM1979', 'GM1966', 'GM1954') AND is_current ORDER BY region_code;
+
 -- ---- population as observations ---------------------------------------------
 INSERT INTO krimp.indicator (code, name, unit, granularity, theme, source, aggregation, direction_of_good)
 VALUES ('population', 'Bevolking op 1 januari', 'persons', 'year', 'demography', 'CBS 37230ned', 'sum', 0);

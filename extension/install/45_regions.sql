@@ -504,6 +504,62 @@ COMMENT ON FUNCTION krimp.load_region_group(text, text, text, text, date, intege
 REVOKE ALL ON FUNCTION krimp.load_region_group(text, text, text, text, date, integer, text[], text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.load_region_group(text, text, text, text, date, integer, text[], text) TO krimp_admin;
 
+-- ---- group membership through mergers ---------------------------------------
+-- The one home of group membership: the member versions a group was given
+-- (krimp.region_group_member) and, through krimp.region_change, every version
+-- that succeeds them, with the share of the successor's area that comes from
+-- members (area, because the change shares are area shares and every version
+-- loaded from the boundaries has its geometry; a version without geometry
+-- takes the change share itself).  A successor belongs from the change to the
+-- end of its version, never after the group's withdrawal.  On a date: the
+-- member versions that hold then (before the designation, the versions it was
+-- given: the group's territory on that day's layout).
+CREATE FUNCTION krimp.group_members(group_code text, at date DEFAULT NULL)
+    RETURNS TABLE (region_id bigint, code text, name text, share double precision,
+                   valid_from date, valid_to date, designated boolean)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    WITH RECURSIVE g AS (
+        SELECT x.group_code, x.withdrawn_on FROM krimp.region_group x
+         WHERE x.group_code OPERATOR(pg_catalog.=) group_members.group_code
+    ), chain (region_id, share, valid_from, designated, depth) AS (
+        SELECT m.region_id, 1::double precision, m.valid_from, true, 0
+          FROM krimp.region_group_member m JOIN g USING (group_code)
+        UNION ALL
+        -- the part of the successor's area that comes from this member
+        SELECT c.new_region_id,
+               ch.share * c.share * coalesce(public.ST_Area(o.geom) / nullif(public.ST_Area(n.geom), 0), 1),
+               c.effective, false, ch.depth + 1
+          FROM chain ch
+          JOIN krimp.region_change c ON c.old_region_id OPERATOR(pg_catalog.=) ch.region_id
+          JOIN krimp.region o ON o.region_id OPERATOR(pg_catalog.=) c.old_region_id
+          JOIN krimp.region n ON n.region_id OPERATOR(pg_catalog.=) c.new_region_id
+          CROSS JOIN g
+         WHERE (g.withdrawn_on IS NULL OR c.effective OPERATOR(pg_catalog.<) g.withdrawn_on)
+           AND ch.depth OPERATOR(pg_catalog.<) 50
+    ), m AS (
+        SELECT ch.region_id, least(sum(ch.share), 1::double precision) AS share, min(ch.valid_from) AS valid_from,
+               bool_or(ch.designated) AS designated
+          FROM chain ch GROUP BY ch.region_id
+    )
+    SELECT r.region_id, r.code, r.name, m.share, m.valid_from,
+           CASE WHEN g.withdrawn_on IS NULL THEN r.valid_to
+                WHEN r.valid_to IS NULL THEN g.withdrawn_on ELSE least(r.valid_to, g.withdrawn_on) END,
+           m.designated
+      FROM m JOIN krimp.region r USING (region_id) CROSS JOIN g
+     WHERE m.share OPERATOR(pg_catalog.>) 0.0005
+       AND (group_members.at IS NULL
+            OR (r.valid_from OPERATOR(pg_catalog.<=) group_members.at
+                AND (r.valid_to IS NULL OR r.valid_to OPERATOR(pg_catalog.>) group_members.at)
+                AND (g.withdrawn_on IS NULL OR g.withdrawn_on OPERATOR(pg_catalog.>) group_members.at)))
+     ORDER BY m.valid_from, r.code
+$$;
+COMMENT ON FUNCTION krimp.group_members(text, date) IS
+    'the members of a designated group (all membership periods, or the member versions that hold on a date): the versions it was given and, through the region changes, their successors, each with the share of its area that comes from members, from the designation or the change to the end of the version or the withdrawal';
+REVOKE ALL ON FUNCTION krimp.group_members(text, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.group_members(text, date) TO krimp_reader;
+
 -- ---- harmonisation ---------------------------------------------------
 
 -- The newest boundary year loaded: the current layout.
