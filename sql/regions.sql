@@ -130,7 +130,7 @@ SELECT r.code, r.name, m.valid_from, m.valid_to
 
 -- ---- membership through mergers (krimp.group_members) ---------------------
 -- Eemsdelta: Appingedam, Delfzijl and Loppersum until 2021, then GM1979
--- Eemsdelta with the share of its area that comes from them; Eemsmond until
+-- Eemsdelta (all of it comes from them); Eemsmond until
 -- 2019, then its part of Het Hogeland
 SELECT code, name, round(share::numeric, 3) AS share, valid_from, valid_to, designated
   FROM krimp.group_members('KR-EEMSDELTA');
@@ -217,6 +217,45 @@ SELECT code, krimp.min(period) AS first, krimp.max(period) AS last, count(*) AS 
 -- as known before the load: nothing
 SELECT count(*) AS known_in_2022 FROM krimp.harmonise('population', 2023, '2022-01-01');
 
+-- ---- forecasts through mergers (krimp.harmonise with kind, krimp.forecast_error) --
+-- PBL/CBS regional forecast 71547ned (2008-2025, 2007 layout; TotaleBevolking_1,
+-- code column Regiocode_33) for Appingedam, Delfzijl, Loppersum and Maastricht
+\set f :abs_srcdir '/../shared/data/cbs-more/csv/71547ned.csv'
+\set csv `cat :'f'`
+CREATE TEMP TABLE fc_file AS
+SELECT 'GM' || lpad(btrim(f[36]), 4, '0') AS code, btrim(f[3]) AS period, btrim(f[4]) AS value
+  FROM (SELECT string_to_array(btrim(l, E'\r'), ';') AS f
+          FROM regexp_split_to_table(:'csv', E'\n') AS t(l)) x
+ WHERE cardinality(f) = 36 AND btrim(f[36]) IN ('3', '10', '24', '935')
+   AND btrim(f[2]) IN ('Appingedam', 'Delfzijl', 'Loppersum', 'Maastricht');
+\unset csv
+SELECT code, count(*) AS years, min(period) AS first, max(period) AS last,
+       max(value) FILTER (WHERE period = '2020') AS forecast_2020
+  FROM fc_file GROUP BY code ORDER BY code;
+SELECT krimp.begin_batch('BZK', 'PBL/CBS 71547ned', '71547ned.csv') AS batch \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value,
+                                       status, kind, forecast_producer, forecast_base_year)
+SELECT :batch, row_number() OVER (ORDER BY code, period), 'BZK', 'population', code, period, value, 'definitief',
+       'forecast', 'PBL/CBS', 2007
+  FROM fc_file;
+-- the figures from 2021 of the three merged in 2021 find no version of their code
+-- for their year (apply_batch resolves a region by the figure's period)
+SELECT rows_read, rows_inserted, rows_rejected FROM krimp.apply_batch(:batch, 'reject', '2023-06-01 00:00+02');
+-- recast onto the 2023 layout: Eemsdelta is the sum of the three, 2008-2020
+SELECT code, krimp.first_period(series) AS first, krimp.last_period(series) AS last, krimp.value_at(series, '2020') AS forecast_2020
+  FROM krimp.harmonised_forecast('population', 'PBL/CBS', 2007, 2023) ORDER BY code;
+-- forecast against realisation (37230ned), by horizon
+SELECT code, period, horizon, round(forecast) AS forecast, round(realisation) AS realisation, round(error) AS error,
+       round((100 * relative_error)::numeric, 2) AS error_pct
+  FROM krimp.forecast_error('population', 'PBL/CBS', 2007, 2023)
+ WHERE period IN ('2008', '2012', '2016', '2020') ORDER BY code, period;
+-- on the 2014 layout the three stay apart
+SELECT code, period, horizon, round(forecast) AS forecast, round(realisation) AS realisation,
+       round((100 * relative_error)::numeric, 2) AS error_pct
+  FROM krimp.forecast_error('population', 'PBL/CBS', 2007, 2014) WHERE period = '2020' ORDER BY code;
+-- a kind without producer is refused
+SELECT count(*) FROM krimp.harmonise('population', 2023, 'infinity', false, 'forecast', '', 0);
+
 -- a rate is recast through numerator and denominator: Eemsdelta 2020
 INSERT INTO krimp.indicator (code, name, unit, decimals, granularity, theme, aggregation, denominator_id)
 SELECT 'share_65plus', 'Aandeel 65-plussers', '%', 1, 'year', 'demography', 'weighted mean', indicator_id
@@ -277,7 +316,7 @@ SELECT p.oid::regprocedure AS function, p.provolatile AS volatility, p.proparall
   FROM pg_proc p
  WHERE p.pronamespace = 'krimp'::regnamespace
    AND p.proname IN ('load_boundaries', 'derive_region_hierarchy', 'load_region_layout', 'load_region_group',
-                     'harmonise', 'harmonised_series', 'region_weights', 'latest_layout_year', 'geojson_regions',
+                     'harmonise', 'harmonised_series', 'harmonised_forecast', 'forecast_error', 'group_members', 'region_weights', 'latest_layout_year', 'geojson_regions',
                      'region_sliver_erosion', 'region_sliver_tolerance', 'region_version_tolerance')
  ORDER BY 1::text;
 

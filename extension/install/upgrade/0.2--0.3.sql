@@ -37,18 +37,21 @@ CREATE FUNCTION krimp.group_members(group_code text, at date DEFAULT NULL)
     WITH RECURSIVE g AS (
         SELECT x.group_code, x.withdrawn_on FROM krimp.region_group x
          WHERE x.group_code OPERATOR(pg_catalog.=) group_members.group_code
+    ), part AS (
+        -- the part of each successor's area that comes from each predecessor, of
+        -- all the area it takes in (the yearly boundary files differ slightly)
+        SELECT c.old_region_id, c.new_region_id, c.effective,
+               coalesce(c.share * public.ST_Area(o.geom)
+                        / nullif(pg_catalog.sum(c.share * public.ST_Area(o.geom)) OVER (PARTITION BY c.new_region_id), 0),
+                        c.share) AS part
+          FROM krimp.region_change c JOIN krimp.region o ON o.region_id OPERATOR(pg_catalog.=) c.old_region_id
     ), chain (region_id, share, valid_from, designated, depth) AS (
         SELECT m.region_id, 1::double precision, m.valid_from, true, 0
           FROM krimp.region_group_member m JOIN g USING (group_code)
         UNION ALL
-        -- the part of the successor's area that comes from this member
-        SELECT c.new_region_id,
-               ch.share * c.share * coalesce(public.ST_Area(o.geom) / nullif(public.ST_Area(n.geom), 0), 1),
-               c.effective, false, ch.depth + 1
+        SELECT c.new_region_id, ch.share * c.part, c.effective, false, ch.depth + 1
           FROM chain ch
-          JOIN krimp.region_change c ON c.old_region_id OPERATOR(pg_catalog.=) ch.region_id
-          JOIN krimp.region o ON o.region_id OPERATOR(pg_catalog.=) c.old_region_id
-          JOIN krimp.region n ON n.region_id OPERATOR(pg_catalog.=) c.new_region_id
+          JOIN part c ON c.old_region_id OPERATOR(pg_catalog.=) ch.region_id
           CROSS JOIN g
          WHERE (g.withdrawn_on IS NULL OR c.effective OPERATOR(pg_catalog.<) g.withdrawn_on)
            AND ch.depth OPERATOR(pg_catalog.<) 50
@@ -239,3 +242,156 @@ CREATE OR REPLACE VIEW krimp_bi.dim_region WITH (security_invoker = true) AS
       FROM krimp.region r
       LEFT JOIN province pv ON pv.region_id OPERATOR(pg_catalog.=) r.region_id
       LEFT JOIN groups gr ON gr.region_id OPERATOR(pg_catalog.=) r.region_id;
+
+-- forecasts recast the way realisations are: one krimp.harmonise with the kind, producer and base year
+CREATE FUNCTION krimp.harmonise(indicator_code text, layout_year integer, known_at timestamptz,
+                                released_only boolean, figure_kind text, forecast_producer text,
+                                forecast_base_year integer)
+    RETURNS TABLE (region_id bigint, code text, name text, period krimp.period, value double precision)
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+#variable_conflict use_column
+DECLARE
+    ind krimp.indicator;
+    den krimp.indicator;
+BEGIN
+    IF figure_kind <> ALL (krimp.observation_kinds())
+       OR (figure_kind = 'forecast') <> (forecast_producer <> '' AND forecast_base_year <> 0) THEN
+        RAISE EXCEPTION 'figures of kind "%" with producer "%" and base year % cannot be recast', figure_kind,
+                        forecast_producer, forecast_base_year
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give kind ''realisation'' with producer '''' and base year 0, or ''forecast'' with its producer and base year.';
+    END IF;
+    SELECT * INTO ind FROM krimp.indicator i WHERE i.code = harmonise.indicator_code;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'indicator "%" does not exist', indicator_code
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'The indicators are listed in krimp.indicator.';
+    END IF;
+    IF layout_year < 1800 OR layout_year > 2200 THEN
+        RAISE EXCEPTION 'layout year % is out of range', layout_year
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the year whose layout on 1 January the figures are recast onto, for example 2023.';
+    END IF;
+    IF ind.aggregation = 'none' THEN
+        RAISE EXCEPTION 'indicator "%" cannot be recast onto another layout', ind.code
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Its aggregation is ''none'': figures of regions cannot be combined.',
+                  HINT = 'Read it per region version with krimp.region_series() or krimp.series_current.';
+    END IF;
+    IF ind.aggregation = 'weighted mean' THEN
+        SELECT * INTO den FROM krimp.indicator i WHERE i.indicator_id = ind.denominator_id;
+        IF den.aggregation <> 'sum' THEN
+            RAISE EXCEPTION 'indicator "%" is weighted by "%", which is not a count', ind.code, den.code
+                USING ERRCODE = 'feature_not_supported',
+                      HINT = 'A rate is recast through its numerator and denominator; give it a denominator with aggregation ''sum''.';
+        END IF;
+    END IF;
+
+    RETURN QUERY
+    WITH w AS (
+        SELECT * FROM krimp.region_weights(make_date(layout_year, 1, 1))
+    ), obs AS (
+        -- the realisations of the indicator (and of its denominator) as known then
+        -- (and released then, with released_only): krimp.figures_as_of
+        SELECT o.indicator_id, o.region_id, o.period, o.value
+          FROM krimp.figures_as_of(known_at, released_only) o
+         WHERE o.indicator_id IN (ind.indicator_id, den.indicator_id) AND o.kind = harmonise.figure_kind
+           AND o.forecast_producer = harmonise.forecast_producer
+           AND o.forecast_base_year = harmonise.forecast_base_year
+    ), fig AS (
+        -- a count as it is; a rate as numerator (rate times denominator) and denominator
+        SELECT x.region_id, x.period,
+               CASE WHEN den.indicator_id IS NULL THEN x.v ELSE x.v * x.d END AS num, x.d AS den
+          FROM (SELECT o.region_id, o.period,
+                       max(o.value) FILTER (WHERE o.indicator_id = ind.indicator_id) AS v,
+                       max(o.value) FILTER (WHERE o.indicator_id = den.indicator_id) AS d,
+                       bool_or(o.indicator_id = ind.indicator_id) AS has_figure
+                  FROM obs o GROUP BY o.region_id, o.period) x
+         WHERE x.has_figure
+    ), agg AS (
+        SELECT w.target_id, f.period, sum(w.weight * f.num) AS num, sum(w.weight * f.den) AS den,
+               count(f.num) AS n_values
+          FROM fig f JOIN w ON w.region_id = f.region_id
+         GROUP BY w.target_id, f.period
+    ), expected AS (
+        -- the versions that hold in each period and lie (partly) in each target
+        SELECT w.target_id, p.period, count(*) AS n_versions
+          FROM w
+          JOIN krimp.region v ON v.region_id = w.region_id
+          JOIN (SELECT DISTINCT f.period FROM fig f) p
+            ON pg_catalog.daterange(v.valid_from, v.valid_to) @> krimp.daterange(p.period)
+         GROUP BY w.target_id, p.period
+    )
+    SELECT r.region_id, r.code, r.name, a.period,
+           -- complete only if every version that holds in the period and lies in the
+           -- target has a figure; otherwise the value is unknown
+           CASE WHEN a.n_values = e.n_versions
+                THEN CASE WHEN den.indicator_id IS NULL THEN a.num ELSE a.num / nullif(a.den, 0) END
+           END
+      FROM agg a
+      JOIN krimp.region r ON r.region_id = a.target_id
+      LEFT JOIN expected e ON e.target_id = a.target_id AND e.period OPERATOR(krimp.=) a.period
+     ORDER BY r.code, a.period;
+END
+$$;
+COMMENT ON FUNCTION krimp.harmonise(text, integer, timestamptz, boolean, text, text, integer) IS
+    'an indicator''s figures of one kind (realisation; or forecast, of one producer and base year) as known at a moment (krimp.figures_as_of; with released_only only the released ones) recast onto the region versions valid on 1 January of a layout year: counts are summed with the area shares of the change chain, rates are recast through numerator and denominator (of the same kind); NULL where a contributing figure is missing';
+CREATE OR REPLACE FUNCTION krimp.harmonise(indicator_code text, layout_year integer, known_at timestamptz,
+                                released_only boolean)
+    RETURNS TABLE (region_id bigint, code text, name text, period krimp.period, value double precision)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT * FROM krimp.harmonise(indicator_code, layout_year, known_at, released_only, 'realisation', '', 0)
+$$;
+CREATE FUNCTION krimp.harmonised_forecast(indicator_code text, forecast_producer text, forecast_base_year integer,
+                                          layout_year integer DEFAULT NULL, known_at timestamptz DEFAULT 'infinity')
+    RETURNS TABLE (region_id bigint, code text, name text, series krimp.series)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT h.region_id, h.code, h.name, krimp.series_agg(h.period, h.value)
+      FROM krimp.harmonise(harmonised_forecast.indicator_code,
+                           coalesce(harmonised_forecast.layout_year, krimp.latest_layout_year()),
+                           harmonised_forecast.known_at, false, 'forecast', harmonised_forecast.forecast_producer,
+                           harmonised_forecast.forecast_base_year) h
+     GROUP BY h.region_id, h.code, h.name
+     ORDER BY h.code
+$$;
+COMMENT ON FUNCTION krimp.harmonised_forecast(text, text, integer, integer, timestamptz) IS
+    'one krimp.series per region version of a layout (the newest loaded by default): the forecasts of one producer and base year recast with krimp.harmonise(), as realisations are';
+
+CREATE FUNCTION krimp.forecast_error(indicator_code text, forecast_producer text, forecast_base_year integer,
+                                     layout_year integer DEFAULT NULL, known_at timestamptz DEFAULT 'infinity')
+    RETURNS TABLE (region_id bigint, code text, name text, period krimp.period, horizon integer,
+                   forecast double precision, realisation double precision, error double precision,
+                   relative_error double precision)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    WITH l AS (
+        SELECT coalesce(forecast_error.layout_year, krimp.latest_layout_year()) AS y
+    )
+    SELECT f.region_id, f.code, f.name, f.period,
+           (pg_catalog.date_part('year', krimp.first_day(f.period)))::integer
+               OPERATOR(pg_catalog.-) forecast_error.forecast_base_year,
+           f.value, r.value, f.value OPERATOR(pg_catalog.-) r.value,
+           (f.value OPERATOR(pg_catalog.-) r.value) OPERATOR(pg_catalog./) nullif(r.value, 0)
+      FROM l,
+           LATERAL krimp.harmonise(forecast_error.indicator_code, l.y, forecast_error.known_at, false, 'forecast',
+                                   forecast_error.forecast_producer, forecast_error.forecast_base_year) f
+      JOIN LATERAL krimp.harmonise(forecast_error.indicator_code, l.y, forecast_error.known_at, false,
+                                   'realisation', '', 0) r
+        ON r.region_id OPERATOR(pg_catalog.=) f.region_id AND r.period OPERATOR(krimp.=) f.period
+     ORDER BY f.code, f.period
+$$;
+COMMENT ON FUNCTION krimp.forecast_error(text, text, integer, integer, timestamptz) IS
+    'a forecast (producer, base year) against the realisation, both recast onto one layout (the newest loaded by default): for each region version and period, the horizon (the period''s year minus the base year), forecast, realisation, error (forecast minus realisation) and relative error (error over realisation)';
+REVOKE ALL ON FUNCTION krimp.harmonise(text, integer, timestamptz, boolean, text, text, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.harmonise(text, integer, timestamptz, boolean, text, text, integer) TO krimp_reader;
+REVOKE ALL ON FUNCTION krimp.harmonised_forecast(text, text, integer, integer, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.harmonised_forecast(text, text, integer, integer, timestamptz) TO krimp_reader;
+REVOKE ALL ON FUNCTION krimp.forecast_error(text, text, integer, integer, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.forecast_error(text, text, integer, integer, timestamptz) TO krimp_reader;
