@@ -324,6 +324,20 @@ SELECT p.oid::regprocedure AS function, p.provolatile AS volatility, p.proparall
 \i :loader
 SELECT count(*) AS versions FROM krimp.region;
 
+-- ---- districts and neighbourhoods (scripts/load_districts.sql, CBS 85984NED 2024) --
+\set loader :abs_srcdir '/scripts/load_districts.sql'
+\i :loader
+-- a second run adds nothing
+\i :loader
+-- Eemsdelta's districts; a neighbourhood lies in its district and its municipality
+SELECT count(*) AS districts_of_eemsdelta FROM krimp.region c
+  JOIN krimp.region_parent rp ON rp.region_id = c.region_id JOIN krimp.region p ON p.region_id = rp.parent_id
+ WHERE c.level = 'district' AND p.code = 'GM1979';
+SELECT c.code, c.name, c.level, p.code AS parent, p.name AS parent_name, p.level AS parent_level, rp.valid_from
+  FROM krimp.region c
+  JOIN krimp.region_parent rp ON rp.region_id = c.region_id JOIN krimp.region p ON p.region_id = rp.parent_id
+ WHERE c.code IN ('WK197901', 'BU19790101') ORDER BY c.code, p.code;
+
 \c :regress_db
 SET client_min_messages = warning;
 DROP DATABASE krimp_regions_test;
