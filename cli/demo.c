@@ -14,11 +14,15 @@
  *	     vintage (the benchmark of the nightly job and of the targets);
  *	  4. the figures harmonised onto the 2023 layout;
  *	  5. the nightly job;
- *	  6. example targets: the "Demo covenant", signed 2014-06-30, one
- *	     population target per decline region on the 2014 layout;
- *	  7. the revaluation round 2020 (krimpctl evaluate 2020);
- *	  8. the most notable recent tipping points in the decline regions;
- *	  9. the HTML report (krimpctl report).
+ *	  6. example targets: the "Demo covenant", signed 2014-06-30, per
+ *	     decline region on the 2014 layout on four subjects (population, the
+ *	     65+ share, vacancy, the distance to a GP) where a figure was known
+ *	     at signing;
+ *	  7. the revaluation rounds 2015, 2020 and 2025 (krimpctl evaluate), each
+ *	     in one line per theme;
+ *	  8. the most notable recent tipping points in the decline regions, per
+ *	     theme, each labelled with its indicator;
+ *	  9. the HTML report (krimpctl report) of the round 2020.
  *
  *	  Every step does nothing when it has been done: a second run reuses
  *	  what is there.  The loads, the round and the report are the commands
@@ -36,7 +40,7 @@
 #define POPULATION_FILE "cbs/Bevolkingsontwikkeling_gemeente_per_jaar.json"
 #define FIRST_YEAR 2002
 #define LAST_YEAR 2022
-#define ROUND_YEAR "2020"
+#define REPORT_ROUND "2020"
 
 static void
 usage(void)
@@ -44,7 +48,8 @@ usage(void)
 	printf("%s demo runs the main job on the bundled CBS data: the population per municipality\n"
 		   "2002-2022 loaded with krimpctl load (one vintage a year), the national total, the figures\n"
 		   "harmonised onto the 2023 layout, the nightly job, example targets for the decline regions,\n"
-		   "the revaluation round 2020, the most notable tipping points and the HTML report.\n\n", progname);
+		   "the revaluation rounds 2015, 2020 and 2025, the most notable tipping points per theme and\n"
+		   "the HTML report.\n\n", progname);
 	printf("Usage:\n  %s demo [OPTION]...\n\n", progname);
 	printf("Options:\n"
 		   "      --data=DIR           the bundled data directory (default: data)\n"
@@ -142,46 +147,129 @@ static const char *const sql_national =
 "END\n"
 "$nl$";
 
-/* The Demo covenant: one population target per decline region on the 2014 layout, from the 2014
- * figure as known when it was signed to 2030: the top decline regions limit the decline to 3%,
- * the anticipation regions to 1%. */
+/* The Demo covenant: targets for every decline region on the 2014 layout, to 2030, on four
+ * subjects of the catalogue (data/indicators.sql): population, the 65+ share, vacancy and the
+ * distance to a GP.  Each target's baseline is the newest year up to 2014 whose figure for the
+ * region was known when the covenant was signed (the end of 2014-06-30); a subject without such a
+ * figure gets no target, and the demo says so (demo_targets).  The horizon by subject:
+ *   population     the top decline regions limit the decline to 3%, the anticipation regions to 1%;
+ *   share_65plus   the rise of the 65+ share limited to 4 points (top) or 3 points (anticipation);
+ *   vacancy_rate   the vacancy rate down by a tenth;
+ *   distance_gp    the distance to a GP at most 5% longer (facilities kept within reach). */
 static const char *const sql_agreement =
 "INSERT INTO krimp.agreement (code, name, kind, parties, signed_on, starts_on, org_code) "
 "VALUES ('DEMO-2014', 'Demo covenant', 'covenant', "
 "        ARRAY['BZK', 'Provincie Groningen', 'Provincie Zeeland', 'Provincie Limburg'], "
 "        '2014-06-30', '2015-01-01', 'BZK') "
 "ON CONFLICT (code) DO NOTHING";
+
+/* the subjects: indicator, horizon as a factor (mul) and a step (add) on the baseline for the top
+ * decline regions and the anticipation regions, and the name's change (%s: the group) */
+#define DEMO_SUBJECTS \
+"(VALUES ('population',   0.97, 0.99, 0.0, 0.0, '%s -3%%',           '%s -1%%'), " \
+"        ('share_65plus', 1.0,  1.0,  4.0, 3.0, '%s at most +4 points', '%s at most +3 points'), " \
+"        ('vacancy_rate', 0.9,  0.9,  0.0, 0.0, '%s -10%%',          '%s -10%%'), " \
+"        ('distance_gp',  1.05, 1.05, 0.0, 0.0, '%s at most +5%%',    '%s at most +5%%')) " \
+"  AS x(code, mul_top, mul_other, add_top, add_other, name_top, name_other)"
+
+/* each subject and decline region with the baseline the covenant could read when it was signed */
+#define DEMO_BASELINES \
+"SELECT x.code, i.indicator_id, i.name AS indicator_name, i.direction_of_good, g.group_code, g.name AS group_name, " \
+"       g.designation, g.province_code, x.mul_top, x.mul_other, x.add_top, x.add_other, x.name_top, x.name_other, " \
+"       b.period AS baseline_period, b.value AS baseline_value " \
+"  FROM " DEMO_SUBJECTS " " \
+"  JOIN krimp.indicator i ON i.code OPERATOR(pg_catalog.=) x.code " \
+" CROSS JOIN krimp.region_group g " \
+"  LEFT JOIN LATERAL (SELECT p.period, p.value " \
+"                       FROM krimp.points(krimp.target_series_of(i.indicator_id, NULL, g.group_code, 2014, " \
+"                                                                '2014-07-01 00:00+00')) p " \
+"                      WHERE p.value IS NOT NULL AND p.period OPERATOR(krimp.<=) '2014'::krimp.period " \
+"                      ORDER BY p.period DESC LIMIT 1) b ON true"
+
 static const char *const sql_targets =
 "INSERT INTO krimp.target (agreement_id, name, indicator_id, group_code, layout_year, baseline_period, "
 "                          horizon_period, horizon_value, path, actiehouder, against_direction_of_good, org_code) "
-"SELECT a.agreement_id, pg_catalog.format('Bevolking %s %s%%', g.name, "
-"                                         pg_catalog.to_char(100 * (x.factor - 1), 'FMSG0')), "
-"       i.indicator_id, g.group_code, 2014, '2014', '2030', pg_catalog.round(x.factor * s.v), 'linear', "
-"       'Gemeenten ' OPERATOR(pg_catalog.||) g.name, x.factor < 1, coalesce(g.province_code, 'BZK') "
-"  FROM krimp.agreement a "
-"  JOIN krimp.indicator i ON i.code OPERATOR(pg_catalog.=) 'population' "
-" CROSS JOIN krimp.region_group g "
-" CROSS JOIN LATERAL (SELECT CASE g.designation WHEN 'topkrimpregio' THEN 0.97 ELSE 0.99 END AS factor) x "
-" CROSS JOIN LATERAL (SELECT krimp.value_at(krimp.target_series_of(i.indicator_id, NULL, g.group_code, 2014, "
-"                                                                  '2014-07-01 00:00+00'), "
-"                                          '2014'::krimp.period) AS v) s "
-" WHERE a.code OPERATOR(pg_catalog.=) 'DEMO-2014' AND s.v IS NOT NULL "
+"SELECT a.agreement_id, "
+"       pg_catalog.format(CASE WHEN c.designation OPERATOR(pg_catalog.=) 'topkrimpregio' THEN c.name_top "
+"                              ELSE c.name_other END, c.indicator_name OPERATOR(pg_catalog.||) ' ' "
+"                                                     OPERATOR(pg_catalog.||) c.group_name), "
+"       c.indicator_id, c.group_code, 2014, c.baseline_period, '2030', h.v, 'linear', "
+"       'Gemeenten ' OPERATOR(pg_catalog.||) c.group_name, "
+"       pg_catalog.sign(h.v OPERATOR(pg_catalog.-) c.baseline_value) "
+"           OPERATOR(pg_catalog.*) c.direction_of_good OPERATOR(pg_catalog.<) 0, "
+"       coalesce(c.province_code, 'BZK') "
+"  FROM (" DEMO_BASELINES ") c "
+" CROSS JOIN LATERAL (SELECT pg_catalog.round((c.baseline_value "
+"                            OPERATOR(pg_catalog.*) CASE WHEN c.designation OPERATOR(pg_catalog.=) 'topkrimpregio' "
+"                                                        THEN c.mul_top ELSE c.mul_other END "
+"                            OPERATOR(pg_catalog.+) CASE WHEN c.designation OPERATOR(pg_catalog.=) 'topkrimpregio' "
+"                                                        THEN c.add_top ELSE c.add_other END)::pg_catalog.numeric, "
+"                            CASE WHEN c.code OPERATOR(pg_catalog.=) 'population' THEN 0 ELSE 2 END)"
+"                            ::pg_catalog.float8 AS v) h "
+"  JOIN krimp.agreement a ON a.code OPERATOR(pg_catalog.=) 'DEMO-2014' "
+" WHERE c.baseline_value IS NOT NULL "
 "   AND NOT EXISTS (SELECT FROM krimp.target t WHERE t.agreement_id OPERATOR(pg_catalog.=) a.agreement_id "
-"                                                AND t.group_code OPERATOR(pg_catalog.=) g.group_code)";
+"                                                AND t.group_code OPERATOR(pg_catalog.=) c.group_code "
+"                                                AND t.indicator_id OPERATOR(pg_catalog.=) c.indicator_id)";
 
-/* the most notable recent tipping points in the decline regions, one line each (scripts/demo.sql) */
+/* per subject: the targets of the covenant, or why there are none (no figure known at signing) */
+static const char *const sql_subjects =
+"SELECT x.code AS indicator, i.theme, coalesce(i.unit, '(not in the catalogue)') AS unit, "
+"       count(t.target_id) AS targets, "
+"       coalesce(pg_catalog.string_agg(DISTINCT t.baseline_period::pg_catalog.text, ', '), '-') AS baseline, "
+"       CASE WHEN i.indicator_id IS NULL THEN 'not in the catalogue (psql -f data/indicators.sql)' "
+"            WHEN count(t.target_id) OPERATOR(pg_catalog.>) 0 THEN 'horizon 2030' "
+"            WHEN NOT EXISTS (SELECT FROM krimp.observation o "
+"                              WHERE o.indicator_id OPERATOR(pg_catalog.=) i.indicator_id) "
+"            THEN 'no target: no figures are loaded' "
+"            ELSE 'no target: no figure up to 2014 was known on 2014-06-30' END AS note "
+"  FROM " DEMO_SUBJECTS " "
+"  LEFT JOIN krimp.indicator i ON i.code OPERATOR(pg_catalog.=) x.code "
+"  LEFT JOIN (krimp.target t JOIN krimp.agreement a ON a.agreement_id OPERATOR(pg_catalog.=) t.agreement_id "
+"                                                 AND a.code OPERATOR(pg_catalog.=) 'DEMO-2014') "
+"         ON t.indicator_id OPERATOR(pg_catalog.=) i.indicator_id "
+" GROUP BY x.code, i.indicator_id, i.theme, i.unit "
+" ORDER BY pg_catalog.array_position(ARRAY['population', 'share_65plus', 'vacancy_rate', 'distance_gp'], x.code)";
+
+/* the rounds the demo judges */
+static const char *const demo_rounds[] = {"2015", "2020", "2025"};
+
+/* a round in one line per theme and indicator: its lights (the latest recomputation) */
+static const char *const sql_round_lights =
+"SELECT rr.theme, rr.indicator_code AS indicator, count(*) AS targets, "
+"       count(*) FILTER (WHERE rr.light OPERATOR(pg_catalog.=) 'green') AS green, "
+"       count(*) FILTER (WHERE rr.light OPERATOR(pg_catalog.=) 'orange') AS orange, "
+"       count(*) FILTER (WHERE rr.light OPERATOR(pg_catalog.=) 'red') AS red, "
+"       count(*) FILTER (WHERE rr.light OPERATOR(pg_catalog.=) 'grey') AS grey, "
+"       coalesce(pg_catalog.max(rr.latest_period), '-') AS \"newest figure\" "
+"  FROM krimp.round_result rr "
+" WHERE rr.latest AND rr.round_year OPERATOR(pg_catalog.=) $1::pg_catalog.int4 "
+"   AND rr.agreement_code OPERATOR(pg_catalog.=) 'DEMO-2014' "
+" GROUP BY rr.theme, rr.indicator_code "
+" ORDER BY pg_catalog.array_position(krimp.indicator_themes(), rr.theme), pg_catalog.min(rr.target_id)";
+
+/* the most notable recent tipping points in the decline regions, per theme (the largest scores
+ * first, at most 5 a theme), each line labelled with its indicator; a theme with figures but no
+ * such tipping point says so */
 static const char *const sql_notable =
-"SELECT pg_catalog.format('%s (%s), %s: %s', r.name, r.code, f.period, "
-"           krimp.explain(f)) AS \"tipping point\" "
-"  FROM krimp.tipping_point_flag f "
-"  JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) f.region_id "
-"  JOIN krimp.indicator i ON i.indicator_id OPERATOR(pg_catalog.=) f.indicator_id "
-" WHERE i.code OPERATOR(pg_catalog.=) 'population' AND f.status OPERATOR(pg_catalog.<>) 'withdrawn' AND f.recent "
-"   AND EXISTS (SELECT FROM krimp.region_group_member m "
-"                 JOIN krimp.region_weights('2023-01-01') w ON w.region_id OPERATOR(pg_catalog.=) m.region_id "
-"                WHERE w.target_id OPERATOR(pg_catalog.=) f.region_id "
-"                   OR m.region_id OPERATOR(pg_catalog.=) f.region_id) "
-" ORDER BY f.score DESC NULLS LAST LIMIT 10";
+"WITH top AS ( "
+"  SELECT i.theme, "
+"         pg_catalog.row_number() OVER (PARTITION BY i.theme ORDER BY f.score DESC NULLS LAST, f.flag_id) AS n, "
+"         pg_catalog.format('%s: %s (%s), %s: %s', i.name, r.name, r.code, f.period, krimp.explain(f)) AS line "
+"    FROM krimp.tipping_point_flag f "
+"    JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) f.region_id "
+"    JOIN krimp.indicator i ON i.indicator_id OPERATOR(pg_catalog.=) f.indicator_id "
+"   WHERE f.status OPERATOR(pg_catalog.<>) 'withdrawn' AND f.recent "
+"     AND EXISTS (SELECT FROM krimp.region_group_member m "
+"                   JOIN krimp.region_weights('2023-01-01') w ON w.region_id OPERATOR(pg_catalog.=) m.region_id "
+"                  WHERE w.target_id OPERATOR(pg_catalog.=) f.region_id "
+"                     OR m.region_id OPERATOR(pg_catalog.=) f.region_id)) "
+"SELECT t.theme, coalesce(x.line, '(no recent tipping point in the decline regions)') AS \"tipping point\" "
+"  FROM pg_catalog.unnest(krimp.indicator_themes()) WITH ORDINALITY t(theme, k) "
+"  LEFT JOIN top x ON x.theme OPERATOR(pg_catalog.=) t.theme AND x.n OPERATOR(pg_catalog.<=) 5 "
+" WHERE EXISTS (SELECT FROM krimp.observation o JOIN krimp.indicator i "
+"                 ON i.indicator_id OPERATOR(pg_catalog.=) o.indicator_id WHERE i.theme OPERATOR(pg_catalog.=) t.theme) "
+" ORDER BY t.k, x.n";
 
 static void
 national_notice(void *arg, const PGresult *res)
@@ -460,43 +548,73 @@ demo_targets(demo_ctx *d)
 {
 	int			rc = EXIT_OK;
 
-	step("6. Targets: the Demo covenant (signed 2014-06-30), one per decline region on the 2014 layout");
-	printf("   Population from the 1 January 2014 figure as known on the signing day to 2030: the top decline\n"
-		   "   regions limit the decline to 3%%, the anticipation regions to 1%%.\n");
+	step("6. Targets: the Demo covenant (signed 2014-06-30), per decline region on the 2014 layout, to 2030");
+	printf("   Four subjects, each from the newest figure up to 2014 known on the signing day: population (the\n"
+		   "   top decline regions limit the decline to 3%%, the anticipation regions to 1%%), the 65+ share (a\n"
+		   "   rise of at most 4 or 3 points), the vacancy rate (down by a tenth) and the distance to a GP\n"
+		   "   (at most 5%% longer).  A subject without such a figure gets no target.\n");
 	if (!run_sql(d->conn, sql_agreement, 0, NULL, false, &rc) || !run_sql(d->conn, sql_targets, 0, NULL, false, &rc))
+		return rc;
+	if (!run_sql(d->conn, sql_subjects, 0, NULL, true, &rc))
 		return rc;
 	if (!run_sql(d->conn,
 				 "SELECT t.name AS target, t.baseline_period::pg_catalog.text AS baseline, "
-				 "       t.baseline_value::pg_catalog.int8 AS \"baseline value\", "
-				 "       t.horizon_period::pg_catalog.text AS horizon, t.horizon_value::pg_catalog.int8 AS \"horizon value\", "
-				 "       t.org_code AS org "
+				 "       krimp.explain_number(t.baseline_value, i.decimals, false) AS \"baseline value\", "
+				 "       t.horizon_period::pg_catalog.text AS horizon, "
+				 "       krimp.explain_number(t.horizon_value, i.decimals, false) AS \"horizon value\", "
+				 "       i.unit, t.org_code AS org "
 				 "  FROM krimp.target t JOIN krimp.agreement a ON a.agreement_id OPERATOR(pg_catalog.=) t.agreement_id "
-				 " WHERE a.code OPERATOR(pg_catalog.=) 'DEMO-2014' ORDER BY t.name", 0, NULL, true, &rc))
+				 "  JOIN krimp.indicator i ON i.indicator_id OPERATOR(pg_catalog.=) t.indicator_id "
+				 " WHERE a.code OPERATOR(pg_catalog.=) 'DEMO-2014' "
+				 " ORDER BY pg_catalog.array_position(krimp.indicator_themes(), i.theme), i.indicator_id, t.name",
+				 0, NULL, true, &rc))
 		return rc;
 	return rc;
 }
 
-/* step 7: the revaluation round, as krimpctl evaluate */
+/* step 7: the revaluation rounds 2015, 2020 and 2025, as krimpctl evaluate (OUT_NONE: no table), each in one
+ * line per theme and indicator */
 static int
 demo_round(demo_ctx *d)
 {
-	evaluate_options o = {ROUND_YEAR, false, NULL, OUT_TABLE};
-	int			rc;
+	int			rc = EXIT_OK;
 
-	step("7. The revaluation round " ROUND_YEAR ": krimpctl evaluate " ROUND_YEAR);
-	rc = krimp_evaluate(d->conn, &o);
-	PQsetNoticeReceiver(d->conn, silent_notice, NULL);
-	fflush(stdout);
+	step("7. The revaluation rounds 2015, 2020 and 2025: krimpctl evaluate YEAR");
+	printf("   Each round judges every target on the figures known and released at the end of its year; a\n"
+		   "   target whose figures stop before the round stays grey on its newest figure (\"newest figure\").\n");
+	for (int k = 0; k < (int) (sizeof demo_rounds / sizeof demo_rounds[0]); k++)
+	{
+		evaluate_options o = {demo_rounds[k], false, NULL, OUT_NONE};
+		const char *params[1] = {demo_rounds[k]};
+		PGresult   *res;
+
+		/* the round as krimpctl evaluate runs it, without its scorecard table */
+		rc = krimp_evaluate(d->conn, &o);
+		PQsetNoticeReceiver(d->conn, silent_notice, NULL);
+		if (rc != EXIT_OK)
+			return rc;
+		res = get(d->conn, "SELECT r.targets, pg_catalog.to_char(r.data_vintage AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
+				  "  FROM krimp.revaluation_round r WHERE r.round_year OPERATOR(pg_catalog.=) $1::pg_catalog.int4 "
+				  " ORDER BY r.recomputation DESC LIMIT 1", 1, params, &rc);
+		if (!res)
+			return rc;
+		printf("\n   Round %s: %s target(s), newest figure read published %s\n", demo_rounds[k],
+			   PQntuples(res) ? PQgetvalue(res, 0, 0) : "0",
+			   PQntuples(res) && !PQgetisnull(res, 0, 1) ? PQgetvalue(res, 0, 1) : "-");
+		PQclear(res);
+		if (!run_sql(d->conn, sql_round_lights, 1, params, true, &rc))
+			return rc;
+	}
 	return rc;
 }
 
-/* step 8: the most notable recent tipping points */
+/* step 8: the most notable recent tipping points, per theme */
 static int
 demo_notable(demo_ctx *d)
 {
 	int			rc = EXIT_OK;
 
-	step("8. The most notable recent tipping points in the decline regions (largest score first)");
+	step("8. The most notable recent tipping points in the decline regions, per theme (largest score first)");
 	if (!run_sql(d->conn, sql_notable, 0, NULL, true, &rc))
 		return rc;
 	return rc;
@@ -506,7 +624,7 @@ demo_notable(demo_ctx *d)
 static int
 demo_report(demo_ctx *d)
 {
-	report_options o = {d->report, ROUND_YEAR, 20};
+	report_options o = {d->report, REPORT_ROUND, 20};
 	char	   *abs;
 	int			rc;
 

@@ -234,7 +234,7 @@ again:
 		print_json(round, score, !existed);
 	else if (o->format == OUT_CSV)
 		print_csv(round, score);
-	else
+	else if (o->format == OUT_TABLE)
 		print_round(round, score, !existed);
 	fflush(stdout);
 

@@ -118,12 +118,14 @@ extern int	cli_usage_error(const char *command, const char *fmt,...) __attribute
  */
 extern int	cli_option_error(const char *command, char **argv, const char *value_opts, void (*usage) (void));
 
-/* What nightly and evaluate print: a table, JSON or CSV (-F). */
+/* What nightly and evaluate print: a table, JSON or CSV (-F); OUT_NONE nothing (krimpctl demo
+ * prints a round its own way). */
 typedef enum
 {
 	OUT_TABLE,
 	OUT_JSON,
-	OUT_CSV
+	OUT_CSV,
+	OUT_NONE
 } out_format;
 
 /* -F table|json|csv into *fmt; EXIT_OK, or a usage error for another name. */

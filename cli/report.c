@@ -11,7 +11,10 @@
  *	  2. a revaluation round's scorecard (krimp.scorecard) with its traffic
  *	     lights, and a small chart per target: the series it was judged on,
  *	     its path and the projection;
- *	  3. a map of the decline regions (krimp.region_group members, the
+ *	  3. a map of all municipalities for each theme (a choropleth): the
+ *	     theme's headline indicator in its newest period, in five classes,
+ *	     with a legend in the indicator's unit;
+ *	  4. a map of the decline regions (krimp.region_group members, the
  *	     versions of the 2014 list) over the provinces, coloured by the worst
  *	     light of the round, with a dot on every municipality with a recent
  *	     worsening tipping point.  The server does the geometry: ST_Simplify,
@@ -165,6 +168,7 @@ part_tipping_points(report_ctx *r)
 			c.mark_colour = colour;
 			c.mark_label = PQgetvalue(res, i, T_KIND);
 			c.decimals = dec;
+			c.unit = PQgetvalue(res, i, T_UNIT);
 			snprintf(aria, sizeof aria, "%s in %s with the %s of %s marked", PQgetvalue(res, i, T_INDNAME),
 					 PQgetvalue(res, i, T_RNAME), PQgetvalue(res, i, T_KIND), PQgetvalue(res, i, T_PERIOD));
 			c.aria = aria;
@@ -204,6 +208,8 @@ static const char *const css =
 "text-align:center;font-weight:700;font-size:13px;margin-right:4px;padding:0 6px}"
 ".chip.zero{opacity:.18}"
 ".mapwrap{display:flex;gap:20px;align-items:flex-start;flex-wrap:wrap}"
+"svg.choropleth{flex:0 0 300px;width:300px;max-width:100%;height:auto;background:#f3f7fb;border-radius:6px}"
+"svg.chart .unit{font-weight:600}"
 "svg.map{flex:0 0 840px;width:840px;max-width:100%;height:auto;background:#f3f7fb;border-radius:6px}"
 ".legend{flex:1 1 190px}td.lights{white-space:nowrap}"
 ".legend ul{list-style:none;padding:0;margin:6px 0}.legend li{margin:5px 0;font-size:13px;display:flex;align-items:center}"
@@ -218,7 +224,8 @@ usage(void)
 {
 	printf("%s report writes one self-contained HTML file (inline CSS and SVG, no script, no\n"
 		   "external resource): the new and recent tipping points as charts, a revaluation round's\n"
-		   "scorecard with its traffic lights, and a map of the decline regions.\n\n", progname);
+		   "scorecard with its traffic lights, a map of the decline regions and a map of all\n"
+		   "municipalities for each theme.\n\n", progname);
 	printf("Usage:\n  %s report [OPTION]...\n\n", progname);
 	printf("Options:\n"
 		   "  -o, --output=FILE        the HTML file to write (default krimp-report.html; - for stdout)\n"
@@ -309,6 +316,8 @@ report_page(report_ctx *r)
 	part_scorecard(r);
 	if (r->rc == EXIT_OK)
 		part_map(r);
+	if (r->rc == EXIT_OK)
+		part_choropleths(r);
 	if (r->rc == EXIT_OK)
 		part_tipping_points(r);
 	if (r->rc == EXIT_OK)

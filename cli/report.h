@@ -55,6 +55,7 @@ typedef struct chart_spec
 	double		proj_v;
 	const char *proj_colour;
 	int			decimals;
+	const char *unit;		/* the indicator's unit, over the value axis; NULL: none */
 	const char *aria;
 } chart_spec;
 
@@ -99,5 +100,6 @@ extern void part_targets(report_ctx *r);
 
 /* report_map.c */
 extern void part_map(report_ctx *r);
+extern void part_choropleths(report_ctx *r);
 
 #endif							/* KRIMP_REPORT_H */

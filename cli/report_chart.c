@@ -471,9 +471,15 @@ report_chart(FILE *f, const chart_spec *c)
 	sc.px0 = 62;
 	sc.px1 = c->width - 12;
 	sc.py0 = c->height - 40;
-	sc.py1 = 12;
+	sc.py1 = c->unit && *c->unit ? 24 : 12;
 
 	chart_axes(f, &sc, xlo, xhi, xstep, ylo, yhi, ystep);
+	if (c->unit && *c->unit)
+	{
+		fprintf(f, "<text class=\"unit\" x=\"%.1f\" y=\"12\" text-anchor=\"start\">", sc.px0 - 50);
+		html_esc(f, c->unit);
+		fputs("</text>\n", f);
+	}
 	if (c->has_mark)
 		chart_mark(f, &sc, c);
 	if (has_target)

@@ -283,3 +283,203 @@ part_map(report_ctx *r)
 	PQclear(dots);
 }
 
+
+/* ---- the choropleths: all municipalities by a theme's headline indicator ---- */
+
+/*
+ * One map per theme (krimp.indicator_themes()): the headline indicator of a
+ * theme is, of its indicators with released municipal figures, the one whose
+ * newest period is the latest; then a rate or mean before a count (a count
+ * mostly shows the size of a municipality); then the one with the most
+ * municipalities in that period; then the catalogue's order.  The map shows the municipalities valid at the start
+ * of that period, each coloured by its figure (krimp.figures_as_of now,
+ * released only) in five classes of equal count; a municipality without a
+ * figure stays blank.
+ */
+#define CHORO_CLASSES 5
+static const char *const choro_fill[CHORO_CLASSES] = {"#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"};
+
+static const char *const sql_headlines =
+"WITH f AS ( "
+"  SELECT o.indicator_id, o.region_id, o.period, o.value "
+"    FROM krimp.figures_as_of(pg_catalog.now(), true) o "
+"    JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) o.region_id "
+"   WHERE o.kind OPERATOR(pg_catalog.=) 'realisation' AND r.level OPERATOR(pg_catalog.=) 'municipality' "
+"     AND o.value IS NOT NULL), "
+"latest AS (SELECT f.indicator_id, krimp.max(f.period) AS period FROM f GROUP BY f.indicator_id), "
+"counted AS (SELECT l.indicator_id, l.period, count(*) AS n FROM latest l JOIN f "
+"              ON f.indicator_id OPERATOR(pg_catalog.=) l.indicator_id AND f.period OPERATOR(krimp.=) l.period "
+"             GROUP BY l.indicator_id, l.period) "
+"SELECT t.theme, i.indicator_id, i.code, i.name, i.unit, i.decimals, c.period::pg_catalog.text, c.n, "
+"       krimp.first_day(c.period)::pg_catalog.text "
+"  FROM pg_catalog.unnest(krimp.indicator_themes()) WITH ORDINALITY t(theme, k) "
+"  LEFT JOIN LATERAL (SELECT x.* FROM krimp.indicator x JOIN counted y "
+"                       ON y.indicator_id OPERATOR(pg_catalog.=) x.indicator_id "
+"                      WHERE x.theme OPERATOR(pg_catalog.=) t.theme "
+"                      ORDER BY y.period DESC, x.aggregation OPERATOR(pg_catalog.=) 'sum', y.n DESC, "
+"                               x.indicator_id LIMIT 1) i ON true "
+"  LEFT JOIN counted c ON c.indicator_id OPERATOR(pg_catalog.=) i.indicator_id "
+" ORDER BY t.k";
+
+/* the municipalities valid on the first day of the period, with their figure and class */
+static const char *const sql_choro =
+"SELECT g.code, g.name, public.ST_AsSVG(public.ST_Simplify(g.geom, $1::pg_catalog.float8, true), 1, 0), "
+"       v.value, CASE WHEN v.value IS NOT NULL "
+"                     THEN pg_catalog.ntile(5) OVER (PARTITION BY v.value IS NOT NULL ORDER BY v.value) END "
+"  FROM krimp.region g "
+"  LEFT JOIN (SELECT o.region_id, o.value FROM krimp.figures_as_of(pg_catalog.now(), true) o "
+"              WHERE o.kind OPERATOR(pg_catalog.=) 'realisation' "
+"                AND o.indicator_id OPERATOR(pg_catalog.=) $2::pg_catalog.int4 "
+"                AND o.period OPERATOR(krimp.=) $3::krimp.period) v "
+"         ON v.region_id OPERATOR(pg_catalog.=) g.region_id "
+" WHERE g.level OPERATOR(pg_catalog.=) 'municipality' AND g.geom IS NOT NULL "
+"   AND g.valid_from OPERATOR(pg_catalog.<=) $4::pg_catalog.date "
+"   AND (g.valid_to IS NULL OR g.valid_to OPERATOR(pg_catalog.>) $4::pg_catalog.date) "
+" ORDER BY g.code";
+
+static void
+choro_map(report_ctx *r, const PGresult *h, int row, const char *tol, double x0, double y0, double w, double hh)
+{
+	FILE	   *f = r->f;
+	const char *params[4] = {tol, PQgetvalue(h, row, 1), PQgetvalue(h, row, 6), PQgetvalue(h, row, 8)};
+	const char *unit = PQgetvalue(h, row, 4);
+	int			dec = atoi(PQgetvalue(h, row, 5));
+	double		lo[CHORO_CLASSES],
+				hi[CHORO_CLASSES];
+	int			n[CHORO_CLASSES] = {0},
+				coloured = 0;
+	PGresult   *m = report_query(r, sql_choro, 4, params);
+
+	if (!m)
+		return;
+	for (int k = 0; k < CHORO_CLASSES; k++)
+	{
+		lo[k] = INFINITY;
+		hi[k] = -INFINITY;
+	}
+	fprintf(f, "<svg class=\"choropleth\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"%.0f %.0f %.0f %.0f\" "
+			"role=\"img\" aria-label=\"", x0 - w * 0.02, -y0 - hh * 0.02, w * 1.04, hh * 1.04);
+	html_escf(f, "map of the municipalities by %s, %s", PQgetvalue(h, row, 3), PQgetvalue(h, row, 6));
+	fputs("\">\n<g stroke=\"#ffffff\" stroke-width=\"200\">\n", f);
+	for (int i = 0; i < PQntuples(m); i++)
+	{
+		char		vb[64];
+		int			k = PQgetisnull(m, i, 4) ? 0 : atoi(PQgetvalue(m, i, 4));
+
+		if (k >= 1 && k <= CHORO_CLASSES)
+		{
+			double		v = strtod(PQgetvalue(m, i, 3), NULL);
+
+			lo[k - 1] = fmin(lo[k - 1], v);
+			hi[k - 1] = fmax(hi[k - 1], v);
+			n[k - 1]++;
+			coloured++;
+			fprintf(f, "<path class=\"c%d\" fill=\"%s\" d=\"", k, choro_fill[k - 1]);
+		}
+		else
+			fputs("<path class=\"none\" fill=\"#e5e7eb\" d=\"", f);
+		html_esc(f, PQgetvalue(m, i, 2));
+		fputs("\"><title>", f);
+		if (k >= 1)
+			html_escf(f, "%s (%s): %s %s", PQgetvalue(m, i, 1), PQgetvalue(m, i, 0),
+					  fmt_num(vb, sizeof vb, strtod(PQgetvalue(m, i, 3), NULL), dec), unit);
+		else
+			html_escf(f, "%s (%s): no figure", PQgetvalue(m, i, 1), PQgetvalue(m, i, 0));
+		fputs("</title></path>\n", f);
+	}
+	fputs("</g>\n</svg>\n<div class=\"legend\">\n<h4>", f);
+	html_esc(f, unit);
+	fputs("</h4>\n<ul>\n", f);
+	for (int k = CHORO_CLASSES - 1; k >= 0; k--)
+	{
+		char		a[64],
+					b[64];
+
+		if (n[k] == 0)
+			continue;
+		fprintf(f, "<li><span class=\"swatch\" style=\"background:%s;border:1px solid #cbd5e1\"></span>", choro_fill[k]);
+		html_escf(f, "%s to %s (%d)", fmt_num(a, sizeof a, lo[k], dec), fmt_num(b, sizeof b, hi[k], dec), n[k]);
+		fputs("</li>\n", f);
+	}
+	fprintf(f, "<li><span class=\"swatch\" style=\"background:#e5e7eb\"></span>no figure (%d)</li>\n",
+			PQntuples(m) - coloured);
+	fputs("</ul>\n<p class=\"muted\">", f);
+	html_escf(f, "%d municipalities of %s in five classes of equal count. Bron: CBS.", PQntuples(m),
+			  PQgetvalue(h, row, 6));
+	fputs("</p>\n</div>\n", f);
+	PQclear(m);
+}
+
+void
+part_choropleths(report_ctx *r)
+{
+	FILE	   *f = r->f;
+	PGresult   *ext,
+			   *h;
+	double		x0,
+				y0,
+				w,
+				hh;
+	char		tol[32];
+
+	ext = report_query(r, "SELECT public.ST_XMin(e), public.ST_YMax(e), public.ST_XMax(e) - public.ST_XMin(e), "
+					   "       public.ST_YMax(e) - public.ST_YMin(e) "
+					   "  FROM (SELECT public.ST_Extent(g.geom) AS e FROM krimp.region g "
+					   "         WHERE g.level OPERATOR(pg_catalog.=) 'province' AND g.valid_to IS NULL) x", 0, NULL);
+	if (!ext)
+		return;
+	if (PQgetisnull(ext, 0, 0))
+	{
+		PQclear(ext);
+		return;
+	}
+	x0 = strtod(PQgetvalue(ext, 0, 0), NULL);
+	y0 = strtod(PQgetvalue(ext, 0, 1), NULL);
+	w = strtod(PQgetvalue(ext, 0, 2), NULL);
+	hh = strtod(PQgetvalue(ext, 0, 3), NULL);
+	PQclear(ext);
+	/* about a pixel of a map 500 pixels wide */
+	snprintf(tol, sizeof tol, "%.0f", w / 500);
+	h = report_query(r, sql_headlines, 0, NULL);
+	if (!h)
+		return;
+	fputs("<section id=\"themes\">\n<h2>The municipalities by theme</h2>\n<p>For each theme the headline indicator: "
+		  "of the theme's indicators with figures, the one with the newest period (a rate or mean before a count, then "
+		  "the one with the most municipalities). "
+		  "Each municipality of that period is coloured by its figure (as released now), in five classes of equal "
+		  "count.</p>\n<div class=\"grid\">\n", f);
+	for (int i = 0; i < PQntuples(h) && r->rc == EXIT_OK; i++)
+	{
+		if (PQgetisnull(h, i, 1))
+			continue;
+		fputs("<figure class=\"card theme-map\" data-theme=\"", f);
+		html_esc(f, PQgetvalue(h, i, 0));
+		fputs("\" data-indicator=\"", f);
+		html_esc(f, PQgetvalue(h, i, 2));
+		fputs("\">\n<figcaption><h3>", f);
+		html_esc(f, PQgetvalue(h, i, 0));
+		fputs("</h3>\n<p class=\"sub\">", f);
+		html_escf(f, "%s (%s), %s, in %s", PQgetvalue(h, i, 3), PQgetvalue(h, i, 2), PQgetvalue(h, i, 6),
+				  PQgetvalue(h, i, 4));
+		fputs("</p></figcaption>\n<div class=\"mapwrap\">\n", f);
+		choro_map(r, h, i, tol, x0, y0, w, hh);
+		fputs("</div>\n</figure>\n", f);
+	}
+	fputs("</div>\n", f);
+	/* the themes without municipal figures, in one line */
+	{
+		int			n = 0;
+
+		for (int i = 0; i < PQntuples(h); i++)
+			if (PQgetisnull(h, i, 1))
+			{
+				fputs(n++ == 0 ? "<p class=\"muted\" id=\"themes-without-figures\">No municipal figures are loaded for: "
+					  : ", ", f);
+				html_esc(f, PQgetvalue(h, i, 0));
+			}
+		if (n > 0)
+			fputs(".</p>\n", f);
+	}
+	fputs("</section>\n", f);
+	PQclear(h);
+}

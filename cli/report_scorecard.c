@@ -174,6 +174,7 @@ part_targets(report_ctx *r)
 			c.series_label = "as judged";
 			c.target = &t;
 			c.decimals = dec;
+			c.unit = PQgetvalue(targets, i, R_UNIT);
 			c.has_projection = !PQgetisnull(targets, i, R_PROJECTED) &&
 				parse_period(PQgetvalue(targets, i, R_HORIZON_P), &c.proj_p);
 			c.proj_v = c.has_projection ? strtod(PQgetvalue(targets, i, R_PROJECTED), NULL) : NAN;

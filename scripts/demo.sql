@@ -1,8 +1,8 @@
 -- A tour in SQL of the demo database, after make demo (scripts/demo.sh and
 -- krimpctl demo, which load the data, run the nightly job, the targets and the
--- round 2020): what is in the warehouse, harmonised onto the 2023 layout, the
--- decline regions against the Netherlands, the most notable tipping points
--- (krimpctl demo prints the same list) and the scorecard of the round.
+-- rounds 2015, 2020 and 2025): what is in the warehouse, harmonised onto the
+-- 2023 layout, the decline regions against the Netherlands, the live tipping
+-- points per theme and indicator, the rounds' lights and a scorecard.
 --   psql "host=... port=... dbname=krimp" -f scripts/demo.sql
 -- Bron: CBS, CC BY 4.0.
 \set QUIET on
@@ -62,16 +62,23 @@ SELECT kind, count(*) FILTER (WHERE assessment = 'improving') AS improving,
   FROM krimp.tipping_point_flag WHERE status <> 'withdrawn' GROUP BY kind ORDER BY kind;
 
 \echo
-\echo == The most notable recent tipping points in the decline regions (largest score first)
-SELECT format('%s (%s), %s: %s', r.name, r.code, f.period, krimp.explain(f)) AS "tipping point"
-  FROM krimp.tipping_point_flag f
-  JOIN krimp.region r USING (region_id)
- WHERE f.status <> 'withdrawn' AND f.recent
-   AND EXISTS (SELECT 1 FROM krimp.region_group g CROSS JOIN LATERAL krimp.group_members(g.group_code) m
-                WHERE m.region_id = f.region_id)
- ORDER BY f.score DESC NULLS LAST LIMIT 10;
+\echo == Live tipping points per theme and indicator (krimpctl demo, step 8, lists the most notable ones in
+\echo    the decline regions per theme, each line labelled with its indicator: the one home of that list)
+SELECT i.theme, i.code AS indicator, count(*) AS live, count(*) FILTER (WHERE f.recent) AS recent,
+       count(*) FILTER (WHERE f.assessment = 'worsening') AS worsening
+  FROM krimp.tipping_point_flag f JOIN krimp.indicator i USING (indicator_id)
+ WHERE f.status <> 'withdrawn'
+ GROUP BY i.theme, i.code ORDER BY array_position(krimp.indicator_themes(), i.theme), i.code;
 
 \echo
-\echo == The revaluation round 2020 of the Demo covenant (krimpctl evaluate 2020)
-SELECT region_name AS region, targets, green, orange, red, grey, worst_items AS "worst items"
-  FROM krimp.scorecard WHERE round_year = 2020 ORDER BY red DESC, orange DESC, region_name;
+\echo == The revaluation rounds 2015, 2020 and 2025 of the Demo covenant (krimpctl evaluate YEAR)
+SELECT round_year AS round, theme, indicator_code AS indicator, count(*) AS targets,
+       count(*) FILTER (WHERE light = 'green') AS green, count(*) FILTER (WHERE light = 'orange') AS orange,
+       count(*) FILTER (WHERE light = 'red') AS red, count(*) FILTER (WHERE light = 'grey') AS grey
+  FROM krimp.round_result WHERE latest AND agreement_code = 'DEMO-2014'
+ GROUP BY round_year, theme, indicator_code
+ ORDER BY round_year, array_position(krimp.indicator_themes(), theme), indicator_code;
+\echo
+\echo == The scorecard of the round 2020
+SELECT region_name AS region, theme, targets, green, orange, red, grey, worst_items AS "worst items"
+  FROM krimp.scorecard WHERE round_year = 2020 ORDER BY red DESC, orange DESC, region_name, theme;

@@ -15,6 +15,12 @@ SELECT krimp.explain('trend turn', 'up', -3.6, 7.2, 0.0123, 'persons');
 -- unknown values: NULL p-value, unit, before and after; zero is not signed
 SELECT krimp.explain('level shift', 'down', NULL, 5, NULL, NULL);
 SELECT krimp.explain('trend turn', 'up', 0, 'NaN', NULL, '');
+-- slopes per step of the series: a monthly, quarterly or half-yearly series' trend is per month,
+-- quarter or half-year; a span of years per step; a level shift has no step
+SELECT g AS step, krimp.explain_step(g), krimp.explain('trend turn', 'down', 4816, 917, 0.001, 'persons', NULL, 0, g)
+  FROM unnest(ARRAY['year', 'half-year', 'quarter', 'month', 'span', NULL]) g;
+SELECT krimp.explain('divergence', 'down', -1.2, -4.5, NULL, '%', 'worsening', 1, 'quarter');
+SELECT krimp.explain('level shift', 'up', 1200, 1350, NULL, 'persons', NULL, 0, 'month');
 -- no kind, no sentence
 SELECT krimp.explain(NULL, 'up', 1, 2, 0.5, 'persons') IS NULL AS "null kind";
 -- a flag row: the indicator's unit and decimals
@@ -25,9 +31,14 @@ SELECT krimp.explain(jsonb_populate_record(NULL::krimp.tipping_point_flag,
            jsonb_build_object('indicator_id', (SELECT indicator_id FROM krimp.indicator WHERE code = 'explain_test'),
                               'kind', 'acceleration', 'direction', 'down', 'assessment', 'worsening',
                               'before', -0.25, 'after', -1.75, 'p_value', 0.00002)));
+-- a flag of a monthly series (period 2020MM05): its slopes are per month
+SELECT krimp.explain(jsonb_populate_record(NULL::krimp.tipping_point_flag,
+           jsonb_build_object('indicator_id', (SELECT indicator_id FROM krimp.indicator WHERE code = 'explain_test'),
+                              'period', '2020MM05', 'kind', 'trend turn', 'direction', 'down',
+                              'before', 4816, 'after', 917, 'p_value', 0.0002)));
 ROLLBACK;
 SELECT krimp.explain(NULL::krimp.tipping_point_flag) IS NULL AS "null flag";
 -- volatility and strictness
 SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel
-  FROM pg_proc p WHERE p.proname IN ('explain', 'explain_number') AND p.pronamespace = 'krimp'::regnamespace
+  FROM pg_proc p WHERE p.proname IN ('explain', 'explain_number', 'explain_step') AND p.pronamespace = 'krimp'::regnamespace
  ORDER BY p.oid::regprocedure::text;

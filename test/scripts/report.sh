@@ -59,6 +59,28 @@ run demo --data "$tmp/nowhere"
 [ $rc -eq 3 ] && grep -q 'bundled population file' <<<"$err"
 check "demo with a data directory without the population file: exit 3" $?
 
+# ---- theme data beside the population (issue 15) ----------------------------------
+# The catalogue and two themes' CBS tables, one load a year dated 1 July of the next year (as a
+# publication would have been), so that the Demo covenant signed 2014-06-30 can read a baseline:
+# 81293ned (vacancy_rate with its denominator housing_stock, 2008-2012) and 80305ned (distance_gp,
+# 2007-2023).  The 65+ share comes with the demo's theme step where it derives it.
+q -f data/indicators.sql >/dev/null
+r=$?; check "the indicator catalogue data/indicators.sql: $(q -c "SELECT count(*) FROM krimp.indicator") indicators" $r
+loads_ok=0
+for y in 2008 2009 2010 2011 2012; do
+  "$K" load -q -i vacancy_rate -o BZK -s 'CBS 81293ned' -m Leegstand_8=vacancy_rate -m TotaleWoningvoorraad_1=housing_stock \
+    --filter Perioden=$y --published-at "$((y + 1))-07-01 00:00+00" -r "$tmp/themes.rejects.csv" data/cbs-more/csv/81293ned.csv \
+    >/dev/null 2>&1 || loads_ok=1
+done
+for y in $(seq 2007 2023); do
+  "$K" load -q -i distance_gp -o BZK -s 'CBS 80305ned' -m AfstandTotHuisartsenpraktijk_1 \
+    --filter Perioden=$y --published-at "$((y + 1))-07-01 00:00+00" -r "$tmp/themes.rejects.csv" data/cbs-more/csv/80305ned.csv \
+    >/dev/null 2>&1 || loads_ok=1
+done
+themes=$(q -F ' ' -c "SELECT i.code, count(*), krimp.min(o.period), krimp.max(o.period) FROM krimp.observation o JOIN krimp.indicator i USING (indicator_id) JOIN krimp.region r USING (region_id) WHERE r.level = 'municipality' GROUP BY i.code ORDER BY i.code" | tr '\n' ';')
+[ $loads_ok -eq 0 ] && grep -q 'vacancy_rate [0-9]* 2008 2012' <<<"$themes" && grep -q 'distance_gp [0-9]* 2007 2023' <<<"$themes"
+check "vacancy_rate, housing_stock and distance_gp loaded a year at a time ($themes)" $?
+
 # ---- the main job ------------------------------------------------------------
 t0=$(date +%s.%N)
 run demo --data "$root/data" --report "$tmp/demo.html"
@@ -66,17 +88,46 @@ t1=$(date +%s.%N)
 printf '%s\n' "$out" > "$tmp/demo1.out"
 [ $rc -eq 0 ] && grep -q '2002: batch [0-9]*, read 556, inserted 496, rejected 60' <<<"$out" \
   && grep -q '21 national figure(s) added' <<<"$out" && grep -q 'Eemsdelta (GM1979), 2023 layout  2002:{52510,' <<<"$out" \
-  && grep -q 'revaluation round 2020: 11 target(s)' <<<"$out" && grep -q 'Bevolking Zeeuws-Vlaanderen -3%' <<<"$out" \
+  && grep -q 'Round 2020: [0-9]* target(s)' <<<"$out" && grep -q 'Bevolking op 1 januari Zeeuws-Vlaanderen -3%' <<<"$out" \
   && grep -q 'The most notable recent tipping points' <<<"$out" && grep -q 'psql "host=' <<<"$out" && [ -s "$tmp/demo.html" ]
-check "krimpctl demo: loads (21 yearly vintages), NL01, harmonised, nightly, targets, round 2020, report ($(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s)" $?
-[ "$(q -c "SELECT count(*), count(DISTINCT batch_id) FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE r.level = 'municipality'")" = "8753|21" ] \
+r=$?; check "krimpctl demo: loads (21 yearly vintages), NL01, harmonised, nightly, targets, rounds, report ($(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s)" $r
+[ "$(q -c "SELECT count(*), count(DISTINCT batch_id) FROM krimp.observation o JOIN krimp.region r USING (region_id) JOIN krimp.indicator i USING (indicator_id) WHERE r.level = 'municipality' AND i.code = 'population'")" = "8753|21" ] \
   && [ "$(q -c "SELECT krimp.value_at(krimp.region_series('population', 'NL01'), '2002')")" = "16105285" ] \
   && [ -s "$tmp/rejects/population-2002.rejects.csv" ]
 check "demo: 8753 municipal figures in 21 batches, NL01 2002 = 16105285, rejects beside the report" $?
 # the round as the docs work it out: Zeeuws-Vlaanderen -3% green (2020: path 104,725, realised 105,192)
-[ "$(q -c "SELECT light || ' ' || latest_value FROM krimp.round_result WHERE round_year = 2020 AND region_code = 'KR-ZVLAANDEREN'")" = "green 105192" ] \
-  && [ "$(q -c "SELECT light FROM krimp.round_result WHERE round_year = 2020 AND region_code = 'KR-PARKSTAD'")" = "red" ]
+[ "$(q -c "SELECT light || ' ' || latest_value FROM krimp.round_result WHERE round_year = 2020 AND region_code = 'KR-ZVLAANDEREN' AND indicator_code = 'population'")" = "green 105192" ] \
+  && [ "$(q -c "SELECT light FROM krimp.round_result WHERE round_year = 2020 AND region_code = 'KR-PARKSTAD' AND indicator_code = 'population'")" = "red" ]
 check "demo: round 2020 lights as in docs/targets.md (Zeeuws-Vlaanderen green at 105192, Parkstad red)" $?
+# the Demo covenant on the subjects whose figures were known at signing: every decline region (11)
+# on population, vacancy_rate and distance_gp; share_65plus too where the demo's theme step has
+# derived it, else the demo says why there is none.  The baselines: the newest year up to 2014
+# known at the end of 2014-06-30 (population 2014 from its 1 April vintage, vacancy 2012, distance
+# 2013, dated 2014-07-01 00:00 UTC, the moment the baseline is read at).
+subjects=$(q -F ' ' -c "SELECT i.code, count(*), min(t.baseline_period::text), count(DISTINCT i.theme) FROM krimp.target t JOIN krimp.agreement a USING (agreement_id) JOIN krimp.indicator i USING (indicator_id) WHERE a.code = 'DEMO-2014' GROUP BY i.code ORDER BY i.code" | tr '\n' ';')
+themes_n=$(q -c "SELECT count(DISTINCT i.theme) FROM krimp.target t JOIN krimp.agreement a USING (agreement_id) JOIN krimp.indicator i USING (indicator_id) WHERE a.code = 'DEMO-2014'")
+share=$(q -c "SELECT count(*) FROM krimp.observation o JOIN krimp.indicator i USING (indicator_id) WHERE i.code = 'share_65plus'")
+grep -q 'population 11 2014' <<<"$subjects" && grep -q 'vacancy_rate 11 2012' <<<"$subjects" && grep -q 'distance_gp 11 2013' <<<"$subjects" \
+  && [ "$themes_n" -ge 3 ] \
+  && { if [ "$share" -gt 0 ]; then grep -q 'share_65plus 11 ' <<<"$subjects"; else grep -q 'share_65plus .*no target: no figures are loaded' <<<"$out"; fi; } \
+  && grep -q 'Afstand tot huisartsenpraktijk Parkstad Limburg at most +5%' <<<"$out"
+r=$?; check "demo: targets on $(wc -w <<<"${subjects//;/ }" | awk '{print int($1/4)}') subjects over $themes_n themes ($subjects), share_65plus figures: $share" $r
+# the rounds 2015, 2020 and 2025, each printed in one line per theme and indicator, and stored
+rounds=$(q -F ' ' -c "SELECT round_year, count(*), count(DISTINCT indicator_code) FROM krimp.round_result WHERE latest AND agreement_code = 'DEMO-2014' GROUP BY round_year ORDER BY 1" | tr '\n' ';')
+for y in 2015 2020 2025; do
+  awk -v y="$y" '$0 ~ "Round " y ":" {on = 1; next} on && /^   Round |^==/ {on = 0} on' "$tmp/demo1.out" > "$tmp/round$y.out"
+  grep -Eq '^   demography +population +11 ' "$tmp/round$y.out" && grep -Eq '^   housing +vacancy_rate +11 +0 +0 +0 +11 +2012' "$tmp/round$y.out" \
+    && grep -Eq '^   facilities +distance_gp +11 ' "$tmp/round$y.out"
+  r=$?; check "demo: round $y printed per theme with its lights ($(grep -E '^   (demography|housing|facilities)' "$tmp/round$y.out" | awk '{printf "%s %s g%s o%s r%s grey%s; ", $1, $2, $4, $5, $6, $7}'))" $r
+done
+grep -q '^2015 [0-9]* [34];2020 [0-9]* [34];2025 [0-9]* [34];$' <<<"$rounds"
+check "demo: the rounds 2015, 2020 and 2025 stored for the covenant ($rounds)" $?
+# the notable tipping points per theme, each line labelled with its indicator, no line twice
+awk '/^== 8\./ {on = 1; next} /^== 9\./ {on = 0} on' "$tmp/demo1.out" > "$tmp/notable.out"
+grep -Eq '^   demography +Bevolking op 1 januari: ' "$tmp/notable.out" && grep -Eq '^   facilities +Afstand tot huisartsenpraktijk: ' "$tmp/notable.out" \
+  && [ "$(grep -E '^   [a-z]' "$tmp/notable.out" | grep -v 'theme ' | sort | uniq -d | wc -l)" -eq 0 ] \
+  && ! grep -E '^   facilities .*persons' "$tmp/notable.out" >/dev/null
+r=$?; check "demo: tipping points per theme, labelled with their indicator and unit, none twice ($(grep -cE '^   (demography|housing|facilities) ' "$tmp/notable.out") lines)" $r
 before=$(q -c "SELECT (SELECT count(*) FROM krimp.load_batch) || ' ' || (SELECT count(*) FROM krimp.target) || ' ' || (SELECT count(*) FROM krimp.revaluation_round) || ' ' || (SELECT count(*) FROM krimp.observation)")
 t0=$(date +%s.%N)
 run demo --data "$root/data" --report "$tmp/demo.html"
@@ -84,7 +135,7 @@ t1=$(date +%s.%N)
 after=$(q -c "SELECT (SELECT count(*) FROM krimp.load_batch) || ' ' || (SELECT count(*) FROM krimp.target) || ' ' || (SELECT count(*) FROM krimp.revaluation_round) || ' ' || (SELECT count(*) FROM krimp.observation)")
 [ $rc -eq 0 ] && [ "$before" = "$after" ] && grep -q 'loaded already' <<<"$out" && grep -q '0 national figure(s) added' <<<"$out" \
   && grep -q 'round 2020 exists; nothing changed' <<<"$err" && [ -s "$tmp/demo.html" ]
-check "krimpctl demo again reuses everything: no batch, target, round or figure added ($(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s)" $?
+r=$?; check "krimpctl demo again reuses everything: no batch, target, round or figure added ($(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s)" $r
 
 # ---- evaluate ------------------------------------------------------------------
 # a target of one municipality with a recent tipping point, named to test escaping
@@ -108,29 +159,34 @@ run evaluate 2021
 check "evaluate 2021: exit 5 with the server's message and hint" $?
 run evaluate --recompute --reason 'a new test target' -F json 2020
 printf '%s' "$out" > "$tmp/eval.json"
-[ $rc -eq 0 ] && python3 - "$tmp/eval.json" <<'PY'
+# what the recomputation must hold: every target of the covenant and the test target (in force on
+# 2020-12-31), one scorecard row per region and theme
+ntargets=$(q -c "SELECT count(*) FROM krimp.target WHERE valid_from <= '2020-12-31'")
+nrows=$(q -c "SELECT count(*) FROM (SELECT DISTINCT coalesce(t.group_code, r.code), i.theme FROM krimp.target t JOIN krimp.indicator i USING (indicator_id) LEFT JOIN krimp.region r USING (region_id)) x")
+[ $rc -eq 0 ] && python3 - "$tmp/eval.json" "$ntargets" "$nrows" <<'PY2'
 import json, sys
-d = json.load(open(sys.argv[1]))
-assert d['round_year'] == 2020 and d['recomputation'] == 1 and d['targets'] == 12, d
+d = json.load(open(sys.argv[1])); ntargets, nrows = int(sys.argv[2]), int(sys.argv[3])
+assert d['round_year'] == 2020 and d['recomputation'] == 1 and d['targets'] == ntargets, (d['targets'], ntargets)
 assert d['computed_now'] is True and d['reason'] == 'a new test target'
-rows = {r['region_code']: r for r in d['scorecard']}
-assert rows['KR-PARKSTAD']['red'] == 1 and rows['KR-ZVLAANDEREN']['green'] == 1, rows
-assert len(d['scorecard']) == 12
-PY
-check "evaluate --recompute --reason -F json: recomputation 1 with 12 targets, the scorecard as JSON" $?
+rows = {(r['region_code'], r['theme']): r for r in d['scorecard']}
+assert rows[('KR-PARKSTAD', 'demography')]['red'] >= 1 and rows[('KR-ZVLAANDEREN', 'demography')]['green'] >= 1, rows
+assert rows[('KR-ZVLAANDEREN', 'housing')]['grey'] == 1 and rows[('KR-ZVLAANDEREN', 'facilities')]['targets'] == 1, rows
+assert len(d['scorecard']) == nrows, (len(d['scorecard']), nrows)
+PY2
+check "evaluate --recompute --reason -F json: recomputation 1 with $ntargets targets, the scorecard as JSON ($nrows rows of region and theme)" $?
 run evaluate 2020 --format=csv
 [ $rc -eq 0 ] && [ "$(head -n1 <<<"$out")" = "round_year,recomputation,region_code,region_name,theme,targets,green,orange,red,grey,worst_items" ] \
-  && [ "$(wc -l <<<"$out")" -eq 13 ] && grep -q '^2020,1,KR-PARKSTAD,Parkstad Limburg,demography,1,0,0,1,0,' <<<"$out"
-check "evaluate -F csv: header and 12 rows of recomputation 1" $?
+  && [ "$(wc -l <<<"$out")" -eq $((nrows + 1)) ] && grep -q '^2020,1,KR-PARKSTAD,Parkstad Limburg,demography,[12],0,0,1,' <<<"$out"
+check "evaluate -F csv: header and $nrows rows of recomputation 1" $?
 run -d "dbname=$db user=nosuchuser" evaluate 2020
 [ $rc -eq 2 ] && grep -q 'nosuchuser' <<<"$err"
 check "evaluate with a user that does not exist: exit 2" $?
 
 # ---- report: the HTML as text --------------------------------------------------
 html=$tmp/report.html
-run report -o "$html" --limit 12
+run report -o "$html" --limit 12 --round 2020
 [ $rc -eq 0 ] && [ -s "$html" ] && grep -q 'report written to' <<<"$err"
-check "krimpctl report -o FILE: exit 0, $(wc -c < "$html") bytes" $?
+r=$?; check "krimpctl report -o FILE: exit 0, $(wc -c < "$html") bytes" $r
 python3 - "$html" <<'PY'
 import re, sys
 h = open(sys.argv[1], encoding='utf-8').read()
@@ -155,8 +211,30 @@ if m:
     need(len(re.findall(r'<path class="province" d="[Mm] ?-?\d', mp)) == 12, 'the 12 provinces as background')
     need(len(re.findall(r'<path class="region" data-group="[A-Z-]+" fill="#[0-9a-f]{6}" d="[Mm] ?-?\d', mp)) == 52, 'the 52 member municipalities')
     need(len(re.findall(r'<path class="group"', mp)) == 11, 'the 11 decline region outlines')
-    need('#d64541' in mp and '#2e9e4f' in mp, 'regions coloured red and green')
+    # a region takes the worst light of its targets: the vacancy targets are grey (figures end 2012),
+    # so no region is all green; some are red (population, distance to a GP)
+    need('#d64541' in mp and '#9aa0a6' in mp, 'regions coloured red and grey')
 need('Legend' in h and 'recent worsening tipping point' in h, 'the legend')
+# a choropleth per theme: all municipalities of the headline indicator's newest period, coloured in
+# classes, a legend with the unit and the classes, Bron: CBS; every theme with municipal figures has one
+maps = {t: (ind, body) for t, ind, body in
+        re.findall(r'<figure class="card theme-map" data-theme="([^"]+)"(?: data-indicator="([^"]*)")?>(.*?)</figure>', h, re.S)}
+need(set(maps) == {'demography', 'housing', 'facilities'}, 'a map card for every theme with municipal figures, found %s' % sorted(maps))
+expect = {'demography': ('population', 'persons'), 'housing': ('vacancy_rate', '% of the housing stock'), 'facilities': ('distance_gp', 'km')}
+for t, (ind, unit) in expect.items():
+    got, body = maps.get(t, (None, ''))
+    coloured = len(re.findall(r'<path class="c[1-5]" fill="#[0-9a-f]{6}" d="[Mm] ?-?\d', body))
+    classes = re.findall(r'<li><span class="swatch"[^>]*></span>([-0-9.,]+ to [-0-9.,]+) \((\d+)\)</li>', body)
+    print('   map %s: %s, %d municipalities coloured, %d classes, unit %s' % (t, got, coloured, len(classes), unit))
+    need(got == ind, 'the %s map shows %s, not %s' % (t, ind, got))
+    need(coloured > 300, 'the %s map colours its municipalities (%d)' % (t, coloured))
+    need(len(classes) == 5 and sum(int(n) for _, n in classes) == coloured, 'five classes that count the coloured municipalities in the %s legend' % t)
+    need(('<h4>%s</h4>' % unit.replace('&', '&amp;')) in body and 'Bron: CBS' in body, 'the %s legend names its unit and the source' % t)
+m = re.search(r'<p class="muted" id="themes-without-figures">No municipal figures are loaded for: ([^<]*)\.</p>', h)
+need(m and {'households', 'income and economy'} <= set(m.group(1).split(', ')), 'the themes without figures named in one line')
+# charts name the indicator's unit
+units = re.findall(r'<svg class="chart".*?<text class="unit"[^>]*>([^<]*)</text>', h, re.S)
+need(len(units) >= 24 and {'persons', 'km', '% of the housing stock'} <= set(units), 'units over the charts: %s' % sorted(set(units)))
 need('Bron: CBS' in h and '<footer>' in h, 'Bron: CBS in the footer')
 need('Groei &lt;b&gt;&amp; &quot;meer&quot;&lt;/b&gt;' in h and '<b>&' not in h, 'escaped target name')
 # nothing external: no script, no link, no src/href, no url(), no @import; the only URL is the SVG namespace
@@ -166,8 +244,8 @@ need('more</strong> are not shown' in h, 'the count of tipping points not shown'
 sys.exit(0 if ok else 1)
 PY
 check "the HTML: one document, charts with polyline and path data, the change, benchmark and target paths, the map's 12 provinces and 52 members, escaped text, no external resource, Bron: CBS" $?
-run report --round 2015
-[ $rc -eq 1 ] && grep -q 'no revaluation round 2015' <<<"$err"
+run report --round 2010
+[ $rc -eq 1 ] && grep -q 'no revaluation round 2010' <<<"$err"
 check "report --round for a round not run: exit 1" $?
 run report -o "$tmp/no/such/dir/r.html"
 [ $rc -eq 3 ] && grep -q 'could not write' <<<"$err" && [ ! -e "$tmp/no" ]
@@ -269,9 +347,35 @@ before_lv=$(q -c "SELECT latest_period || ' ' || latest_value || ' ' || light FR
 after_lv=$(q -c "SELECT latest_period || ' ' || latest_value || ' ' || light FROM krimp.round_evaluation WHERE target_id = $tid AND round_year = 2020 ORDER BY recomputation DESC LIMIT 1")
 [ $rc -eq 0 ] && [ -n "$after_lv" ] && [ "$before_lv" = "$after_lv" ]
 check "the round recomputed by the administrator judges the target as before the embargoed figure ($after_lv)" $?
-run report -o "$tmp/embargo.html"
+run report -o "$tmp/embargo.html" --round 2020
 [ $rc -eq 0 ] && grep -q 'Groei &lt;b&gt;' "$tmp/embargo.html" && ! grep -q -e '7777777' -e '7,777,777' -e '7 777 777' "$tmp/embargo.html"
 check "the administrator's report does not show the embargoed value (7,777,777)" $?
+
+# ---- a monthly series: its slopes are per month (issue 17) -------------------------
+# The provinces' population on the first of every month 2002-2023 (CBS 37230ned, bundled), as a
+# test indicator of its own measured per month; the nightly job's trend slopes are per step, so
+# the sentence (krimp.explain, the one home) and the report say "a month".
+q >/dev/null <<'SQL'
+INSERT INTO krimp.indicator (code, name, unit, granularity, theme, source, aggregation, direction_of_good)
+VALUES ('test_population_month', 'Bevolking aan het begin van de maand (test)', 'persons', 'month', 'demography',
+        'CBS 37230ned', 'sum', 1);
+SQL
+"$K" load -q -i test_population_month -o BZK -s 'CBS 37230ned' -r "$tmp/month.rejects.csv" \
+  data/cbs/Bevolkingsontwikkeling_provincie_per_maand.json >/dev/null 2>&1 && q -c "CALL krimp.nightly()" >/dev/null
+month=$(q -F ' ' -c "SELECT count(*), count(*) FILTER (WHERE krimp.explain(f) LIKE '% persons a month%'), count(*) FILTER (WHERE krimp.explain(f) LIKE '%a year%') FROM krimp.tipping_point_flag f JOIN krimp.indicator i USING (indicator_id) WHERE i.code = 'test_population_month' AND f.kind IN ('trend turn', 'acceleration', 'deceleration', 'convergence', 'divergence') AND f.status <> 'withdrawn'")
+read -r m_all m_month m_year <<<"$month"
+[ "${m_all:-0}" -gt 0 ] && [ "$m_month" = "$m_all" ] && [ "$m_year" = 0 ]
+r=$?; check "monthly series: $m_all trend flags of the provinces' monthly population, all said per month ($(q -c "SELECT r.name || ': ' || krimp.explain(f) FROM krimp.tipping_point_flag f JOIN krimp.indicator i USING (indicator_id) JOIN krimp.region r USING (region_id) WHERE i.code = 'test_population_month' AND f.kind = 'trend turn' AND f.status <> 'withdrawn' ORDER BY f.score DESC LIMIT 1"))" $r
+run report -o "$tmp/all.html" --limit 1000
+[ $rc -eq 0 ] && python3 - "$tmp/all.html" <<'PY2'
+import re, sys
+h = open(sys.argv[1], encoding='utf-8').read()
+cards = re.findall(r'<figure class="card".*?</figure>', h, re.S)
+month = [c for c in cards if 'Bevolking aan het begin van de maand' in c and re.search(r'trend went from [^<]* a (month|year)', c)]
+print('   %d monthly cards with a trend; %d say a month' % (len(month), sum('persons a month' in c for c in month)))
+assert month and all('persons a month' in c and 'a year' not in c for c in month)
+PY2
+check "the report says a monthly series' slopes per month (--limit 1000)" $?
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
