@@ -39,7 +39,7 @@ WITH regions AS (
     SELECT g.name, g.designation, count(*) AS municipalities,
            krimp.sum(krimp.slice(hs.series, '2002', '2017')) AS s
       FROM krimp.region_group g
-      JOIN krimp.region_group_member m USING (group_code)
+      CROSS JOIN LATERAL krimp.group_members(g.group_code, '2014-01-01') m
       JOIN krimp.harmonised_series('population', 2014) hs ON hs.region_id = m.region_id
      GROUP BY g.name, g.designation
 ), nl AS (

@@ -128,6 +128,37 @@ SELECT r.code, r.name, m.valid_from, m.valid_to
   FROM krimp.region_group_member m JOIN krimp.region r USING (region_id)
  WHERE m.group_code = 'KR-NOGRONINGEN' AND r.code IN ('GM1895', 'GM0007', 'GM0037') ORDER BY r.code;
 
+-- ---- membership through mergers (krimp.group_members) ---------------------
+-- Eemsdelta: Appingedam, Delfzijl and Loppersum until 2021, then GM1979
+-- Eemsdelta (all of it comes from them); Eemsmond until
+-- 2019, then its part of Het Hogeland
+SELECT code, name, round(share::numeric, 3) AS share, valid_from, valid_to, designated
+  FROM krimp.group_members('KR-EEMSDELTA');
+SELECT code FROM krimp.group_members('KR-EEMSDELTA', '2020-06-30') ORDER BY code;
+SELECT code FROM krimp.group_members('KR-EEMSDELTA', '2021-01-01') ORDER BY code;
+-- De Marne has a current member: its part of Het Hogeland (2019)
+SELECT code, name, round(share::numeric, 3) AS share, valid_from, valid_to
+  FROM krimp.group_members('KR-DEMARNE', '2023-01-01');
+-- GM1979 belongs to KR-EEMSDELTA and to no other group
+SELECT g.group_code FROM krimp.region_group g, krimp.group_members(g.group_code) m
+ WHERE m.code = 'GM1979' ORDER BY 1;
+-- a municipality divided between two groups: Beekdaelen (2019, Nuth and
+-- Onderbanken of Parkstad, Schinnen of Westelijke Mijnstreek); Midden-Groningen
+-- takes Menterwolde's part
+SELECT g.group_code, m.code, m.name, round(m.share::numeric, 3) AS share, m.valid_from
+  FROM krimp.region_group g, krimp.group_members(g.group_code, '2023-01-01') m
+ WHERE NOT m.designated ORDER BY m.code, g.group_code;
+-- every group has current members; the shares of a version over the groups never exceed 1
+SELECT g.group_code, count(m.region_id) AS members_2023, round(sum(m.share)::numeric, 3) AS member_area_equivalents
+  FROM krimp.region_group g LEFT JOIN LATERAL krimp.group_members(g.group_code, '2023-01-01') m ON true
+ GROUP BY g.group_code ORDER BY g.group_code;
+SELECT count(*) AS versions, count(*) FILTER (WHERE s <= 1 + 1e-9) AS at_most_1
+  FROM (SELECT m.region_id, sum(m.share) AS s FROM krimp.region_group g, krimp.group_members(g.group_code) m
+         GROUP BY m.region_id) x;
+-- the BI region dimension reads the same membership
+SELECT region_code, group_codes FROM krimp_bi.dim_region
+ WHERE region_code IN ('GM1979', 'GM1966', 'GM1954') AND is_current ORDER BY region_code;
+
 -- ---- population as observations ---------------------------------------------
 INSERT INTO krimp.indicator (code, name, unit, granularity, theme, source, aggregation, direction_of_good)
 VALUES ('population', 'Bevolking op 1 januari', 'persons', 'year', 'demography', 'CBS 37230ned', 'sum', 0);
@@ -185,6 +216,45 @@ SELECT code, krimp.min(period) AS first, krimp.max(period) AS last, count(*) AS 
   FROM krimp.harmonise('population', 2014) WHERE code IN ('GM0014', 'GM0017', 'GM0010') GROUP BY code ORDER BY code;
 -- as known before the load: nothing
 SELECT count(*) AS known_in_2022 FROM krimp.harmonise('population', 2023, '2022-01-01');
+
+-- ---- forecasts through mergers (krimp.harmonise with kind, krimp.forecast_error) --
+-- PBL/CBS regional forecast 71547ned (2008-2025, 2007 layout; TotaleBevolking_1,
+-- code column Regiocode_33) for Appingedam, Delfzijl, Loppersum and Maastricht
+\set f :abs_srcdir '/../shared/data/cbs-more/csv/71547ned.csv'
+\set csv `cat :'f'`
+CREATE TEMP TABLE fc_file AS
+SELECT 'GM' || lpad(btrim(f[36]), 4, '0') AS code, btrim(f[3]) AS period, btrim(f[4]) AS value
+  FROM (SELECT string_to_array(btrim(l, E'\r'), ';') AS f
+          FROM regexp_split_to_table(:'csv', E'\n') AS t(l)) x
+ WHERE cardinality(f) = 36 AND btrim(f[36]) IN ('3', '10', '24', '935')
+   AND btrim(f[2]) IN ('Appingedam', 'Delfzijl', 'Loppersum', 'Maastricht');
+\unset csv
+SELECT code, count(*) AS years, min(period) AS first, max(period) AS last,
+       max(value) FILTER (WHERE period = '2020') AS forecast_2020
+  FROM fc_file GROUP BY code ORDER BY code;
+SELECT krimp.begin_batch('BZK', 'PBL/CBS 71547ned', '71547ned.csv') AS batch \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value,
+                                       status, kind, forecast_producer, forecast_base_year)
+SELECT :batch, row_number() OVER (ORDER BY code, period), 'BZK', 'population', code, period, value, 'definitief',
+       'forecast', 'PBL/CBS', 2007
+  FROM fc_file;
+-- the figures from 2021 of the three merged in 2021 find no version of their code
+-- for their year (apply_batch resolves a region by the figure's period)
+SELECT rows_read, rows_inserted, rows_rejected FROM krimp.apply_batch(:batch, 'reject', '2023-06-01 00:00+02');
+-- recast onto the 2023 layout: Eemsdelta is the sum of the three, 2008-2020
+SELECT code, krimp.first_period(series) AS first, krimp.last_period(series) AS last, krimp.value_at(series, '2020') AS forecast_2020
+  FROM krimp.harmonised_forecast('population', 'PBL/CBS', 2007, 2023) ORDER BY code;
+-- forecast against realisation (37230ned), by horizon
+SELECT code, period, horizon, round(forecast) AS forecast, round(realisation) AS realisation, round(error) AS error,
+       round((100 * relative_error)::numeric, 2) AS error_pct
+  FROM krimp.forecast_error('population', 'PBL/CBS', 2007, 2023)
+ WHERE period IN ('2008', '2012', '2016', '2020') ORDER BY code, period;
+-- on the 2014 layout the three stay apart
+SELECT code, period, horizon, round(forecast) AS forecast, round(realisation) AS realisation,
+       round((100 * relative_error)::numeric, 2) AS error_pct
+  FROM krimp.forecast_error('population', 'PBL/CBS', 2007, 2014) WHERE period = '2020' ORDER BY code;
+-- a kind without producer is refused
+SELECT count(*) FROM krimp.harmonise('population', 2023, 'infinity', false, 'forecast', '', 0);
 
 -- a rate is recast through numerator and denominator: Eemsdelta 2020
 INSERT INTO krimp.indicator (code, name, unit, decimals, granularity, theme, aggregation, denominator_id)
@@ -246,13 +316,27 @@ SELECT p.oid::regprocedure AS function, p.provolatile AS volatility, p.proparall
   FROM pg_proc p
  WHERE p.pronamespace = 'krimp'::regnamespace
    AND p.proname IN ('load_boundaries', 'derive_region_hierarchy', 'load_region_layout', 'load_region_group',
-                     'harmonise', 'harmonised_series', 'region_weights', 'latest_layout_year', 'geojson_regions',
+                     'harmonise', 'harmonised_series', 'harmonised_forecast', 'forecast_error', 'group_members', 'region_weights', 'latest_layout_year', 'geojson_regions',
                      'region_sliver_erosion', 'region_sliver_tolerance', 'region_version_tolerance')
  ORDER BY 1::text;
 
 -- the loader does nothing a second time
 \i :loader
 SELECT count(*) AS versions FROM krimp.region;
+
+-- ---- districts and neighbourhoods (scripts/load_districts.sql, CBS 85984NED 2024) --
+\set loader :abs_srcdir '/scripts/load_districts.sql'
+\i :loader
+-- a second run adds nothing
+\i :loader
+-- Eemsdelta's districts; a neighbourhood lies in its district and its municipality
+SELECT count(*) AS districts_of_eemsdelta FROM krimp.region c
+  JOIN krimp.region_parent rp ON rp.region_id = c.region_id JOIN krimp.region p ON p.region_id = rp.parent_id
+ WHERE c.level = 'district' AND p.code = 'GM1979';
+SELECT c.code, c.name, c.level, p.code AS parent, p.name AS parent_name, p.level AS parent_level, rp.valid_from
+  FROM krimp.region c
+  JOIN krimp.region_parent rp ON rp.region_id = c.region_id JOIN krimp.region p ON p.region_id = rp.parent_id
+ WHERE c.code IN ('WK197901', 'BU19790101') ORDER BY c.code, p.code;
 
 \c :regress_db
 SET client_min_messages = warning;

@@ -504,6 +504,65 @@ COMMENT ON FUNCTION krimp.load_region_group(text, text, text, text, date, intege
 REVOKE ALL ON FUNCTION krimp.load_region_group(text, text, text, text, date, integer, text[], text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.load_region_group(text, text, text, text, date, integer, text[], text) TO krimp_admin;
 
+-- ---- group membership through mergers ---------------------------------------
+-- The one home of group membership: the member versions a group was given
+-- (krimp.region_group_member) and, through krimp.region_change, every version
+-- that succeeds them, with the share of the successor's area that comes from
+-- members (area, because the change shares are area shares and every version
+-- loaded from the boundaries has its geometry; a version without geometry
+-- takes the change share itself).  A successor belongs from the change to the
+-- end of its version, never after the group's withdrawal.  On a date: the
+-- member versions that hold then (before the designation, the versions it was
+-- given: the group's territory on that day's layout).
+CREATE FUNCTION krimp.group_members(group_code text, at date DEFAULT NULL)
+    RETURNS TABLE (region_id bigint, code text, name text, share double precision,
+                   valid_from date, valid_to date, designated boolean)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    WITH RECURSIVE g AS (
+        SELECT x.group_code, x.withdrawn_on FROM krimp.region_group x
+         WHERE x.group_code OPERATOR(pg_catalog.=) group_members.group_code
+    ), part AS (
+        -- the part of each successor's area that comes from each predecessor, of
+        -- all the area it takes in (the yearly boundary files differ slightly)
+        SELECT c.old_region_id, c.new_region_id, c.effective,
+               coalesce(c.share * public.ST_Area(o.geom)
+                        / nullif(pg_catalog.sum(c.share * public.ST_Area(o.geom)) OVER (PARTITION BY c.new_region_id), 0),
+                        c.share) AS part
+          FROM krimp.region_change c JOIN krimp.region o ON o.region_id OPERATOR(pg_catalog.=) c.old_region_id
+    ), chain (region_id, share, valid_from, designated, depth) AS (
+        SELECT m.region_id, 1::double precision, m.valid_from, true, 0
+          FROM krimp.region_group_member m JOIN g USING (group_code)
+        UNION ALL
+        SELECT c.new_region_id, ch.share * c.part, c.effective, false, ch.depth + 1
+          FROM chain ch
+          JOIN part c ON c.old_region_id OPERATOR(pg_catalog.=) ch.region_id
+          CROSS JOIN g
+         WHERE (g.withdrawn_on IS NULL OR c.effective OPERATOR(pg_catalog.<) g.withdrawn_on)
+           AND ch.depth OPERATOR(pg_catalog.<) 50
+    ), m AS (
+        SELECT ch.region_id, least(sum(ch.share), 1::double precision) AS share, min(ch.valid_from) AS valid_from,
+               bool_or(ch.designated) AS designated
+          FROM chain ch GROUP BY ch.region_id
+    )
+    SELECT r.region_id, r.code, r.name, m.share, m.valid_from,
+           CASE WHEN g.withdrawn_on IS NULL THEN r.valid_to
+                WHEN r.valid_to IS NULL THEN g.withdrawn_on ELSE least(r.valid_to, g.withdrawn_on) END,
+           m.designated
+      FROM m JOIN krimp.region r USING (region_id) CROSS JOIN g
+     WHERE m.share OPERATOR(pg_catalog.>) 0.0005
+       AND (group_members.at IS NULL
+            OR (r.valid_from OPERATOR(pg_catalog.<=) group_members.at
+                AND (r.valid_to IS NULL OR r.valid_to OPERATOR(pg_catalog.>) group_members.at)
+                AND (g.withdrawn_on IS NULL OR g.withdrawn_on OPERATOR(pg_catalog.>) group_members.at)))
+     ORDER BY m.valid_from, r.code
+$$;
+COMMENT ON FUNCTION krimp.group_members(text, date) IS
+    'the members of a designated group (all membership periods, or the member versions that hold on a date): the versions it was given and, through the region changes, their successors, each with the share of its area that comes from members, from the designation or the change to the end of the version or the withdrawal';
+REVOKE ALL ON FUNCTION krimp.group_members(text, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.group_members(text, date) TO krimp_reader;
+
 -- ---- harmonisation ---------------------------------------------------
 
 -- The newest boundary year loaded: the current layout.
@@ -539,10 +598,12 @@ $$;
 COMMENT ON FUNCTION krimp.region_weights(date) IS
     'for every region version, the share of it that lies in each version valid on the date (1 for the version itself, the product of change shares along the chain for earlier versions); versions that start after the date have none';
 
--- krimp.harmonise with released_only: the figures an indicator is recast from
--- are krimp.figures_as_of(known_at, released_only).
+-- The one home of the recasting: the figures of one kind (realisations, or the
+-- forecasts of one producer and base year) as krimp.figures_as_of(known_at,
+-- released_only) gives them, recast onto a layout.
 CREATE FUNCTION krimp.harmonise(indicator_code text, layout_year integer, known_at timestamptz,
-                                released_only boolean)
+                                released_only boolean, figure_kind text, forecast_producer text,
+                                forecast_base_year integer)
     RETURNS TABLE (region_id bigint, code text, name text, period krimp.period, value double precision)
     LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, krimp, pg_temp
@@ -552,6 +613,13 @@ DECLARE
     ind krimp.indicator;
     den krimp.indicator;
 BEGIN
+    IF figure_kind <> ALL (krimp.observation_kinds())
+       OR (figure_kind = 'forecast') <> (forecast_producer <> '' AND forecast_base_year <> 0) THEN
+        RAISE EXCEPTION 'figures of kind "%" with producer "%" and base year % cannot be recast', figure_kind,
+                        forecast_producer, forecast_base_year
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give kind ''realisation'' with producer '''' and base year 0, or ''forecast'' with its producer and base year.';
+    END IF;
     SELECT * INTO ind FROM krimp.indicator i WHERE i.code = harmonise.indicator_code;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'indicator "%" does not exist', indicator_code
@@ -586,7 +654,9 @@ BEGIN
         -- (and released then, with released_only): krimp.figures_as_of
         SELECT o.indicator_id, o.region_id, o.period, o.value
           FROM krimp.figures_as_of(known_at, released_only) o
-         WHERE o.indicator_id IN (ind.indicator_id, den.indicator_id) AND o.kind = 'realisation'
+         WHERE o.indicator_id IN (ind.indicator_id, den.indicator_id) AND o.kind = harmonise.figure_kind
+           AND o.forecast_producer = harmonise.forecast_producer
+           AND o.forecast_base_year = harmonise.forecast_base_year
     ), fig AS (
         -- a count as it is; a rate as numerator (rate times denominator) and denominator
         SELECT x.region_id, x.period,
@@ -623,6 +693,18 @@ BEGIN
      ORDER BY r.code, a.period;
 END
 $$;
+COMMENT ON FUNCTION krimp.harmonise(text, integer, timestamptz, boolean, text, text, integer) IS
+    'an indicator''s figures of one kind (realisation; or forecast, of one producer and base year) as known at a moment (krimp.figures_as_of; with released_only only the released ones) recast onto the region versions valid on 1 January of a layout year: counts are summed with the area shares of the change chain, rates are recast through numerator and denominator (of the same kind); NULL where a contributing figure is missing';
+
+-- krimp.harmonise with released_only: the realisations, krimp.figures_as_of(known_at, released_only)
+CREATE FUNCTION krimp.harmonise(indicator_code text, layout_year integer, known_at timestamptz,
+                                released_only boolean)
+    RETURNS TABLE (region_id bigint, code text, name text, period krimp.period, value double precision)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT * FROM krimp.harmonise(indicator_code, layout_year, known_at, released_only, 'realisation', '', 0)
+$$;
 COMMENT ON FUNCTION krimp.harmonise(text, integer, timestamptz, boolean) IS
     'an indicator''s realisations as known at a moment (krimp.figures_as_of; with released_only only the figures released then, as every organisation may see them) recast onto the region versions valid on 1 January of a layout year: counts are summed with the area shares of the change chain, rates are recast through numerator (rate times denominator) and denominator; NULL where a contributing figure is missing';
 
@@ -656,6 +738,52 @@ CREATE FUNCTION krimp.harmonised_series(indicator_code text, layout_year integer
 $$;
 COMMENT ON FUNCTION krimp.harmonised_series(text, integer, timestamptz) IS
     'one krimp.series per region version of a layout (the newest loaded by default): the indicator recast with krimp.harmonise()';
+
+-- A forecast recast the way realisations are (krimp.harmonise with its kind,
+-- producer and base year), and compared with the realisation on one layout.
+CREATE FUNCTION krimp.harmonised_forecast(indicator_code text, forecast_producer text, forecast_base_year integer,
+                                          layout_year integer DEFAULT NULL, known_at timestamptz DEFAULT 'infinity')
+    RETURNS TABLE (region_id bigint, code text, name text, series krimp.series)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT h.region_id, h.code, h.name, krimp.series_agg(h.period, h.value)
+      FROM krimp.harmonise(harmonised_forecast.indicator_code,
+                           coalesce(harmonised_forecast.layout_year, krimp.latest_layout_year()),
+                           harmonised_forecast.known_at, false, 'forecast', harmonised_forecast.forecast_producer,
+                           harmonised_forecast.forecast_base_year) h
+     GROUP BY h.region_id, h.code, h.name
+     ORDER BY h.code
+$$;
+COMMENT ON FUNCTION krimp.harmonised_forecast(text, text, integer, integer, timestamptz) IS
+    'one krimp.series per region version of a layout (the newest loaded by default): the forecasts of one producer and base year recast with krimp.harmonise(), as realisations are';
+
+CREATE FUNCTION krimp.forecast_error(indicator_code text, forecast_producer text, forecast_base_year integer,
+                                     layout_year integer DEFAULT NULL, known_at timestamptz DEFAULT 'infinity')
+    RETURNS TABLE (region_id bigint, code text, name text, period krimp.period, horizon integer,
+                   forecast double precision, realisation double precision, error double precision,
+                   relative_error double precision)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    WITH l AS (
+        SELECT coalesce(forecast_error.layout_year, krimp.latest_layout_year()) AS y
+    )
+    SELECT f.region_id, f.code, f.name, f.period,
+           (pg_catalog.date_part('year', krimp.first_day(f.period)))::integer
+               OPERATOR(pg_catalog.-) forecast_error.forecast_base_year,
+           f.value, r.value, f.value OPERATOR(pg_catalog.-) r.value,
+           (f.value OPERATOR(pg_catalog.-) r.value) OPERATOR(pg_catalog./) nullif(r.value, 0)
+      FROM l,
+           LATERAL krimp.harmonise(forecast_error.indicator_code, l.y, forecast_error.known_at, false, 'forecast',
+                                   forecast_error.forecast_producer, forecast_error.forecast_base_year) f
+      JOIN LATERAL krimp.harmonise(forecast_error.indicator_code, l.y, forecast_error.known_at, false,
+                                   'realisation', '', 0) r
+        ON r.region_id OPERATOR(pg_catalog.=) f.region_id AND r.period OPERATOR(krimp.=) f.period
+     ORDER BY f.code, f.period
+$$;
+COMMENT ON FUNCTION krimp.forecast_error(text, text, integer, integer, timestamptz) IS
+    'a forecast (producer, base year) against the realisation, both recast onto one layout (the newest loaded by default): for each region version and period, the horizon (the period''s year minus the base year), forecast, realisation, error (forecast minus realisation) and relative error (error over realisation)';
 
 CREATE VIEW krimp.observation_harmonised WITH (security_invoker = true) AS
     SELECT i.indicator_id, i.code AS indicator_code, krimp.latest_layout_year() AS layout_year,

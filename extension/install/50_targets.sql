@@ -225,19 +225,22 @@ CREATE FUNCTION krimp.target_series_all(known_at timestamptz, target_ids bigint[
           FROM layouts l, LATERAL krimp.released_harmonise(l.code, l.layout_year, known_at) x
     ), members AS (
         -- the target's territory on its layout: the region itself, or the group's member versions
-        SELECT t.target_id, t.indicator_code, t.denominator_code, t.layout_year, t.group_code, r.region_id
-          FROM t JOIN krimp.region r
-            ON (t.group_code IS NULL AND r.region_id = t.region_id)
-            OR (t.group_code IS NOT NULL AND r.region_id IN (SELECT m.region_id FROM krimp.region_group_member m
-                                                              WHERE m.group_code = t.group_code))
-         WHERE t.layout_year IS NOT NULL
+        -- (krimp.group_members: the share of a successor that comes from members)
+        SELECT t.target_id, t.indicator_code, t.denominator_code, t.layout_year, t.group_code, r.region_id,
+               1::double precision AS share
+          FROM t JOIN krimp.region r ON r.region_id = t.region_id
+         WHERE t.layout_year IS NOT NULL AND t.group_code IS NULL
            AND daterange(r.valid_from, r.valid_to) @> make_date(t.layout_year, 1, 1)
+        UNION ALL
+        SELECT t.target_id, t.indicator_code, t.denominator_code, t.layout_year, t.group_code, gm.region_id, gm.share
+          FROM t, LATERAL krimp.group_members(t.group_code, make_date(t.layout_year, 1, 1)) gm
+         WHERE t.layout_year IS NOT NULL AND t.group_code IS NOT NULL
     ), combined AS (
         SELECT m.target_id, v.period,
                CASE WHEN count(v.value) = max(n.members)
                          AND (m.group_code IS NULL OR m.denominator_code IS NULL OR count(dv.value) = max(n.members))
-                    THEN CASE WHEN m.group_code IS NULL OR m.denominator_code IS NULL THEN sum(v.value)
-                              ELSE sum(v.value * dv.value) / nullif(sum(dv.value), 0) END
+                    THEN CASE WHEN m.group_code IS NULL OR m.denominator_code IS NULL THEN sum(m.share * v.value)
+                              ELSE sum(m.share * v.value * dv.value) / nullif(sum(m.share * dv.value), 0) END
                END AS value
           FROM members m
           JOIN (SELECT mm.target_id, count(*) AS members FROM members mm GROUP BY mm.target_id) n
@@ -474,18 +477,25 @@ BEGIN
                              AND (target_series_of.group_code IS NULL OR i.denominator_id IS NULL
                                   OR count(d.value) = max(n.members))
                         THEN CASE WHEN target_series_of.group_code IS NULL OR i.denominator_id IS NULL
-                                  THEN sum(v.value) ELSE sum(v.value * d.value) / nullif(sum(d.value), 0) END
+                                  THEN sum(mem.share * v.value)
+                                  ELSE sum(mem.share * v.value * d.value) / nullif(sum(mem.share * d.value), 0) END
                    END AS value
-              FROM (SELECT r.region_id FROM krimp.region r
+              FROM (SELECT r.region_id, 1::double precision AS share FROM krimp.region r
                      WHERE daterange(r.valid_from, r.valid_to) @> make_date(target_series_of.layout_year, 1, 1)
-                       AND (r.region_id = target_series_of.region_id
-                            OR r.region_id IN (SELECT m.region_id FROM krimp.region_group_member m
-                                                WHERE m.group_code = target_series_of.group_code))) mem
-             CROSS JOIN (SELECT count(*) AS members FROM krimp.region r
-                          WHERE daterange(r.valid_from, r.valid_to) @> make_date(target_series_of.layout_year, 1, 1)
-                            AND (r.region_id = target_series_of.region_id
-                                 OR r.region_id IN (SELECT m.region_id FROM krimp.region_group_member m
-                                                     WHERE m.group_code = target_series_of.group_code))) n
+                       AND r.region_id = target_series_of.region_id
+                    UNION ALL
+                    SELECT gm.region_id, gm.share
+                      FROM krimp.group_members(target_series_of.group_code,
+                                               make_date(target_series_of.layout_year, 1, 1)) gm
+                     WHERE target_series_of.group_code IS NOT NULL) mem
+             CROSS JOIN (SELECT sum(x.c) AS members
+                           FROM (SELECT count(*) AS c FROM krimp.region r
+                                  WHERE daterange(r.valid_from, r.valid_to) @> make_date(target_series_of.layout_year, 1, 1)
+                                    AND r.region_id = target_series_of.region_id
+                                  UNION ALL
+                                 SELECT count(*) FROM krimp.group_members(target_series_of.group_code,
+                                                                          make_date(target_series_of.layout_year, 1, 1)) gm
+                                  WHERE target_series_of.group_code IS NOT NULL) x) n
               JOIN krimp.released_harmonise(i.code, target_series_of.layout_year, known_at) v
                 ON v.region_id = mem.region_id
               LEFT JOIN krimp.released_harmonise((SELECT x.code FROM krimp.indicator x

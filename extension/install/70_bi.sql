@@ -162,7 +162,7 @@ CREATE VIEW krimp_bi.dim_region WITH (security_invoker = true) AS
         SELECT m.region_id,
                pg_catalog.string_agg(DISTINCT g.group_code, ', ') AS group_codes,
                pg_catalog.string_agg(DISTINCT g.designation, ', ') AS designations
-          FROM krimp.region_group_member m JOIN krimp.region_group g ON g.group_code OPERATOR(pg_catalog.=) m.group_code
+          FROM krimp.region_group g CROSS JOIN LATERAL krimp.group_members(g.group_code) m
          GROUP BY m.region_id
     )
     SELECT r.region_id AS region_key,
