@@ -870,6 +870,8 @@ CREATE FUNCTION krimp.figure_staleness(indicator_id integer, latest_period krimp
     RETURNS text
     LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, krimp, pg_temp
+    SET datestyle = 'ISO, YMD'
+    SET intervalstyle = 'postgres'
     AS $$
 DECLARE
     lag interval;
