@@ -622,7 +622,12 @@ CREATE FUNCTION krimp.national_values(known_at timestamptz, indicator_ids intege
     SELECT o.indicator_id, o.period, o.value, 'NL01' FROM own o
     UNION ALL
     SELECT m.indicator_id, m.period, m.value, 'municipalities'
-      FROM krimp.national_from_municipalities(known_at, indicator_ids) m
+      -- (only the indicators with a municipal figure of a period NL01 lacks: a cheap test on the
+      -- stored rows, which spares the sum over the municipalities where NL01 has every period)
+      FROM krimp.national_from_municipalities(known_at, ARRAY(
+               SELECT DISTINCT x.indicator_id FROM krimp.observation x JOIN krimp.region r ON r.region_id = x.region_id
+                WHERE x.indicator_id = ANY (indicator_ids) AND x.kind = 'realisation' AND r.level = 'municipality'
+                  AND NOT EXISTS (SELECT 1 FROM own o WHERE o.indicator_id = x.indicator_id AND o.period = x.period))) m
      WHERE NOT EXISTS (SELECT 1 FROM own o WHERE o.indicator_id = m.indicator_id AND o.period = m.period)
 $$;
 COMMENT ON FUNCTION krimp.national_values(timestamptz, integer[]) IS

@@ -281,6 +281,33 @@ $$;
 COMMENT ON FUNCTION krimp.figure_staleness(integer, krimp.period, timestamptz) IS
     'why the newest figure of a period is stale at a moment, or NULL: a period''s figure is expected the indicator''s publication_lag after the period begins, so a newest figure before the period holding known_at - publication_lag (UTC) is stale; the reason names the figure, when it became known and what was expected by when';
 
+CREATE OR REPLACE FUNCTION krimp.national_values(known_at timestamptz, indicator_ids integer[])
+    RETURNS TABLE (indicator_id integer, period krimp.period, value double precision, source text)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    WITH own AS (
+        -- NL01's released realisations as known then (krimp.figures_as_of)
+        SELECT o.indicator_id, o.period, o.value
+          FROM krimp.figures_as_of(known_at, true) o
+          JOIN krimp.region r ON r.region_id = o.region_id
+         WHERE o.kind = 'realisation' AND r.code = 'NL01' AND o.value IS NOT NULL
+           AND o.indicator_id = ANY (indicator_ids)
+    )
+    SELECT o.indicator_id, o.period, o.value, 'NL01' FROM own o
+    UNION ALL
+    SELECT m.indicator_id, m.period, m.value, 'municipalities'
+      -- (only the indicators with a municipal figure of a period NL01 lacks: a cheap test on the
+      -- stored rows, which spares the sum over the municipalities where NL01 has every period)
+      FROM krimp.national_from_municipalities(known_at, ARRAY(
+               SELECT DISTINCT x.indicator_id FROM krimp.observation x JOIN krimp.region r ON r.region_id = x.region_id
+                WHERE x.indicator_id = ANY (indicator_ids) AND x.kind = 'realisation' AND r.level = 'municipality'
+                  AND NOT EXISTS (SELECT 1 FROM own o WHERE o.indicator_id = x.indicator_id AND o.period = x.period))) m
+     WHERE NOT EXISTS (SELECT 1 FROM own o WHERE o.indicator_id = m.indicator_id AND o.period = m.period)
+$$;
+COMMENT ON FUNCTION krimp.national_values(timestamptz, integer[]) IS
+    'the Netherlands'' value of indicators per period as known and released at a moment (krimp.released_by): NL01''s own figure (source NL01) where loaded, otherwise the value from its municipalities (krimp.national_from_municipalities: the sum, or for a rate the denominator-weighted mean, over all municipality versions that hold in the period, only when every one of them has a figure; source municipalities)';
+
 CREATE OR REPLACE FUNCTION krimp.target_evaluations(known_at timestamptz, on_date date, target_ids bigint[] DEFAULT NULL,
                                          window_years double precision DEFAULT NULL,
                                          min_points integer DEFAULT NULL,
