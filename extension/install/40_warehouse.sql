@@ -251,6 +251,15 @@ CREATE FUNCTION krimp.indicator_themes() RETURNS text[]
 COMMENT ON FUNCTION krimp.indicator_themes() IS
     'the themes of an indicator: demography, households, housing, income and economy, facilities, labour market, care, education, liveability';
 CREATE SEQUENCE krimp.indicator_id_seq;
+-- The benchmarks an indicator is compared with (krimp.benchmark_values,
+-- 50_targets.sql): written once, here (the indicator table checks its
+-- default by this list).
+CREATE FUNCTION krimp.benchmark_kinds() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['national', 'province', 'rest of country', 'outside decline regions'];
+COMMENT ON FUNCTION krimp.benchmark_kinds() IS
+    'the benchmarks of an indicator: national (NL01), province (the region''s province), rest of country (the Netherlands without the region), outside decline regions (the municipalities outside every decline region)';
+
 CREATE TABLE krimp.indicator (
     indicator_id      integer PRIMARY KEY DEFAULT pg_catalog.nextval('krimp.indicator_id_seq'),
     code              text NOT NULL UNIQUE,
@@ -264,11 +273,17 @@ CREATE TABLE krimp.indicator (
     denominator_id    integer REFERENCES krimp.indicator DEFERRABLE INITIALLY DEFERRED,
     direction_of_good smallint NOT NULL DEFAULT 0 CHECK (direction_of_good OPERATOR(pg_catalog.=) ANY (ARRAY[-1, 0, 1]::smallint[])),
     description       text,
+    benchmark         text NOT NULL DEFAULT 'national' CONSTRAINT indicator_benchmark_check CHECK (benchmark OPERATOR(pg_catalog.=) ANY (krimp.benchmark_kinds())),
+    publication_lag   interval NOT NULL DEFAULT '1 year 3 months' CONSTRAINT indicator_publication_lag_check CHECK (publication_lag OPERATOR(pg_catalog.>=) '0'::interval),
     CHECK ((aggregation OPERATOR(pg_catalog.=) 'weighted mean') OPERATOR(pg_catalog.=) (denominator_id IS NOT NULL))
 );
 ALTER SEQUENCE krimp.indicator_id_seq OWNED BY krimp.indicator.indicator_id;
 COMMENT ON TABLE krimp.indicator IS
     'indicator definitions: unit, decimals, granularity, theme, source, how regions aggregate (sum, mean weighted by a denominator indicator, none) and the direction of good (1 higher is better, -1 lower is better, 0 neutral)';
+COMMENT ON COLUMN krimp.indicator.benchmark IS
+    'the benchmark the indicator is compared with by default (krimp.benchmark_kinds()): in convergence detection and in a round''s comparison';
+COMMENT ON COLUMN krimp.indicator.publication_lag IS
+    'how long after a period begins its figure is usually published (default 1 year 3 months); a round whose newest figure is older than this allows marks the light stale (krimp.figure_staleness)';
 SELECT pg_catalog.pg_extension_config_dump('krimp.indicator', '');
 SELECT pg_catalog.pg_extension_config_dump('krimp.indicator_id_seq', '');
 

@@ -562,10 +562,12 @@ CREATE TYPE krimp.target_evaluation AS (
     alternative_horizon_value double precision,
     proposal_period     krimp.period,
     proposal_value      double precision,
-    proposal_rate       double precision
+    proposal_rate       double precision,
+    stale               boolean,
+    stale_reason        text
 );
 COMMENT ON TYPE krimp.target_evaluation IS
-    'a target judged as known at a moment: the assessment (krimp.target_assessment) plus the data vintage used and the change of the region and of the Netherlands from the baseline period to the latest period';
+    'a target judged as known at a moment: the assessment (krimp.target_assessment) plus the data vintage used and the change of the region and of its benchmark (nl_change, nl_change_pct, nl_source: the indicator''s benchmark, krimp.benchmark_values) from the baseline period to the latest period; stale and stale_reason say when the newest figure is older than the indicator''s publication lag allows (krimp.figure_staleness)';
 
 -- The Netherlands' value of indicators from its municipalities: the sum
 -- (a rate: the denominator-weighted mean) over every municipality version
@@ -630,11 +632,291 @@ CREATE FUNCTION krimp.national_values(known_at timestamptz, indicator_ids intege
     SELECT o.indicator_id, o.period, o.value, 'NL01' FROM own o
     UNION ALL
     SELECT m.indicator_id, m.period, m.value, 'municipalities'
-      FROM krimp.national_from_municipalities(known_at, indicator_ids) m
+      -- (only the indicators with a municipal figure of a period NL01 lacks: a cheap test on the
+      -- stored rows, which spares the sum over the municipalities where NL01 has every period)
+      FROM krimp.national_from_municipalities(known_at, ARRAY(
+               SELECT DISTINCT x.indicator_id FROM krimp.observation x JOIN krimp.region r ON r.region_id = x.region_id
+                WHERE x.indicator_id = ANY (indicator_ids) AND x.kind = 'realisation' AND r.level = 'municipality'
+                  AND NOT EXISTS (SELECT 1 FROM own o WHERE o.indicator_id = x.indicator_id AND o.period = x.period))) m
      WHERE NOT EXISTS (SELECT 1 FROM own o WHERE o.indicator_id = m.indicator_id AND o.period = m.period)
 $$;
 COMMENT ON FUNCTION krimp.national_values(timestamptz, integer[]) IS
     'the Netherlands'' value of indicators per period as known and released at a moment (krimp.released_by): NL01''s own figure (source NL01) where loaded, otherwise the value from its municipalities (krimp.national_from_municipalities: the sum, or for a rate the denominator-weighted mean, over all municipality versions that hold in the period, only when every one of them has a figure; source municipalities)';
+
+-- ---- benchmarks -----------------------------------------------------------
+-- The region versions in a decline region: the one place the benchmarks read
+-- group membership (the members of every topkrimpregio and anticipeerregio
+-- group, at any time), so that it follows the membership rule when that
+-- changes.
+CREATE FUNCTION krimp.decline_region_members() RETURNS TABLE (region_id bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    SELECT DISTINCT m.region_id
+      FROM krimp.region_group_member m JOIN krimp.region_group g ON g.group_code = m.group_code
+     WHERE g.designation IN ('topkrimpregio', 'anticipeerregio')
+$$;
+COMMENT ON FUNCTION krimp.decline_region_members() IS
+    'the region versions that are (or were) members of a decline region (a topkrimpregio or anticipeerregio group): what the benchmark ''outside decline regions'' leaves out';
+
+-- The benchmark of an indicator for a region version or a group, per period,
+-- as known and released at a moment (krimp.figures_as_of): the one home of
+-- the benchmarks, read by convergence detection (krimp.benchmark_series, the
+-- nightly job) and by a round's comparison (krimp.target_evaluations).
+--   national                 krimp.national_values (NL01, else its municipalities)
+--   province                 the province's own figure, else the sum (rate: the
+--                            denominator-weighted mean) over its municipality
+--                            versions, when every one has a figure
+--   rest of country          national minus the region: for a sum the difference,
+--                            for a rate (N*Nd - R*Rd) / (Nd - Rd) with the
+--                            denominators; the region's own values as its
+--                            target series (krimp.target_series_of)
+--   outside decline regions  the sum (rate: the weighted mean) over the
+--                            municipality versions outside every decline region
+--                            (krimp.decline_region_members), when each has a figure
+-- An indicator with aggregation 'none' has only its own figures: national and
+-- province; the others are empty for it.
+CREATE FUNCTION krimp.benchmark_values(indicator_id integer, region_id bigint, benchmark text DEFAULT NULL,
+                                       known_at timestamptz DEFAULT 'infinity', group_code text DEFAULT NULL,
+                                       layout_year integer DEFAULT NULL)
+    RETURNS TABLE (period krimp.period, value double precision, source text)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    i krimp.indicator;
+    kind text;
+    prov text;
+    own krimp.series;
+    own_d krimp.series;
+BEGIN
+    SELECT * INTO i FROM krimp.indicator x WHERE x.indicator_id = benchmark_values.indicator_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'indicator % does not exist', benchmark_values.indicator_id
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    kind := coalesce(benchmark_values.benchmark, i.benchmark);
+    IF NOT kind = ANY (krimp.benchmark_kinds()) THEN
+        RAISE EXCEPTION 'unknown benchmark "%"', kind
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('Use one of %s (krimp.benchmark_kinds()), or NULL for the indicator''s default (%s).',
+                                array_to_string(krimp.benchmark_kinds(), ', '), i.benchmark);
+    END IF;
+    IF known_at IS NULL THEN
+        RAISE EXCEPTION 'known_at must not be null'
+            USING ERRCODE = 'null_value_not_allowed', HINT = 'Use ''infinity'' for the current figures.';
+    END IF;
+    IF (region_id IS NULL) = (group_code IS NULL) THEN
+        RAISE EXCEPTION 'a benchmark is for a region version or a group'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give region_id, or group_code with its layout_year.';
+    END IF;
+    -- the country has no benchmark but itself
+    IF EXISTS (SELECT 1 FROM krimp.region r WHERE r.region_id = benchmark_values.region_id AND r.level = 'country') THEN
+        RETURN;
+    END IF;
+
+    IF kind = 'national' THEN
+        RETURN QUERY SELECT n.period, n.value, n.source
+                       FROM krimp.national_values(known_at, ARRAY[i.indicator_id]) n;
+    ELSIF kind = 'province' THEN
+        IF group_code IS NOT NULL THEN
+            SELECT g.province_code INTO prov FROM krimp.region_group g WHERE g.group_code = benchmark_values.group_code;
+        ELSE
+            SELECT pr.code INTO prov
+              FROM krimp.region_parent p JOIN krimp.region pr ON pr.region_id = p.parent_id
+             WHERE p.region_id = benchmark_values.region_id AND pr.level = 'province'
+             ORDER BY p.valid_to DESC NULLS FIRST LIMIT 1;
+        END IF;
+        IF prov IS NULL THEN
+            RETURN;
+        END IF;
+        RETURN QUERY
+        WITH obs AS (
+            SELECT o.indicator_id, o.region_id, o.period, o.value
+              FROM krimp.figures_as_of(known_at, true) o
+             WHERE o.kind = 'realisation'
+               AND o.indicator_id IN (i.indicator_id, i.denominator_id)
+        ), own_fig AS (
+            SELECT DISTINCT ON (o.period) o.period, o.value
+              FROM obs o JOIN krimp.region r ON r.region_id = o.region_id
+             WHERE r.code = prov AND o.indicator_id = i.indicator_id AND o.value IS NOT NULL
+             ORDER BY o.period, r.valid_from DESC
+        ), mun AS (
+            -- the municipality versions in the province in each period
+            SELECT v.period,
+                   CASE WHEN i.aggregation = 'sum' THEN sum(v.value)
+                        ELSE sum(v.value * d.value) / nullif(sum(d.value), 0) END AS value,
+                   count(v.value) FILTER (WHERE i.aggregation = 'sum' OR d.value IS NOT NULL) AS n
+              FROM obs v
+              JOIN krimp.region r ON r.region_id = v.region_id AND r.level = 'municipality'
+              LEFT JOIN obs d ON d.indicator_id = i.denominator_id AND d.region_id = v.region_id AND d.period = v.period
+             WHERE v.indicator_id = i.indicator_id AND i.aggregation <> 'none'
+               AND EXISTS (SELECT 1 FROM krimp.region_parent p JOIN krimp.region pr ON pr.region_id = p.parent_id
+                            WHERE p.region_id = v.region_id AND pr.code = prov
+                              AND daterange(p.valid_from, p.valid_to) && krimp.daterange(v.period))
+             GROUP BY v.period
+        )
+        SELECT f.period, f.value, prov FROM own_fig f
+        UNION ALL
+        SELECT m.period, m.value, prov || ' (municipalities)' FROM mun m
+         WHERE NOT EXISTS (SELECT 1 FROM own_fig f WHERE f.period = m.period)
+           AND m.n = (SELECT count(*) FROM krimp.region r JOIN krimp.region_parent p ON p.region_id = r.region_id
+                        JOIN krimp.region pr ON pr.region_id = p.parent_id
+                       WHERE r.level = 'municipality' AND pr.code = prov
+                         AND daterange(r.valid_from, r.valid_to) @> krimp.daterange(m.period)
+                         AND daterange(p.valid_from, p.valid_to) && krimp.daterange(m.period));
+    ELSIF kind = 'rest of country' THEN
+        IF i.aggregation = 'none' THEN
+            RETURN;
+        END IF;
+        own := krimp.target_series_of(i.indicator_id, region_id, group_code, layout_year, known_at);
+        IF i.aggregation = 'sum' THEN
+            RETURN QUERY
+            SELECT n.period, n.value - r.value, 'rest of country'
+              FROM krimp.national_values(known_at, ARRAY[i.indicator_id]) n
+              JOIN krimp.points(own) r ON r.period = n.period
+             WHERE r.value IS NOT NULL;
+        ELSE
+            own_d := krimp.target_series_of(i.denominator_id, region_id, group_code, layout_year, known_at);
+            RETURN QUERY
+            SELECT n.period, (n.value * nd.value - r.value * rd.value) / nullif(nd.value - rd.value, 0),
+                   'rest of country'
+              FROM krimp.national_values(known_at, ARRAY[i.indicator_id]) n
+              JOIN krimp.national_values(known_at, ARRAY[i.denominator_id]) nd ON nd.period = n.period
+              JOIN krimp.points(own) r ON r.period = n.period
+              JOIN krimp.points(own_d) rd ON rd.period = n.period
+             WHERE r.value IS NOT NULL AND rd.value IS NOT NULL;
+        END IF;
+    ELSE
+        -- outside decline regions
+        IF i.aggregation = 'none' THEN
+            RETURN;
+        END IF;
+        RETURN QUERY
+        WITH outside AS (
+            SELECT r.region_id, r.valid_from, r.valid_to FROM krimp.region r
+             WHERE r.level = 'municipality'
+               AND NOT EXISTS (SELECT 1 FROM krimp.decline_region_members() m WHERE m.region_id = r.region_id)
+        ), obs AS (
+            SELECT o.indicator_id, o.region_id, o.period, o.value
+              FROM krimp.figures_as_of(known_at, true) o JOIN outside x ON x.region_id = o.region_id
+             WHERE o.kind = 'realisation'
+               AND o.indicator_id IN (i.indicator_id, i.denominator_id)
+        ), mun AS (
+            SELECT v.period,
+                   CASE WHEN i.aggregation = 'sum' THEN sum(v.value)
+                        ELSE sum(v.value * d.value) / nullif(sum(d.value), 0) END AS value,
+                   count(v.value) FILTER (WHERE i.aggregation = 'sum' OR d.value IS NOT NULL) AS n
+              FROM obs v
+              LEFT JOIN obs d ON d.indicator_id = i.denominator_id AND d.region_id = v.region_id AND d.period = v.period
+             WHERE v.indicator_id = i.indicator_id
+             GROUP BY v.period
+        )
+        SELECT m.period, m.value, 'outside decline regions' FROM mun m
+         WHERE m.n = (SELECT count(*) FROM outside x
+                       WHERE daterange(x.valid_from, x.valid_to) @> krimp.daterange(m.period));
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION krimp.benchmark_values(integer, bigint, text, timestamptz, text, integer) IS
+    'the benchmark of an indicator for a region version (region_id) or a group (group_code on layout_year) per period, as known and released at a moment, with its source: benchmark national, province, rest of country or outside decline regions (krimp.benchmark_kinds()), NULL for the indicator''s default (krimp.indicator.benchmark); sums add up, rates are weighted by their denominator; nothing for the country itself';
+
+-- The benchmark as a series (what krimp.tipping_points takes).
+CREATE FUNCTION krimp.benchmark_series(indicator_id integer, region_id bigint, benchmark text,
+                                       known_at timestamptz DEFAULT 'infinity', group_code text DEFAULT NULL,
+                                       layout_year integer DEFAULT NULL)
+    RETURNS krimp.series
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    SELECT krimp.series_agg(b.period, b.value)
+      FROM krimp.benchmark_values(indicator_id, region_id, benchmark, known_at, group_code, layout_year) b
+$$;
+COMMENT ON FUNCTION krimp.benchmark_series(integer, bigint, text, timestamptz, text, integer) IS
+    'the benchmark of krimp.benchmark_values as a series (NULL benchmark: the indicator''s default); the benchmark of convergence and divergence in krimp.tipping_points';
+
+-- The default benchmarks of many series at once (set-based; read by a
+-- round's comparison and by the nightly job): krimp.benchmark_values for
+-- each (indicator, region version or group on a layout), the k-th of the
+-- arrays as ord.  A benchmark that does not depend on the territory
+-- (national, outside decline regions) is formed once per indicator; the
+-- country itself has none.
+CREATE FUNCTION krimp.benchmark_values_many(known_at timestamptz, indicator_ids integer[], region_ids bigint[],
+                                            group_codes text[] DEFAULT NULL, layout_years integer[] DEFAULT NULL)
+    RETURNS TABLE (ord integer, period krimp.period, value double precision, source text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    WITH k AS MATERIALIZED (
+        SELECT u.ord::integer AS ord, u.indicator_id, u.region_id, u.group_code, u.layout_year,
+               i.benchmark IN ('national', 'outside decline regions') AS shared,
+               coalesce(r.level = 'country', false) AS is_country
+          FROM unnest(indicator_ids, region_ids, group_codes, layout_years)
+               WITH ORDINALITY u(indicator_id, region_id, group_code, layout_year, ord)
+          JOIN krimp.indicator i ON i.indicator_id = u.indicator_id
+          LEFT JOIN krimp.region r ON r.region_id = u.region_id
+    ), one AS (
+        SELECT DISTINCT ON (k.indicator_id) k.* FROM k WHERE k.shared AND NOT k.is_country
+         ORDER BY k.indicator_id, k.ord
+    ), shared AS MATERIALIZED (
+        SELECT one.indicator_id, b.period, b.value, b.source
+          FROM one, LATERAL krimp.benchmark_values(one.indicator_id, one.region_id, NULL, known_at,
+                                                   one.group_code, one.layout_year) b
+    )
+    SELECT k.ord, s.period, s.value, s.source
+      FROM k JOIN shared s ON s.indicator_id = k.indicator_id
+     WHERE k.shared AND NOT k.is_country
+    UNION ALL
+    SELECT k.ord, b.period, b.value, b.source
+      FROM k, LATERAL krimp.benchmark_values(k.indicator_id, k.region_id, NULL, known_at, k.group_code,
+                                             k.layout_year) b
+     WHERE NOT k.shared
+$$;
+COMMENT ON FUNCTION krimp.benchmark_values_many(timestamptz, integer[], bigint[], text[], integer[]) IS
+    'the default benchmarks (krimp.benchmark_values) of many series at once, as known and released at a moment: for the k-th indicator, region version (or group on a layout year) of the arrays, ord k; a benchmark that does not depend on the territory is formed once per indicator';
+
+-- Is the newest figure a light rests on older than the indicator's
+-- publication lag allows: the figure of a period is expected publication_lag
+-- after the period begins (krimp.indicator.publication_lag), so at known_at
+-- the newest period expected is the one holding known_at - publication_lag
+-- (in UTC).  The reason, or NULL when the figure is as new as expected.
+CREATE FUNCTION krimp.figure_staleness(indicator_id integer, latest_period krimp.period, known_at timestamptz)
+    RETURNS text
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    SET datestyle = 'ISO, YMD'
+    SET intervalstyle = 'postgres'
+    AS $$
+DECLARE
+    lag interval;
+    expected krimp.period;
+    newest krimp.period;
+    since timestamptz;
+BEGIN
+    SELECT i.publication_lag INTO lag FROM krimp.indicator i WHERE i.indicator_id = figure_staleness.indicator_id;
+    IF NOT FOUND OR krimp.granularity(latest_period) = 'span' OR known_at = 'infinity' THEN
+        RETURN NULL;
+    END IF;
+    expected := krimp.period(((known_at AT TIME ZONE 'UTC') - lag)::date, krimp.granularity(latest_period));
+    IF latest_period >= expected THEN
+        RETURN NULL;
+    END IF;
+    SELECT max(o.published_at) FILTER (WHERE o.period = latest_period), max(o.period) INTO since, newest
+      FROM krimp.figures_as_of(known_at, true) o
+     WHERE o.indicator_id = figure_staleness.indicator_id AND o.kind = 'realisation' AND o.value IS NOT NULL
+       AND krimp.granularity(o.period) = krimp.granularity(latest_period);
+    RETURN format('newest figure %s, known since %s; figures up to %s were expected by %s (publication lag %s)',
+                  latest_period, coalesce(((since AT TIME ZONE 'UTC')::date)::text, 'unknown'), expected,
+                  (krimp.first_day(expected) + lag)::date, lag)
+           || CASE WHEN newest > latest_period
+                   THEN format('; figures up to %s were known for other regions: this series has none after %s (a group member without a figure, as after a merger, leaves a period out)',
+                               newest, latest_period)
+                   ELSE '' END;
+END
+$$;
+COMMENT ON FUNCTION krimp.figure_staleness(integer, krimp.period, timestamptz) IS
+    'why the newest figure of a period is stale at a moment, or NULL: a period''s figure is expected the indicator''s publication_lag after the period begins, so a newest figure before the period holding known_at - publication_lag (UTC) is stale; the reason names the figure, when it became known and what was expected by when';
 
 -- Evaluate targets as known at a moment: the given ones, or (target_ids
 -- NULL) every target in force on on_date.  NULL parameters take the
@@ -672,8 +954,15 @@ CREATE FUNCTION krimp.target_evaluations(known_at timestamptz, on_date date, tar
           JOIN krimp.indicator i ON i.indicator_id = tg.indicator_id
     ), ser AS (
         SELECT * FROM krimp.target_series_all(known_at, ARRAY(SELECT t.target_id FROM t))
+    ), tk AS (
+        SELECT array_agg(t.target_id ORDER BY t.target_id) AS ids, array_agg(t.indicator_id ORDER BY t.target_id) AS ind,
+               array_agg(t.region_id ORDER BY t.target_id) AS reg, array_agg(t.group_code ORDER BY t.target_id) AS grp,
+               array_agg(t.layout_year ORDER BY t.target_id) AS lay
+          FROM t
     ), nl AS (
-        SELECT * FROM krimp.national_values(known_at, ARRAY(SELECT DISTINCT t.indicator_id FROM t))
+        -- each target's benchmark (the indicator's default; krimp.benchmark_values)
+        SELECT tk.ids[b.ord] AS target_id, b.period, b.value, b.source
+          FROM tk, LATERAL krimp.benchmark_values_many(known_at, tk.ind, tk.reg, tk.grp, tk.lay) b
     ), a AS (
         SELECT t.target_id, t.indicator_id, t.baseline_period, t.baseline_value, ser.data_vintage,
                krimp.assess(ser.series, t.path, t.baseline_period, t.baseline_value, t.horizon_period,
@@ -695,11 +984,13 @@ CREATE FUNCTION krimp.target_evaluations(known_at timestamptz, on_date date, tar
            CASE WHEN n0.source = n1.source THEN n0.source WHEN n0.source IS NOT NULL AND n1.source IS NOT NULL
                 THEN n0.source || '/' || n1.source END,
            (a.r).best_rate, (a.r).reachable_value, (a.r).alternative_horizon_value,
-           (a.r).proposal_period, (a.r).proposal_value, (a.r).proposal_rate
+           (a.r).proposal_period, (a.r).proposal_value, (a.r).proposal_rate,
+           st.reason IS NOT NULL, st.reason
       FROM a
-      LEFT JOIN nl n0 ON n0.indicator_id = a.indicator_id AND n0.period = a.baseline_period
+      CROSS JOIN LATERAL (SELECT krimp.figure_staleness(a.indicator_id, (a.r).latest_period, known_at) AS reason) st
+      LEFT JOIN nl n0 ON n0.target_id = a.target_id AND n0.period = a.baseline_period
                      AND (a.r).latest_period IS NOT NULL AND (a.r).latest_period > a.baseline_period
-      LEFT JOIN nl n1 ON n1.indicator_id = a.indicator_id AND n1.period = (a.r).latest_period
+      LEFT JOIN nl n1 ON n1.target_id = a.target_id AND n1.period = (a.r).latest_period
                      AND n0.period IS NOT NULL
 $$;
 COMMENT ON FUNCTION krimp.target_evaluations(timestamptz, date, bigint[], double precision, integer, double precision, double precision) IS

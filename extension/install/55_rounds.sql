@@ -57,12 +57,18 @@ CREATE TABLE krimp.round_evaluation (
     best_rate           double precision,
     reachable_value     double precision,
     alternative_horizon_value double precision,
+    stale               boolean,
+    stale_reason        text,
     PRIMARY KEY (round_year, recomputation, target_id),
     FOREIGN KEY (round_year, recomputation) REFERENCES krimp.revaluation_round
 );
 CREATE INDEX round_evaluation_target_idx ON krimp.round_evaluation (target_id);
 COMMENT ON TABLE krimp.round_evaluation IS
     'the stored, immutable evaluation of every target in force in a round, one row per target per round and recomputation (columns as krimp.target_evaluation)';
+COMMENT ON COLUMN krimp.round_evaluation.stale IS
+    'the light rests on a figure older than the indicator''s publication lag allows (krimp.figure_staleness); NULL in a round stored before 0.3';
+COMMENT ON COLUMN krimp.round_evaluation.stale_reason IS
+    'why the light is stale: the newest figure, when it became known, and which figures were expected by when';
 SELECT pg_catalog.pg_extension_config_dump('krimp.round_evaluation', '');
 
 CREATE SEQUENCE krimp.recalibration_proposal_id_seq;
@@ -221,7 +227,7 @@ BEGIN
            e.observed, e.latest_period, e.latest_value, e.expected_value, e.gap, e.progress, e.expected_progress,
            e.trend_points, e.trend_slope, e.projected_value, e.projected_low, e.projected_high,
            e.region_change, e.region_change_pct, e.nl_change, e.nl_change_pct, e.nl_source, e.best_rate,
-           e.reachable_value, e.alternative_horizon_value
+           e.reachable_value, e.alternative_horizon_value, e.stale, e.stale_reason
       FROM pg_temp.krimp_round_result e JOIN krimp.target t ON t.target_id = e.target_id;
 
     INSERT INTO krimp.recalibration_proposal (round_year, recomputation, target_id, org_code, start_period,

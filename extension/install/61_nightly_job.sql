@@ -42,22 +42,17 @@ $$;
 COMMENT ON FUNCTION krimp.comparable_benchmark(krimp.series, krimp.series, text) IS
     'the benchmark series on the scale of a series: for a count (aggregation sum) the national series rescaled to the region''s value at their first common period, so that the gap measures growth against the national average; otherwise the benchmark as it is';
 
--- The national benchmark of a series: the same indicator for the country
--- (NL01) version that holds when the series starts, if one is loaded.
+-- The benchmark of a series as the nightly job reads it: the indicator's
+-- default benchmark of the region version with the current figures
+-- (krimp.benchmark_series, 50_targets.sql).
 CREATE OR REPLACE FUNCTION krimp.benchmark_series(indicator_id integer, region_id bigint) RETURNS krimp.series
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, krimp, pg_temp
     AS $$
-    SELECT krimp.released_series(benchmark_series.indicator_id, nl.region_id)
-      FROM krimp.region r
-      JOIN krimp.region nl ON nl.code = 'NL01'
-       AND daterange(nl.valid_from, nl.valid_to) && daterange(r.valid_from, r.valid_to)
-     WHERE r.region_id = benchmark_series.region_id AND r.code <> 'NL01'
-     ORDER BY nl.valid_to DESC NULLS FIRST
-     LIMIT 1
+    SELECT krimp.benchmark_series(benchmark_series.indicator_id, benchmark_series.region_id, NULL, 'infinity')
 $$;
 COMMENT ON FUNCTION krimp.benchmark_series(integer, bigint) IS
-    'the national (NL01) series of the same indicator, the benchmark for convergence; NULL if none is loaded';
+    'the benchmark for convergence in the nightly job: the indicator''s default benchmark (krimp.indicator.benchmark, national unless set) of the region version, with the current released figures (krimp.benchmark_series(indicator_id, region_id, NULL, ''infinity'')); NULL for the country itself or when none can be formed';
 
 CREATE OR REPLACE PROCEDURE krimp.nightly(full_run boolean DEFAULT false)
     LANGUAGE plpgsql
@@ -97,15 +92,28 @@ BEGIN
     -- detect, with each indicator's direction of good and the national benchmark
     -- a change is recent only in a region version that still holds: the last
     -- years of a municipality that merged away are history, not news
+    -- (each series' benchmark: the indicator's default, krimp.benchmark_values_many, formed
+    -- once per indicator where it does not depend on the region)
     CREATE TEMP TABLE krimp_nightly_found ON COMMIT DROP AS
+    WITH ids AS (
+        SELECT array_agg(s.indicator_id ORDER BY s.indicator_id, s.region_id) AS ind,
+               array_agg(s.region_id ORDER BY s.indicator_id, s.region_id) AS reg
+          FROM pg_temp.krimp_nightly_series s
+    ), bench AS (
+        SELECT ids.ind[b.ord] AS indicator_id, ids.reg[b.ord] AS region_id,
+               krimp.series_agg(b.period, b.value) AS series
+          FROM ids, LATERAL krimp.benchmark_values_many('infinity', ids.ind, ids.reg) b
+         GROUP BY b.ord, ids.ind[b.ord], ids.reg[b.ord]
+    )
     SELECT s.indicator_id, s.region_id, (rg.valid_to IS NULL OR rg.valid_to > current_date) AS region_current, tp.*
       FROM pg_temp.krimp_nightly_series s
       JOIN krimp.indicator i ON i.indicator_id = s.indicator_id
       JOIN krimp.region rg ON rg.region_id = s.region_id
+      LEFT JOIN bench b ON b.indicator_id = s.indicator_id AND b.region_id = s.region_id
       CROSS JOIN LATERAL (SELECT krimp.released_series(s.indicator_id, s.region_id) AS series) x
       CROSS JOIN LATERAL krimp.tipping_points(
           x.series,
-          krimp.comparable_benchmark(x.series, krimp.benchmark_series(s.indicator_id, s.region_id), i.aggregation),
+          krimp.comparable_benchmark(x.series, b.series, i.aggregation),
           i.direction_of_good) tp;
 
     INSERT INTO krimp.job_run (run_id, started_at, finished_at, full_run, series_examined,
