@@ -257,10 +257,8 @@ static const char *const sql_notable =
 "    JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) f.region_id "
 "    JOIN krimp.indicator i ON i.indicator_id OPERATOR(pg_catalog.=) f.indicator_id "
 "   WHERE f.status OPERATOR(pg_catalog.<>) 'withdrawn' AND f.recent "
-"     AND EXISTS (SELECT FROM krimp.region_group_member m "
-"                   JOIN krimp.region_weights('2023-01-01') w ON w.region_id OPERATOR(pg_catalog.=) m.region_id "
-"                  WHERE w.target_id OPERATOR(pg_catalog.=) f.region_id "
-"                     OR m.region_id OPERATOR(pg_catalog.=) f.region_id)) "
+"     AND EXISTS (SELECT FROM krimp.region_group g CROSS JOIN LATERAL krimp.group_members(g.group_code) m "
+"                  WHERE m.region_id OPERATOR(pg_catalog.=) f.region_id)) "
 "SELECT t.theme, coalesce(x.line, '(no recent tipping point in the decline regions)') AS \"tipping point\" "
 "  FROM pg_catalog.unnest(krimp.indicator_themes()) WITH ORDINALITY t(theme, k) "
 "  LEFT JOIN top x ON x.theme OPERATOR(pg_catalog.=) t.theme AND x.n OPERATOR(pg_catalog.<=) 5 "
@@ -355,9 +353,11 @@ demo_regions(demo_ctx *d)
 				 0, NULL, true, &rc))
 		return rc;
 	if (!run_sql(d->conn,
-				 "SELECT g.designation, count(DISTINCT g.group_code) AS regions, count(m.region_id) AS municipalities "
-				 "  FROM krimp.region_group g JOIN krimp.region_group_member m "
-				 "    ON m.group_code OPERATOR(pg_catalog.=) g.group_code GROUP BY g.designation ORDER BY 1 DESC",
+				 "SELECT g.designation, count(DISTINCT g.group_code) AS regions, "
+				 "       count(*) FILTER (WHERE m.designated) AS \"municipalities designated\", "
+				 "       count(*) FILTER (WHERE m.valid_to IS NULL) AS \"members now\" "
+				 "  FROM krimp.region_group g CROSS JOIN LATERAL krimp.group_members(g.group_code) m "
+				 " GROUP BY g.designation ORDER BY 1 DESC",
 				 0, NULL, true, &rc))
 		return rc;
 	return rc;

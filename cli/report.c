@@ -84,17 +84,33 @@ part_tipping_points(report_ctx *r)
 		return;
 	total = atol(PQgetvalue(cnt, 0, 0));
 	PQclear(cnt);
+	/* the flags shown first, then their benchmarks in one set-based call
+	 * (krimp.benchmark_values_many: a benchmark shared by an indicator's
+	 * regions is formed once), as the nightly job forms them */
 	res = report_query(r,
+				"WITH fl AS MATERIALIZED ("
+				"  SELECT f.flag_id, f.indicator_id, f.region_id, pg_catalog.row_number() OVER (ORDER BY f.recent DESC, f.score DESC NULLS LAST, f.flag_id) "
+				"              ::pg_catalog.int4 AS n "
+				"    FROM krimp.tipping_point_flag f "
+				"   WHERE f.status OPERATOR(pg_catalog.<>) 'withdrawn' AND (f.recent OR f.status OPERATOR(pg_catalog.=) 'new') "
+				"   ORDER BY f.recent DESC, f.score DESC NULLS LAST, f.flag_id "
+				"   LIMIT $1::pg_catalog.int4), "
+				"bm AS ("
+				"  SELECT b.ord, krimp.series_agg(b.period, b.value) AS series "
+				"    FROM krimp.benchmark_values_many('infinity', "
+				"             ARRAY(SELECT fl.indicator_id FROM fl ORDER BY fl.n), "
+				"             ARRAY(SELECT fl.region_id FROM fl ORDER BY fl.n)) b "
+				"   GROUP BY b.ord) "
 				"SELECT i.code, i.name, i.unit, i.decimals, rg.code, rg.name, f.period::pg_catalog.text, f.kind, "
 				"       f.assessment, f.before, f.after, pg_catalog.to_char(f.p_value, 'FM0.0000'), f.score, f.recent, "
 				"       f.status, s.series::pg_catalog.text, "
-				"       krimp.comparable_benchmark(s.series, krimp.benchmark_series(f.indicator_id, f.region_id), "
-				"                                  i.aggregation)::pg_catalog.text, "
+				"       krimp.comparable_benchmark(s.series, bm.series, i.aggregation)::pg_catalog.text, "
 				"       krimp.explain(f), "		/* the one sentence of the demo and scripts/demo.sql */
 				"       " TARGET_COLUMNS("t")
-				"  FROM krimp.tipping_point_flag f "
+				"  FROM fl JOIN krimp.tipping_point_flag f ON f.flag_id OPERATOR(pg_catalog.=) fl.flag_id "
 				"  JOIN krimp.indicator i ON i.indicator_id OPERATOR(pg_catalog.=) f.indicator_id "
 				"  JOIN krimp.region rg ON rg.region_id OPERATOR(pg_catalog.=) f.region_id "
+				"  LEFT JOIN bm ON bm.ord OPERATOR(pg_catalog.=) fl.n "
 				" CROSS JOIN LATERAL (SELECT krimp.released_series(f.indicator_id, f.region_id) AS series) s "
 				"  LEFT JOIN LATERAL (SELECT x.* FROM krimp.target x "
 				"                      WHERE x.indicator_id OPERATOR(pg_catalog.=) f.indicator_id "
@@ -102,9 +118,7 @@ part_tipping_points(report_ctx *r)
 				"                        AND NOT EXISTS (SELECT FROM krimp.target n "
 				"                                         WHERE n.previous_id OPERATOR(pg_catalog.=) x.target_id) "
 				"                      ORDER BY x.target_id DESC LIMIT 1) t ON true "
-				" WHERE f.status OPERATOR(pg_catalog.<>) 'withdrawn' AND (f.recent OR f.status OPERATOR(pg_catalog.=) 'new') "
-				" ORDER BY f.recent DESC, f.score DESC NULLS LAST, f.flag_id "
-				" LIMIT $1::pg_catalog.int4",
+				" ORDER BY fl.n",
 				1, params);
 	if (!res)
 		return;

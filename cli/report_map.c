@@ -221,10 +221,11 @@ part_map(report_ctx *r)
 	if (!prov)
 		return;
 	/* the worst light of the round among each group's targets (4 red .. 1 green, 0 none) */
-	mem = report_query(r, "SELECT m.group_code, g.code, g.name, "
+	mem = report_query(r, "SELECT gr.group_code, g.code, g.name, "
 				"       public.ST_AsSVG(public.ST_Simplify(g.geom, $1::pg_catalog.float8, true), 1, 0) "
-				"  FROM krimp.region_group_member m JOIN krimp.region g ON g.region_id OPERATOR(pg_catalog.=) m.region_id "
-				" WHERE g.geom IS NOT NULL ORDER BY m.group_code, g.code", 1, tparams);
+				"  FROM krimp.region_group gr CROSS JOIN LATERAL krimp.group_members(gr.group_code) m "
+				"  JOIN krimp.region g ON g.region_id OPERATOR(pg_catalog.=) m.region_id "
+				" WHERE m.designated AND g.geom IS NOT NULL ORDER BY gr.group_code, g.code", 1, tparams);
 	if (!mem)
 	{
 		PQclear(prov);
@@ -236,9 +237,9 @@ part_map(report_ctx *r)
 				"       l.lights "
 				"  FROM (SELECT gr.group_code, gr.name, gr.designation, public.ST_Union(g.geom) AS u "
 				"          FROM krimp.region_group gr "
-				"          JOIN krimp.region_group_member m ON m.group_code OPERATOR(pg_catalog.=) gr.group_code "
+				"         CROSS JOIN LATERAL krimp.group_members(gr.group_code) m "
 				"          JOIN krimp.region g ON g.region_id OPERATOR(pg_catalog.=) m.region_id "
-				"         WHERE g.geom IS NOT NULL GROUP BY gr.group_code, gr.name, gr.designation) x "
+				"         WHERE m.designated AND g.geom IS NOT NULL GROUP BY gr.group_code, gr.name, gr.designation) x "
 				"  LEFT JOIN (SELECT rr.region_code, max(rr.severity) AS severity, "
 				"                    pg_catalog.string_agg(rr.target_name OPERATOR(pg_catalog.||) ': ' "
 				"                                          OPERATOR(pg_catalog.||) rr.light, '; ') AS lights "
@@ -262,10 +263,8 @@ part_map(report_ctx *r)
 				 " WHERE f.status OPERATOR(pg_catalog.<>) 'withdrawn' AND f.recent "
 				 "   AND f.assessment OPERATOR(pg_catalog.=) 'worsening' AND g.geom IS NOT NULL "
 				 "   AND g.level OPERATOR(pg_catalog.=) 'municipality' "
-				 "   AND EXISTS (SELECT FROM krimp.region_group_member m "
-				 "                 LEFT JOIN krimp.region_change c ON c.old_region_id OPERATOR(pg_catalog.=) m.region_id "
-				 "                WHERE m.region_id OPERATOR(pg_catalog.=) f.region_id "
-				 "                   OR c.new_region_id OPERATOR(pg_catalog.=) f.region_id) "
+				 "   AND EXISTS (SELECT FROM krimp.region_group gr CROSS JOIN LATERAL krimp.group_members(gr.group_code) m "
+				 "                WHERE m.region_id OPERATOR(pg_catalog.=) f.region_id) "
 				 " GROUP BY g.code, g.name, g.geom ORDER BY g.code", 0, NULL);
 	if (!dots)
 	{
