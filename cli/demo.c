@@ -10,11 +10,11 @@
  *	     one load a year with the vintage CBS's spring publication would
  *	     have had (1 April), so that targets and rounds read the figures as
  *	     they were known then;
- *	  2b. every other theme: the tables of the load manifest data/loads.tsv,
- *	     each with krimpctl load, and the age shares as rates
- *	     (cli/demo_themes.c);
  *	  3. the national total NL01, the sum of the municipalities in each
  *	     vintage (the benchmark of the nightly job and of the targets);
+ *	  3b. every other theme: the tables of the load manifest data/loads.tsv,
+ *	     each with krimpctl load, and the age shares as rates
+ *	     (cli/demo_themes.c);
  *	  4. the figures harmonised onto the 2023 layout;
  *	  5. the nightly job;
  *	  6. example targets: the "Demo covenant", signed 2014-06-30, per
@@ -464,7 +464,7 @@ demo_population(demo_ctx *d)
 	return rc;
 }
 
-/* step 2b: every theme of data/loads.tsv (cli/demo_themes.c) */
+/* step 3b: every theme of data/loads.tsv (cli/demo_themes.c) */
 static int
 demo_all_themes(demo_ctx *d)
 {
@@ -645,7 +645,7 @@ demo_report(demo_ctx *d)
 
 /* the steps in order; the first failure stops */
 static int	(*const steps[]) (demo_ctx *d) = {
-	demo_check, demo_regions, demo_population, demo_all_themes, demo_national, demo_harmonised, demo_nightly,
+	demo_check, demo_regions, demo_population, demo_national, demo_all_themes, demo_harmonised, demo_nightly,
 	demo_targets, demo_round, demo_notable, demo_report
 };
 

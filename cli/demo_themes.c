@@ -124,9 +124,12 @@ load_line(PGconn *conn, const char *data, const char *rejects_dir, char **fields
 		}
 		else
 		{
-			printf("\n   %s (%s, published %s):\n", fields[0], fields[1], fields[2]);
-			fflush(stdout);
+			bool		quiet = cli_quiet;
+
+			/* quiet, as demo_load_year: one line per table follows (table_summary) */
+			cli_quiet = true;
 			rc = krimp_load(conn, &o);
+			cli_quiet = quiet;
 			fflush(stdout);
 		}
 	}
@@ -134,6 +137,49 @@ load_line(PGconn *conn, const char *data, const char *rejects_dir, char **fields
 	free(file);
 	free(rejects);
 	return rc;
+}
+
+/* the newest batch id so far: a table's loads are the batches after it */
+static bool
+last_batch(PGconn *conn, char *buf, size_t size, int *rc)
+{
+	PGresult   *res = PQexec(conn, "SELECT coalesce(max(b.batch_id), 0) FROM krimp.load_batch b");
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		*rc = cli_server_error(conn, res, NULL);
+		return false;
+	}
+	snprintf(buf, size, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return true;
+}
+
+/* one line for a table's loads: the batches after "after" */
+static bool
+table_summary(PGconn *conn, const char *table, const char *kind, const char *after, int *rc)
+{
+	const char *params[1] = {after};
+	PGresult   *res = PQexecParams(conn,
+								   "SELECT count(*), coalesce(sum(b.rows_read), 0), coalesce(sum(b.rows_inserted), 0), "
+								   "       coalesce(sum(b.rows_revised), 0), coalesce(sum(b.rows_unchanged), 0), "
+								   "       coalesce(sum(b.rows_rejected), 0) "
+								   "  FROM krimp.load_batch b "
+								   " WHERE b.batch_id OPERATOR(pg_catalog.>) $1::pg_catalog.int8 "
+								   "   AND b.state OPERATOR(pg_catalog.=) 'done'",
+								   1, NULL, params, NULL, NULL, 0);
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		*rc = cli_server_error(conn, res, NULL);
+		return false;
+	}
+	printf("   %-9s %-11s %3s load(s): read %7s, inserted %7s, revised %5s, unchanged %7s, rejected %6s\n",
+		   table, kind, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2),
+		   PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5));
+	fflush(stdout);
+	PQclear(res);
+	return true;
 }
 
 /* the step: catalogue, every manifest line, the shares as rates, a summary per indicator */
@@ -147,12 +193,16 @@ demo_themes(PGconn *conn, const char *data, const char *rejects_dir)
 	int			rc = EXIT_OK,
 				lineno = 0,
 				loads = 0;
+	char		cur_table[64] = "",
+				cur_kind[32] = "",
+				first_batch[32] = "0";
 
-	printf("\n== 2b. Every theme: the tables of %s/%s with krimpctl load\n", data, MANIFEST_FILE);
+	printf("\n== 3b. Every theme: the tables of %s/%s with krimpctl load\n", data, MANIFEST_FILE);
 	printf("   The catalogue (%s/%s: 18 indicators over 5 themes), then each table of the manifest\n"
 		   "   with krimpctl load, one batch per table and period, with the manifest's measures, slice,\n"
-		   "   source, vintage and kind; rejected rows go to %s/.  Then the shares of the age bands as\n"
-		   "   rates over the population (krimp.derive_rate).  A second run records nothing new.\n",
+		   "   source, vintage and kind (one line per table below); rejected rows go to %s/, with\n"
+		   "   their reasons.  Then the shares of the age bands as rates over the population\n"
+		   "   (krimp.derive_rate).  A second run records nothing new.\n\n",
 		   data, CATALOGUE_FILE, rejects_dir);
 	fflush(stdout);
 	if (!demo_catalogue(conn, data, &rc))
@@ -194,9 +244,20 @@ demo_themes(PGconn *conn, const char *data, const char *rejects_dir)
 			rc = EXIT_INPUT;
 			break;
 		}
+		if (strcmp(fields[0], cur_table) != 0)
+		{
+			if (cur_table[0] && !table_summary(conn, cur_table, cur_kind, first_batch, &rc))
+				break;
+			snprintf(cur_table, sizeof cur_table, "%s", fields[0]);
+			snprintf(cur_kind, sizeof cur_kind, "%s", fields[1]);
+			if (!last_batch(conn, first_batch, sizeof first_batch, &rc))
+				break;
+		}
 		rc = load_line(conn, data, rejects_dir, fields, n, lineno);
 		loads++;
 	}
+	if (rc == EXIT_OK && cur_table[0])
+		table_summary(conn, cur_table, cur_kind, first_batch, &rc);
 	free(text);
 	free(path);
 	if (rc != EXIT_OK)
