@@ -685,11 +685,11 @@ CREATE FUNCTION krimp.decline_region_members() RETURNS TABLE (region_id bigint)
     SET search_path = pg_catalog, krimp, pg_temp
     AS $$
     SELECT DISTINCT m.region_id
-      FROM krimp.region_group_member m JOIN krimp.region_group g ON g.group_code = m.group_code
+      FROM krimp.region_group g CROSS JOIN LATERAL krimp.group_members(g.group_code) m
      WHERE g.designation IN ('topkrimpregio', 'anticipeerregio')
 $$;
 COMMENT ON FUNCTION krimp.decline_region_members() IS
-    'the region versions that are (or were) members of a decline region (a topkrimpregio or anticipeerregio group): what the benchmark ''outside decline regions'' leaves out';
+    'the region versions that are (or were) members of a decline region (a topkrimpregio or anticipeerregio group), their successors through mergers and splits included (krimp.group_members): what the benchmark ''outside decline regions'' leaves out';
 
 CREATE FUNCTION krimp.benchmark_values(indicator_id integer, region_id bigint, benchmark text DEFAULT NULL,
                                        known_at timestamptz DEFAULT 'infinity', group_code text DEFAULT NULL,
