@@ -173,6 +173,12 @@ check "every 'outside the validity' rejection is true: krimp.region_at finds no 
                           AND g.valid_from <= make_date((r.row_data->>'forecast_base_year')::integer, 1, 1)
                           AND (g.valid_to IS NULL OR g.valid_to > make_date((r.row_data->>'forecast_base_year')::integer, 1, 1)))")" = 0 ]
 check "every 'has no version on 1 January' rejection of a forecast is true: no version of the code holds on 1 January of its base year" $?
+out=$(q -F ' ' -c "SELECT count(*), count(DISTINCT krimp.normalise_region_code(r.row_data->>'region')),
+                          count(*) FILTER (WHERE krimp.normalise_region_code(r.row_data->>'region') !~ '^(CR|LD)')
+                     FROM krimp.rejected_row r WHERE r.reason LIKE '%has no version on 1 January%'")
+echo "  forecast rows of a code without a version on 1 January 2007 (rows, codes, not CR/LD): $out"
+[ "$out" = "2376 44 0" ]
+check "the forecasts' rejected rows are those of the 40 COROP areas and 4 landsdelen, whose versions begin in 2015 (2376 = 44 x 18 years x 3 measures)" $?
 
 # ---- spot checks against the files (at least three per file) -------------------------
 # table file measure region-in-file code period indicator [kind] [COL=VAL...]
