@@ -73,8 +73,6 @@ ALTER TABLE runs ALTER COLUMN kind SET DEFAULT 'forecast', ALTER COLUMN forecast
     ALTER COLUMN forecast_base_year SET DEFAULT 2020;
 SELECT krimp.begin_batch('PV20', 'test: bad runs', 'bad_runs.json') AS b4 \gset
 INSERT INTO runs (batch_id, first_line, org_code, indicator_code, region_code, first_period, value, status) VALUES
-    -- GM9802 ended in 2019: its run of 2017-2020 holds for two years
-    (:b4,  1, 'PV20', 'blk_population', 'GM9802', '2017', '{700,690,680,670}', NULL),
     -- an unknown figure (NULL, CBS's ".") amid known ones: filed, as rows; NaN; another organisation's row
     (:b4, 11, 'PV20', 'blk_population', 'GM9803', '2030', '{1,NULL,3}', NULL),
     (:b4, 21, 'PV20', 'blk_population', 'GM9803', '2040', '{1,NaN}', NULL),
@@ -89,12 +87,20 @@ INSERT INTO runs (batch_id, first_line, org_code, indicator_code, region_code, f
     (:b4, 91, 'PV20', 'blk_population', 'GM9803', '2071', '{3,4}', NULL),
     -- the years run out at 9999
     (:b4, 95, 'PV20', 'blk_population', 'GM9803', '9998', '{1,2,3}', NULL);
+-- GM9802 ended in 2019: as a realisation its run of 2017-2020 holds for two years;
+-- as a forecast of base year 2017 it is of the version of 2017, whole, and filed
+-- as a block (krimp.figure_region_days); of base year 2020 it has no version
+INSERT INTO runs (batch_id, first_line, org_code, indicator_code, region_code, first_period, value, status, kind,
+                  forecast_producer, forecast_base_year) VALUES
+    (:b4,  1, 'PV20', 'blk_population', 'GM9802', '2017', '{700,690,680,670}', NULL, 'realisation', NULL, NULL),
+    (:b4,  5, 'PV20', 'blk_population', 'GM9802', '2017', '{700,690,680,670}', NULL, 'forecast', 'test', 2017),
+    (:b4, 101, 'PV20', 'blk_population', 'GM9802', '2017', '{700}', NULL, 'forecast', 'test', 2020);
 SELECT state, rows_read, rows_inserted, rows_revised, rows_unchanged, rows_rejected
   FROM krimp.apply_batch(:b4, blocks => 'pg_temp.runs');
 SELECT line_number, row_data->>'period' AS period, row_data->>'value' AS value, reason
   FROM krimp.rejected_row WHERE batch_id = :b4 ORDER BY line_number;
-SELECT r.code, o.period, o.value, o.observation_id >= 2 ^ 52 AS in_block
-  FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE o.batch_id = :b4 ORDER BY r.code, o.period;
+SELECT r.code, o.kind, o.period, o.value, o.observation_id >= 2 ^ 52 AS in_block
+  FROM krimp.observation o JOIN krimp.region r USING (region_id) WHERE o.batch_id = :b4 ORDER BY r.code, o.kind, o.period;
 -- with on_error => 'abort' nothing is filed
 SELECT krimp.begin_batch('PV20', 'test: bad runs, abort') AS b5 \gset
 INSERT INTO runs (batch_id, first_line, org_code, indicator_code, region_code, first_period, value) VALUES

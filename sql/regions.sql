@@ -238,23 +238,41 @@ INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicato
 SELECT :batch, row_number() OVER (ORDER BY code, period), 'BZK', 'population', code, period, value, 'definitief',
        'forecast', 'PBL/CBS', 2007
   FROM fc_file;
--- the figures from 2021 of the three merged in 2021 find no version of their code
--- for their year (apply_batch resolves a region by the figure's period)
+-- a forecast's figures belong to the region version valid on 1 January of its
+-- base year, the layout it was made on (krimp.figure_region_days): the three
+-- merged in 2021 keep their figures for 2021-2025 too
 SELECT rows_read, rows_inserted, rows_rejected FROM krimp.apply_batch(:batch, 'reject', '2023-06-01 00:00+02');
--- recast onto the 2023 layout: Eemsdelta is the sum of the three, 2008-2020
-SELECT code, krimp.first_period(series) AS first, krimp.last_period(series) AS last, krimp.value_at(series, '2020') AS forecast_2020
+SELECT r.code, r.valid_from, r.valid_to, count(*) AS years, krimp.min(o.period) AS first, krimp.max(o.period) AS last
+  FROM krimp.observation o JOIN krimp.region r USING (region_id)
+ WHERE o.batch_id = :batch GROUP BY r.code, r.valid_from, r.valid_to ORDER BY r.code;
+-- recast onto the 2023 layout: Eemsdelta is the sum of the three, 2008-2025
+SELECT code, krimp.first_period(series) AS first, krimp.last_period(series) AS last,
+       krimp.value_at(series, '2020') AS forecast_2020, krimp.value_at(series, '2021') AS forecast_2021,
+       krimp.value_at(series, '2025') AS forecast_2025
   FROM krimp.harmonised_forecast('population', 'PBL/CBS', 2007, 2023) ORDER BY code;
--- forecast against realisation (37230ned), by horizon
+SELECT sum(value::double precision) AS three_2021 FROM fc_file WHERE code IN ('GM0003', 'GM0010', 'GM0024') AND period = '2021';
+-- forecast against realisation (37230ned), by horizon; Eemsdelta's realisations of 2021 and 2022
 SELECT code, period, horizon, round(forecast) AS forecast, round(realisation) AS realisation, round(error) AS error,
        round((100 * relative_error)::numeric, 2) AS error_pct
   FROM krimp.forecast_error('population', 'PBL/CBS', 2007, 2023)
- WHERE period IN ('2008', '2012', '2016', '2020') ORDER BY code, period;
+ WHERE period IN ('2008', '2012', '2016', '2020', '2021', '2022') ORDER BY code, period;
 -- on the 2014 layout the three stay apart
 SELECT code, period, horizon, round(forecast) AS forecast, round(realisation) AS realisation,
        round((100 * relative_error)::numeric, 2) AS error_pct
   FROM krimp.forecast_error('population', 'PBL/CBS', 2007, 2014) WHERE period = '2020' ORDER BY code;
 -- a kind without producer is refused
 SELECT count(*) FROM krimp.harmonise('population', 2023, 'infinity', false, 'forecast', '', 0);
+-- a forecast for a region without a version on 1 January of its base year is
+-- rejected with that reason (Eemsdelta, 2021, in a forecast made in 2007); a
+-- realisation keeps the period's rule
+SELECT krimp.begin_batch('BZK', 'fc check', 'fc.csv') AS batch \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value,
+                                       status, kind, forecast_producer, forecast_base_year)
+VALUES (:batch, 1, 'BZK', 'population', 'GM1979', '2022', '42389', 'definitief', 'forecast', 'PBL/CBS', 2007),
+       (:batch, 2, 'BZK', 'population', 'GM0010', '2022', '23000', 'definitief', 'forecast', 'PBL/CBS', 2023),
+       (:batch, 3, 'BZK', 'population', 'GM0010', '2022', '23000', 'definitief', 'realisation', NULL, NULL);
+SELECT rows_read, rows_inserted, rows_rejected FROM krimp.apply_batch(:batch, 'reject', '2023-06-01 00:00+02');
+SELECT line_number, reason FROM krimp.rejected_row WHERE batch_id = :batch ORDER BY line_number;
 
 -- a rate is recast through numerator and denominator: Eemsdelta 2020
 INSERT INTO krimp.indicator (code, name, unit, decimals, granularity, theme, aggregation, denominator_id)

@@ -50,7 +50,7 @@ INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicato
     (:batch, 14, 'PV20', 'test_population', 'GM9903', '2023', '3001', NULL, NULL, NULL, NULL),
     (:batch, 15, 'PV20', 'test_population', 'GM9903', '2013KW05', '1', NULL, NULL, NULL, NULL),
     (:batch, 16, 'PV20', 'test_population', 'GM9903', '2030', '2500', NULL, 'forecast', NULL, NULL),
-    (:batch, 17, 'PV20', 'test_population', 'GM9903', '2030', '2500', NULL, 'forecast', 'Provincie Groningen', 2013),
+    (:batch, 17, 'PV20', 'test_population', 'GM9903', '2030', '2500', NULL, 'forecast', 'Provincie Groningen', 2019),
     (:batch, 18, 'PV20', 'test_population', 'GM9903', '2024', '2980', 'provisional', NULL, NULL, NULL),
     (:batch, 19, 'PV20', 'test_population', 'GM9903', '2024', '', NULL, NULL, NULL, NULL);
 SELECT state, rows_read, rows_inserted, rows_revised, rows_unchanged, rows_rejected

@@ -110,6 +110,30 @@ CREATE OR REPLACE FUNCTION krimp.excerpt(t text) RETURNS text
                 THEN pg_catalog.left(t, 40) OPERATOR(pg_catalog.||) '...' ELSE t END;
 COMMENT ON FUNCTION krimp.excerpt(text) IS 'a staged field for a message: its first 40 characters, and "..." when there is more';
 
+-- The days a figure's region version must hold on: the one home of which
+-- version of a code a figure belongs to.  A realisation belongs to the
+-- version that holds for the whole of its periods (first_p to last_p); a
+-- forecast to the version valid on 1 January of its base year, the layout it
+-- was made on, whatever its period (a forecast of 2007 for Delfzijl in 2025
+-- is of the Delfzijl of 2007, though Delfzijl merged into Eemsdelta in
+-- 2021).  A forecast without a base year (0 or NULL, which the checks reject
+-- later) takes the realisation's rule; a base year without a calendar date
+-- gives the empty range, which no version holds.
+CREATE FUNCTION krimp.figure_region_days(kind text, forecast_base_year integer, first_p krimp.period,
+                                         last_p krimp.period)
+    RETURNS daterange
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE
+        WHEN kind OPERATOR(pg_catalog.=) 'forecast' AND coalesce(forecast_base_year, 0) OPERATOR(pg_catalog.<>) 0 THEN
+            CASE WHEN forecast_base_year OPERATOR(pg_catalog.>=) 1 AND forecast_base_year OPERATOR(pg_catalog.<=) 9999
+                 THEN pg_catalog.daterange(pg_catalog.make_date(forecast_base_year, 1, 1),
+                                           pg_catalog.make_date(forecast_base_year, 1, 2))
+                 ELSE 'empty'::daterange END
+        ELSE pg_catalog.daterange(krimp.first_day(first_p), krimp.last_day(last_p) OPERATOR(pg_catalog.+) 1)
+    END;
+COMMENT ON FUNCTION krimp.figure_region_days(text, integer, krimp.period, krimp.period) IS
+    'the days a figure''s region version must hold on: for a realisation its periods first_p to last_p, for a forecast (with its base year) 1 January of the base year, the layout it was made on';
+
 -- Why a staged row cannot be filed, or NULL when it can.  The checks in
 -- order: indicator, period, region, validity, granularity, value, status.
 CREATE OR REPLACE FUNCTION krimp.staged_row_problem(
@@ -122,6 +146,9 @@ CREATE OR REPLACE FUNCTION krimp.staged_row_problem(
         WHEN indicator_granularity IS NULL THEN format('unknown indicator "%s"', krimp.excerpt(indicator_code))
         WHEN p IS NULL THEN format('invalid period "%s"', krimp.excerpt(period_text))
         WHEN NOT region_known THEN format('unknown region code "%s"', krimp.excerpt(region_code))
+        WHEN region_id IS NULL AND kind = 'forecast' AND coalesce(forecast_base_year, 0) <> 0 THEN
+            format('region %s has no version on 1 January %s, the base year of the forecast (whose figures belong to the layout it was made on)',
+                   krimp.normalise_region_code(region_code), forecast_base_year)
         WHEN region_id IS NULL THEN format('period %s is outside the validity of every version of region %s',
                                            p, krimp.normalise_region_code(region_code))
         WHEN krimp.granularity(p) <> indicator_granularity THEN

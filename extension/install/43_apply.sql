@@ -260,8 +260,12 @@ BEGIN
           LEFT JOIN LATERAL (
                 SELECT rv.region_id FROM krimp.region rv
                  WHERE x.last_p IS NOT NULL AND rv.code = x.norm_region
-                   AND rv.valid_from <= krimp.first_day(x.p)
-                   AND (rv.valid_to IS NULL OR rv.valid_to > krimp.last_day(x.last_p))
+                   -- (the version of the figures' layout: krimp.figure_region_days)
+                   AND rv.valid_from <= pg_catalog.lower(krimp.figure_region_days(x.norm_kind, x.forecast_base_year,
+                                                                                  x.p, x.last_p))
+                   AND (rv.valid_to IS NULL
+                        OR rv.valid_to >= pg_catalog.upper(krimp.figure_region_days(x.norm_kind, x.forecast_base_year,
+                                                                                    x.p, x.last_p)))
                  LIMIT 1) rv ON true$q$, blocks_rel)
         USING b.org_code, b.batch_id, check_at;
         SELECT k.first_line INTO first_problem FROM pg_temp.krimp_blocks k
@@ -433,8 +437,12 @@ BEGIN
           LEFT JOIN krimp.indicator i ON i.code = btrim(s.indicator_code)
           LEFT JOIN krimp.region rv
                  ON rv.code = s.norm_region
-                AND rv.valid_from <= krimp.first_day(s.p)
-                AND (rv.valid_to IS NULL OR rv.valid_to > krimp.last_day(s.p))
+                -- (the version of the figure's layout: krimp.figure_region_days)
+                AND rv.valid_from <= pg_catalog.lower(krimp.figure_region_days(s.norm_kind, s.forecast_base_year,
+                                                                               s.p, s.p))
+                AND (rv.valid_to IS NULL
+                     OR rv.valid_to >= pg_catalog.upper(krimp.figure_region_days(s.norm_kind, s.forecast_base_year,
+                                                                                 s.p, s.p)))
     )
     SELECT r.*,
            coalesce(r.pre_problem,

@@ -673,12 +673,15 @@ BEGIN
           FROM fig f JOIN w ON w.region_id = f.region_id
          GROUP BY w.target_id, f.period
     ), expected AS (
-        -- the versions that hold in each period and lie (partly) in each target
+        -- the versions the figures of each period belong to (krimp.figure_region_days:
+        -- a realisation's hold in its period, a forecast's on 1 January of its base
+        -- year) and that lie (partly) in each target
         SELECT w.target_id, p.period, count(*) AS n_versions
           FROM w
           JOIN krimp.region v ON v.region_id = w.region_id
           JOIN (SELECT DISTINCT f.period FROM fig f) p
-            ON pg_catalog.daterange(v.valid_from, v.valid_to) @> krimp.daterange(p.period)
+            ON pg_catalog.daterange(v.valid_from, v.valid_to)
+               @> krimp.figure_region_days(harmonise.figure_kind, harmonise.forecast_base_year, p.period, p.period)
          GROUP BY w.target_id, p.period
     )
     SELECT r.region_id, r.code, r.name, a.period,

@@ -41,10 +41,11 @@ SELECT krimp.begin_batch('BZK', 'CBS 37230ned', 'population_revised.json') AS b2
 INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value, status)
 VALUES (:b2, 1, 'BZK', 'population', 'GM1979', '2021', '45590', 'definitief');
 SELECT rows_revised FROM krimp.apply_batch(:b2, published_at => '2022-04-01');
-SELECT krimp.begin_batch('PV20', 'Provincie Groningen bevolkingsprognose 2013') AS b3 \gset
+-- (base year 2022: a forecast belongs to the region version of its base year, and Eemsdelta GM1979 begins in 2021)
+SELECT krimp.begin_batch('PV20', 'Provincie Groningen bevolkingsprognose 2022') AS b3 \gset
 INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value, kind, forecast_producer, forecast_base_year, released_at)
-VALUES (:b3, 1, 'PV20', 'population', 'GM1979', '2030', '41000', 'forecast', 'Provincie Groningen', 2013, NULL),
-       (:b3, 2, 'PV20', 'population', 'GM1979', '2040', '38000', 'forecast', 'Provincie Groningen', 2013, '2999-01-01 00:00+00');
+VALUES (:b3, 1, 'PV20', 'population', 'GM1979', '2030', '41000', 'forecast', 'Provincie Groningen', 2022, NULL),
+       (:b3, 2, 'PV20', 'population', 'GM1979', '2040', '38000', 'forecast', 'Provincie Groningen', 2022, '2999-01-01 00:00+00');
 SELECT rows_inserted FROM krimp.apply_batch(:b3, published_at => '2022-05-01');
 SELECT krimp.retract(observation_id, 'test retraction') FROM krimp.observation
  WHERE period = '2002' AND region_id = krimp.region_at('GM0010', '2002');

@@ -168,6 +168,17 @@ check "every rejected row has its reason" $?
 [ "$(q -c "SELECT count(*) FROM krimp.rejected_row r WHERE r.reason LIKE '%outside the validity%'
              AND krimp.region_at(r.row_data->>'region', (r.row_data->>'period')::krimp.period) IS NOT NULL")" = 0 ]
 check "every 'outside the validity' rejection is true: krimp.region_at finds no version of the code for the period" $?
+[ "$(q -c "SELECT count(*) FROM krimp.rejected_row r WHERE r.reason LIKE '%has no version on 1 January%'
+             AND EXISTS (SELECT FROM krimp.region g WHERE g.code = krimp.normalise_region_code(r.row_data->>'region')
+                          AND g.valid_from <= make_date((r.row_data->>'forecast_base_year')::integer, 1, 1)
+                          AND (g.valid_to IS NULL OR g.valid_to > make_date((r.row_data->>'forecast_base_year')::integer, 1, 1)))")" = 0 ]
+check "every 'has no version on 1 January' rejection of a forecast is true: no version of the code holds on 1 January of its base year" $?
+out=$(q -F ' ' -c "SELECT count(*), count(DISTINCT krimp.normalise_region_code(r.row_data->>'region')),
+                          count(*) FILTER (WHERE krimp.normalise_region_code(r.row_data->>'region') !~ '^(CR|LD)')
+                     FROM krimp.rejected_row r WHERE r.reason LIKE '%has no version on 1 January%'")
+echo "  forecast rows of a code without a version on 1 January 2007 (rows, codes, not CR/LD): $out"
+[ "$out" = "2376 44 0" ]
+check "the forecasts' rejected rows are those of the 40 COROP areas and 4 landsdelen, whose versions begin in 2015 (2376 = 44 x 18 years x 3 measures)" $?
 
 # ---- spot checks against the files (at least three per file) -------------------------
 # table file measure region-in-file code period indicator [kind] [COL=VAL...]
@@ -271,11 +282,13 @@ echo "  GM0010 2015: realisation $a; forecast $b"
 [ "${a%% *}" = "$(R pop37230 "$D/cbs/Bevolkingsontwikkeling_gemeente_per_jaar.json" GM0010 2015JJ00)" ] \
   && [ "${b%% *}" = "$(R value "$D/cbs-more/csv/71547ned.csv" TotaleBevolking_1 Delfzijl 2015)" ]
 check "a forecast and the realisation of the same figure stand side by side (Delfzijl 2015: 37230ned and 71547ned)" $?
-[ -z "$(counts_at population GM0010 2021 forecast infinity)" ] \
-  && grep -q 'outside the validity' <<<"$(q -c "SELECT reason FROM krimp.rejected_row r JOIN krimp.load_batch b USING (batch_id)
-                                               WHERE b.source = 'CBS 71547ned (regionale prognose 2008-2025)' AND r.row_data->>'region' = 'GM0010'
-                                                 AND r.row_data->>'period' = '2021' LIMIT 1")"
-check "Delfzijl's forecast for 2021, after its merger into Eemsdelta, is rejected (outside its validity), not lost silently" $?
+c=$(counts_at population GM0010 2021 forecast infinity)
+v=$(q -c "SELECT r.valid_from || ' ' || r.valid_to FROM krimp.observation o JOIN krimp.region r USING (region_id)
+            JOIN krimp.indicator i USING (indicator_id)
+           WHERE i.code = 'population' AND r.code = 'GM0010' AND o.period::text = '2021' AND o.kind = 'forecast'")
+echo "  GM0010 2021 forecast: $c, on the version $v"
+[ "${c%% *}" = "$(R value "$D/cbs-more/csv/71547ned.csv" TotaleBevolking_1 Delfzijl 2021)" ] && [ "$v" = "2002-01-01 2021-01-01" ]
+check "Delfzijl's forecast for 2021, after its merger into Eemsdelta, is filed on the Delfzijl of the base year 2007 (valid 2002-2021)" $?
 
 "$K" load -o BZK --kind forecast --producer CBS -m Huishoudens_1=households "$D/cbs-more/csv/71549ned.csv" >"$tmp/o" 2>&1 </dev/null
 r1=$?

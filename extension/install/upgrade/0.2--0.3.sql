@@ -1251,3 +1251,325 @@ GRANT EXECUTE ON FUNCTION krimp.benchmark_values_many(timestamptz, integer[], bi
 
 REVOKE ALL ON FUNCTION krimp.figure_staleness(integer, krimp.period, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.figure_staleness(integer, krimp.period, timestamptz) TO krimp_reader;
+
+-- ==== fcast: a forecast's figures belong to the region version of its base year (krimp.figure_region_days, issue 15) ====
+-- A forecast is filed on the region version valid on 1 January of its base
+-- year (the layout it was made on), whatever its period; a realisation on the
+-- version that holds for its period, as before.  krimp.apply_batch's two
+-- lookups and krimp.harmonise's completeness check call the one rule.
+CREATE FUNCTION krimp.figure_region_days(kind text, forecast_base_year integer, first_p krimp.period,
+                                         last_p krimp.period)
+    RETURNS daterange
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE
+        WHEN kind OPERATOR(pg_catalog.=) 'forecast' AND coalesce(forecast_base_year, 0) OPERATOR(pg_catalog.<>) 0 THEN
+            CASE WHEN forecast_base_year OPERATOR(pg_catalog.>=) 1 AND forecast_base_year OPERATOR(pg_catalog.<=) 9999
+                 THEN pg_catalog.daterange(pg_catalog.make_date(forecast_base_year, 1, 1),
+                                           pg_catalog.make_date(forecast_base_year, 1, 2))
+                 ELSE 'empty'::daterange END
+        ELSE pg_catalog.daterange(krimp.first_day(first_p), krimp.last_day(last_p) OPERATOR(pg_catalog.+) 1)
+    END;
+COMMENT ON FUNCTION krimp.figure_region_days(text, integer, krimp.period, krimp.period) IS
+    'the days a figure''s region version must hold on: for a realisation its periods first_p to last_p, for a forecast (with its base year) 1 January of the base year, the layout it was made on';
+
+REVOKE ALL ON FUNCTION krimp.figure_region_days(text, integer, krimp.period, krimp.period) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.figure_region_days(text, integer, krimp.period, krimp.period) TO krimp_reader;
+
+CREATE OR REPLACE FUNCTION krimp.staged_row_problem(
+    indicator_code text, indicator_granularity text, region_code text, region_known boolean,
+    region_id bigint, period_text text, p krimp.period, value_text text, status text,
+    kind text, forecast_producer text, forecast_base_year integer)
+    RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE
+        WHEN indicator_granularity IS NULL THEN format('unknown indicator "%s"', krimp.excerpt(indicator_code))
+        WHEN p IS NULL THEN format('invalid period "%s"', krimp.excerpt(period_text))
+        WHEN NOT region_known THEN format('unknown region code "%s"', krimp.excerpt(region_code))
+        WHEN region_id IS NULL AND kind = 'forecast' AND coalesce(forecast_base_year, 0) <> 0 THEN
+            format('region %s has no version on 1 January %s, the base year of the forecast (whose figures belong to the layout it was made on)',
+                   krimp.normalise_region_code(region_code), forecast_base_year)
+        WHEN region_id IS NULL THEN format('period %s is outside the validity of every version of region %s',
+                                           p, krimp.normalise_region_code(region_code))
+        WHEN krimp.granularity(p) <> indicator_granularity THEN
+            format('period %s is a %s, indicator %s is measured per %s', p, krimp.granularity(p),
+                   indicator_code, indicator_granularity)
+        WHEN status IS NULL THEN 'unknown status'
+        WHEN status = 'unknown' AND value_text IS NOT NULL AND btrim(value_text) NOT IN ('', '.') THEN
+            format('value "%s" in status unknown, which allows none', krimp.excerpt(value_text))
+        WHEN status <> 'unknown' AND (value_text IS NULL OR btrim(value_text) IN ('', '.')) THEN
+            format('no value in status %s', status)
+        -- the number rule of the core (codes.c), as krimpctl load checks it: invalid, or out of range
+        WHEN status <> 'unknown' AND krimp.number_problem(btrim(value_text)) IS NOT NULL THEN
+            krimp.number_problem(btrim(value_text))
+        WHEN kind <> ALL (krimp.observation_kinds()) THEN format('unknown kind "%s"', krimp.excerpt(kind))
+        WHEN kind = 'forecast' AND (coalesce(forecast_producer, '') = '' OR coalesce(forecast_base_year, 0) = 0) THEN
+            'a forecast needs its producer and base year'
+    END;
+COMMENT ON FUNCTION krimp.staged_row_problem(text, text, text, boolean, bigint, text, krimp.period, text, text, text, text, integer) IS
+    'the reason a staged observation cannot be filed, or NULL (used by krimp.apply_batch)';
+
+CREATE OR REPLACE FUNCTION krimp.apply_batch_stage_runs(b krimp.load_batch, blocks_rel text, check_at timestamptz)
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    first_problem record;
+BEGIN
+    -- Staged blocks: a run of one series, one value per period from
+    -- first_period on (line first_line + k holds value[k + 1]).  A block is
+    -- filed as it is when everything about it holds for all its figures and
+    -- its series has no figure of this organisation in its periods yet;
+    -- any other block is unrolled into rows (apply_batch_unroll_runs) and
+    -- takes the rows' way, which compares, files revisions and gives every
+    -- bad figure its reason.
+    -- (values of a run up to 8 kB stay in the row, uncompressed: a run is
+    -- read whole at every step, and compressing doubles gains little)
+    CREATE TEMP TABLE krimp_blocks (
+        first_line bigint, staged_org text, indicator_code text, region_code text, period_text text,
+        value double precision[], status_text text, kind_text text, forecast_producer text,
+        forecast_base_year integer, released_at timestamptz,
+        p krimp.period, last_p krimp.period, norm_region text, status text, kind text,
+        indicator_id integer, granularity text, region_id bigint, fast boolean,
+        unchanged boolean NOT NULL DEFAULT false
+    ) WITH (toast_tuple_target = 8160) ON COMMIT DROP;
+    IF blocks_rel IS NOT NULL THEN
+        -- every run resolved and checked in one pass: a run is filed as it is
+        -- (fast) when it is the batch's organisation's, its indicator is known
+        -- and measured per its periods' granularity, one version of its region
+        -- holds for all its periods, its status is known and it has a value
+        -- for every period (none in status unknown), none NaN or infinite, and
+        -- its kind is complete
+        EXECUTE format($q$
+        INSERT INTO pg_temp.krimp_blocks (first_line, staged_org, indicator_code, region_code, period_text, value,
+                                          status_text, kind_text, forecast_producer, forecast_base_year,
+                                          released_at, p, last_p, norm_region, status, kind, indicator_id,
+                                          granularity, region_id, fast)
+        SELECT x.first_line, x.org_code, x.indicator_code, x.region_code, x.first_period, x.value, x.status,
+               x.kind, x.forecast_producer, x.forecast_base_year, x.released_at, x.p, x.last_p, x.norm_region,
+               x.norm_status, x.norm_kind, x.indicator_id, x.granularity, rv.region_id,
+               coalesce(x.org_code = $1
+                        AND rv.region_id IS NOT NULL
+                        AND krimp.granularity(x.p) = x.granularity
+                        AND x.norm_status IS NOT NULL
+                        AND CASE WHEN x.norm_status = 'unknown'
+                                 THEN pg_catalog.array_remove(x.value, NULL) = '{}'::double precision[]
+                                 ELSE pg_catalog.array_position(x.value, NULL) IS NULL END
+                        AND NOT (x.value && '{NaN,Infinity,-Infinity}'::double precision[])
+                        AND (x.norm_kind = 'realisation'
+                             OR (x.norm_kind = 'forecast' AND x.forecast_producer <> ''
+                                 AND x.forecast_base_year <> 0))
+                        AND krimp.vintage_problem(x.norm_kind, x.p, $3, x.released_at) IS NULL, false)
+          FROM (SELECT y.*,
+                       CASE WHEN pg_catalog.array_ndims(y.value) = 1 AND pg_catalog.array_lower(y.value, 1) = 1
+                                 AND pg_catalog.cardinality(y.value) <= 4096
+                            THEN krimp.period_after(y.p, pg_catalog.cardinality(y.value) - 1) END AS last_p
+                  FROM (SELECT bl.first_line, bl.org_code, bl.indicator_code, bl.region_code, bl.first_period,
+                               bl.value, bl.status, bl.kind, coalesce(bl.forecast_producer, '') AS forecast_producer,
+                               coalesce(bl.forecast_base_year, 0) AS forecast_base_year, bl.released_at,
+                               krimp.try_period(bl.first_period) AS p,
+                               krimp.normalise_region_code(bl.region_code) AS norm_region,
+                               -- (no value: CBS's "." when the run has no status marker)
+                               krimp.normalise_status(bl.status,
+                                   CASE WHEN bl.value[pg_catalog.array_lower(bl.value, 1)] IS NULL THEN '.' END)
+                                   AS norm_status,
+                               coalesce(nullif(btrim(bl.kind), ''), 'realisation') AS norm_kind,
+                               i.indicator_id, i.granularity
+                          FROM %s bl
+                          LEFT JOIN krimp.indicator i ON i.code = btrim(bl.indicator_code)
+                         WHERE bl.batch_id = $2) y) x
+          LEFT JOIN LATERAL (
+                SELECT rv.region_id FROM krimp.region rv
+                 WHERE x.last_p IS NOT NULL AND rv.code = x.norm_region
+                   -- (the version of the figures' layout: krimp.figure_region_days)
+                   AND rv.valid_from <= pg_catalog.lower(krimp.figure_region_days(x.norm_kind, x.forecast_base_year,
+                                                                                  x.p, x.last_p))
+                   AND (rv.valid_to IS NULL
+                        OR rv.valid_to >= pg_catalog.upper(krimp.figure_region_days(x.norm_kind, x.forecast_base_year,
+                                                                                    x.p, x.last_p)))
+                 LIMIT 1) rv ON true$q$, blocks_rel)
+        USING b.org_code, b.batch_id, check_at;
+        SELECT k.first_line INTO first_problem FROM pg_temp.krimp_blocks k
+         WHERE coalesce(pg_catalog.cardinality(k.value), 0) = 0 ORDER BY k.first_line LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'the staged run on line % has no values', first_problem.first_line
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Give every staged run at least one value; a figure CBS marks "." is a NULL in the array.';
+        END IF;
+        ANALYZE pg_temp.krimp_blocks;
+        -- two runs of one series that share a period, or a run and a staged
+        -- row of it: the rows' way sets every copy aside
+        UPDATE pg_temp.krimp_blocks k SET fast = false
+         WHERE k.fast AND EXISTS (
+               SELECT FROM pg_temp.krimp_blocks k2
+                WHERE k2.ctid <> k.ctid AND k2.indicator_id = k.indicator_id AND k2.norm_region = k.norm_region
+                  AND k2.kind = k.kind AND k2.forecast_producer = k.forecast_producer
+                  AND k2.forecast_base_year = k.forecast_base_year
+                  AND k2.p IS NOT NULL AND (k2.last_p IS NULL OR (k2.p <= k.last_p AND k2.last_p >= k.p))
+                  AND krimp.granularity(k2.p) = krimp.granularity(k.p));
+        UPDATE pg_temp.krimp_blocks k SET fast = false
+         WHERE k.fast AND EXISTS (SELECT FROM pg_temp.krimp_staged) AND EXISTS (
+               SELECT FROM pg_temp.krimp_staged s
+                WHERE btrim(s.indicator_code) = btrim(k.indicator_code) AND s.norm_region = k.norm_region
+                  AND s.p >= k.p AND s.p <= k.last_p);
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION krimp.apply_batch_check_rows(b krimp.load_batch, check_at timestamptz)
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+BEGIN
+    -- resolve and check every staged row once; regions by join, not by a
+    -- function call per row
+    CREATE TEMP TABLE krimp_resolved ON COMMIT DROP AS
+    WITH r AS (
+        SELECT s.*, i.indicator_id, i.granularity AS indicator_granularity, rv.region_id
+          FROM pg_temp.krimp_staged s
+          LEFT JOIN krimp.indicator i ON i.code = btrim(s.indicator_code)
+          LEFT JOIN krimp.region rv
+                 ON rv.code = s.norm_region
+                -- (the version of the figure's layout: krimp.figure_region_days)
+                AND rv.valid_from <= pg_catalog.lower(krimp.figure_region_days(s.norm_kind, s.forecast_base_year,
+                                                                               s.p, s.p))
+                AND (rv.valid_to IS NULL
+                     OR rv.valid_to >= pg_catalog.upper(krimp.figure_region_days(s.norm_kind, s.forecast_base_year,
+                                                                                 s.p, s.p)))
+    )
+    SELECT r.*,
+           coalesce(r.pre_problem,
+                    krimp.staged_row_problem(r.indicator_code, r.indicator_granularity, r.region_code,
+                                             -- (looked up only for a row whose region has no version then)
+                                             r.region_id IS NOT NULL
+                                             OR EXISTS (SELECT FROM krimp.region rg WHERE rg.code = r.norm_region),
+                                             r.region_id, r.period, r.p, r.value,
+                                             r.norm_status, r.norm_kind, r.forecast_producer,
+                                             r.forecast_base_year)) AS problem
+      FROM r;
+    DROP TABLE pg_temp.krimp_staged;
+    ANALYZE pg_temp.krimp_resolved;
+
+    -- every row of a batch is for the batch's organisation
+    UPDATE pg_temp.krimp_resolved x
+       SET problem = format('row for organisation %s in a load batch of %s', x.org_code, b.org_code)
+     WHERE x.problem IS NULL AND x.org_code IS DISTINCT FROM b.org_code;
+
+    -- a key twice in one load: every copy is set aside
+    UPDATE pg_temp.krimp_resolved x
+       SET problem = format('duplicate key in this load: indicator %s, region %s, period %s on lines %s',
+                            btrim(x.indicator_code), krimp.normalise_region_code(x.region_code), x.p, d.lines)
+      FROM (SELECT indicator_id, region_id, p, norm_kind, coalesce(forecast_producer, '') AS fp,
+                   coalesce(forecast_base_year, 0) AS fy,
+                   string_agg(line_number::text, ', ' ORDER BY line_number) AS lines
+              FROM pg_temp.krimp_resolved
+             WHERE problem IS NULL
+             GROUP BY 1, 2, 3, 4, 5, 6 HAVING count(*) > 1) d
+     WHERE x.problem IS NULL AND x.indicator_id = d.indicator_id AND x.region_id = d.region_id
+       AND x.p = d.p AND x.norm_kind = d.norm_kind AND coalesce(x.forecast_producer, '') = d.fp
+       AND coalesce(x.forecast_base_year, 0) = d.fy;
+
+    -- the vintage and the embargo: bounded (a realisation is not published
+    -- before its period began; an embargo is a finite time)
+    UPDATE pg_temp.krimp_resolved x
+       SET problem = krimp.vintage_problem(x.norm_kind, x.p, check_at, x.released_at)
+     WHERE x.problem IS NULL AND krimp.vintage_problem(x.norm_kind, x.p, check_at, x.released_at) IS NOT NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION krimp.harmonise(indicator_code text, layout_year integer, known_at timestamptz,
+                                released_only boolean, figure_kind text, forecast_producer text,
+                                forecast_base_year integer)
+    RETURNS TABLE (region_id bigint, code text, name text, period krimp.period, value double precision)
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+#variable_conflict use_column
+DECLARE
+    ind krimp.indicator;
+    den krimp.indicator;
+BEGIN
+    IF figure_kind <> ALL (krimp.observation_kinds())
+       OR (figure_kind = 'forecast') <> (forecast_producer <> '' AND forecast_base_year <> 0) THEN
+        RAISE EXCEPTION 'figures of kind "%" with producer "%" and base year % cannot be recast', figure_kind,
+                        forecast_producer, forecast_base_year
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give kind ''realisation'' with producer '''' and base year 0, or ''forecast'' with its producer and base year.';
+    END IF;
+    SELECT * INTO ind FROM krimp.indicator i WHERE i.code = harmonise.indicator_code;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'indicator "%" does not exist', indicator_code
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'The indicators are listed in krimp.indicator.';
+    END IF;
+    IF layout_year < 1800 OR layout_year > 2200 THEN
+        RAISE EXCEPTION 'layout year % is out of range', layout_year
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the year whose layout on 1 January the figures are recast onto, for example 2023.';
+    END IF;
+    IF ind.aggregation = 'none' THEN
+        RAISE EXCEPTION 'indicator "%" cannot be recast onto another layout', ind.code
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Its aggregation is ''none'': figures of regions cannot be combined.',
+                  HINT = 'Read it per region version with krimp.region_series() or krimp.series_current.';
+    END IF;
+    IF ind.aggregation = 'weighted mean' THEN
+        SELECT * INTO den FROM krimp.indicator i WHERE i.indicator_id = ind.denominator_id;
+        IF den.aggregation <> 'sum' THEN
+            RAISE EXCEPTION 'indicator "%" is weighted by "%", which is not a count', ind.code, den.code
+                USING ERRCODE = 'feature_not_supported',
+                      HINT = 'A rate is recast through its numerator and denominator; give it a denominator with aggregation ''sum''.';
+        END IF;
+    END IF;
+
+    RETURN QUERY
+    WITH w AS (
+        SELECT * FROM krimp.region_weights(make_date(layout_year, 1, 1))
+    ), obs AS (
+        -- the realisations of the indicator (and of its denominator) as known then
+        -- (and released then, with released_only): krimp.figures_as_of
+        SELECT o.indicator_id, o.region_id, o.period, o.value
+          FROM krimp.figures_as_of(known_at, released_only) o
+         WHERE o.indicator_id IN (ind.indicator_id, den.indicator_id) AND o.kind = harmonise.figure_kind
+           AND o.forecast_producer = harmonise.forecast_producer
+           AND o.forecast_base_year = harmonise.forecast_base_year
+    ), fig AS (
+        -- a count as it is; a rate as numerator (rate times denominator) and denominator
+        SELECT x.region_id, x.period,
+               CASE WHEN den.indicator_id IS NULL THEN x.v ELSE x.v * x.d END AS num, x.d AS den
+          FROM (SELECT o.region_id, o.period,
+                       max(o.value) FILTER (WHERE o.indicator_id = ind.indicator_id) AS v,
+                       max(o.value) FILTER (WHERE o.indicator_id = den.indicator_id) AS d,
+                       bool_or(o.indicator_id = ind.indicator_id) AS has_figure
+                  FROM obs o GROUP BY o.region_id, o.period) x
+         WHERE x.has_figure
+    ), agg AS (
+        SELECT w.target_id, f.period, sum(w.weight * f.num) AS num, sum(w.weight * f.den) AS den,
+               count(f.num) AS n_values
+          FROM fig f JOIN w ON w.region_id = f.region_id
+         GROUP BY w.target_id, f.period
+    ), expected AS (
+        -- the versions the figures of each period belong to (krimp.figure_region_days:
+        -- a realisation's hold in its period, a forecast's on 1 January of its base
+        -- year) and that lie (partly) in each target
+        SELECT w.target_id, p.period, count(*) AS n_versions
+          FROM w
+          JOIN krimp.region v ON v.region_id = w.region_id
+          JOIN (SELECT DISTINCT f.period FROM fig f) p
+            ON pg_catalog.daterange(v.valid_from, v.valid_to)
+               @> krimp.figure_region_days(harmonise.figure_kind, harmonise.forecast_base_year, p.period, p.period)
+         GROUP BY w.target_id, p.period
+    )
+    SELECT r.region_id, r.code, r.name, a.period,
+           -- complete only if every version that holds in the period and lies in the
+           -- target has a figure; otherwise the value is unknown
+           CASE WHEN a.n_values = e.n_versions
+                THEN CASE WHEN den.indicator_id IS NULL THEN a.num ELSE a.num / nullif(a.den, 0) END
+           END
+      FROM agg a
+      JOIN krimp.region r ON r.region_id = a.target_id
+      LEFT JOIN expected e ON e.target_id = a.target_id AND e.period OPERATOR(krimp.=) a.period
+     ORDER BY r.code, a.period;
+END
+$$;
