@@ -88,6 +88,45 @@ SELECT f.period, f.kind, f.status, f.first_run_id > 1 AS flagged_later
   FROM krimp.tipping_point_flag f JOIN krimp.region r USING (region_id)
  WHERE r.code = 'GM0010' ORDER BY f.flag_id;
 
+-- ---- a revised benchmark: every series compared with it is examined again ----
+-- only NL01's series is queued, but the national figure of 2010 is every municipality's benchmark
+SELECT krimp.begin_batch('BZK', 'CBS 37230ned, NL01 2010 revised') AS b \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+SELECT :b, 1, 'BZK', 'population', 'NL01', '2010', (sum(value) + 250000)::text
+  FROM pop WHERE value IS NOT NULL AND period = '2010';
+SELECT rows_revised FROM krimp.apply_batch(:b, published_at => '2023-10-01');
+SELECT count(DISTINCT (indicator_id, region_id)) AS queued FROM krimp.series_queue;
+CALL krimp.nightly();
+SELECT j.series_examined,
+       j.series_examined = (SELECT count(DISTINCT (o.indicator_id, o.region_id)) FROM krimp.observation o) AS every_series,
+       j.flags_new + j.flags_withdrawn > 0 AS flags_moved
+  FROM krimp.job_run j ORDER BY j.run_id DESC LIMIT 1;
+-- a full run finds the flags exactly as the queued run left them
+CALL krimp.nightly(full_run => true);
+SELECT series_examined, flags_new, flags_withdrawn FROM krimp.job_run ORDER BY run_id DESC LIMIT 1;
+-- a municipality's revision leaves the benchmark as it was (NL01 has every period): one series examined
+SELECT krimp.begin_batch('BZK', 'CBS 37230ned, GM0010 2012 revised') AS b \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+SELECT :b, 1, 'BZK', 'population', 'GM0010', '2012', (value + 1)::text FROM pop WHERE code = 'GM0010' AND period = '2012';
+SELECT rows_revised FROM krimp.apply_batch(:b, published_at => '2023-11-01');
+CALL krimp.nightly();
+SELECT series_examined FROM krimp.job_run ORDER BY run_id DESC LIMIT 1;
+-- an embargo that ended since the last run: the series is examined though nothing was loaded
+SELECT krimp.begin_batch('BZK', 'embargoed until a moment ago') AS b \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value,
+                                       released_at)
+SELECT :b, 1, 'BZK', 'population', 'GM0003', '2012', (value + 1)::text, clock_timestamp() + interval '2 seconds'
+  FROM pop WHERE code = 'GM0003' AND period = '2012';
+SELECT rows_revised FROM krimp.apply_batch(:b, published_at => '2023-11-02');
+CALL krimp.nightly();
+SELECT series_examined AS examined_under_embargo FROM krimp.job_run ORDER BY run_id DESC LIMIT 1;
+SELECT pg_sleep(2.5);
+CALL krimp.nightly();
+SELECT series_examined AS examined_after_release FROM krimp.job_run ORDER BY run_id DESC LIMIT 1;
+CALL krimp.nightly();
+SELECT series_examined AS examined_next_night FROM krimp.job_run ORDER BY run_id DESC LIMIT 1;
+SELECT count(*) AS fingerprints FROM krimp.nightly_benchmark;
+
 \c :regress_db
 SET client_min_messages = warning;
 DROP DATABASE krimp_nightly_test;

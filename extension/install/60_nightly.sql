@@ -106,8 +106,23 @@ COMMENT ON TABLE krimp.tipping_point_flag IS
 SELECT pg_catalog.pg_extension_config_dump('krimp.tipping_point_flag', '');
 SELECT pg_catalog.pg_extension_config_dump('krimp.tipping_point_flag_id_seq', '');
 
+-- The shared benchmark (national, outside decline regions) of each indicator
+-- as the last run compared its series with it, as a fingerprint: a benchmark
+-- formed from other series (the national figure from the municipalities)
+-- changes with them, and the next run examines again every series of the
+-- indicator when the fingerprint differs.
+CREATE TABLE krimp.nightly_benchmark (
+    indicator_id        integer PRIMARY KEY REFERENCES krimp.indicator ON DELETE CASCADE,
+    fingerprint         text,
+    run_id              bigint NOT NULL REFERENCES krimp.job_run
+);
+COMMENT ON TABLE krimp.nightly_benchmark IS
+    'the fingerprint (md5 of its periods, values and sources) of each indicator''s shared benchmark as the last nightly run that formed it read it: a run examines every series of an indicator whose benchmark changed since (krimp.nightly)';
+SELECT pg_catalog.pg_extension_config_dump('krimp.nightly_benchmark', '');
+
 GRANT SELECT ON krimp.job_run, krimp.tipping_point_flag TO krimp_reader;
+GRANT SELECT ON krimp.nightly_benchmark TO krimp_reader;
 
 GRANT SELECT, DELETE ON krimp.series_queue TO krimp_admin;
-GRANT SELECT, INSERT, UPDATE ON krimp.tipping_point_flag, krimp.job_run TO krimp_admin;
+GRANT SELECT, INSERT, UPDATE ON krimp.tipping_point_flag, krimp.job_run, krimp.nightly_benchmark TO krimp_admin;
 GRANT USAGE ON SEQUENCE krimp.job_run_id_seq, krimp.tipping_point_flag_id_seq TO krimp_admin;

@@ -59,12 +59,15 @@ CREATE OR REPLACE PROCEDURE krimp.nightly(full_run boolean DEFAULT false)
     SET search_path = pg_catalog, krimp, pg_temp
     AS $$
 DECLARE
-    t0 timestamptz := clock_timestamp();
+    -- the moment the run reads its figures (krimp.released_by reads now()): the next run looks
+    -- for embargoes that ended after it
+    t0 timestamptz := now();
     run bigint;
     n_series integer;
     n_new integer;
     n_confirmed integer;
     n_withdrawn integer;
+    prev timestamptz;
 BEGIN
     -- one run at a time; a second one gives up at once
     IF NOT pg_try_advisory_xact_lock(pg_catalog.hashtext('krimp.nightly')) THEN
@@ -87,6 +90,51 @@ BEGIN
         UNION SELECT b.indicator_id, b.region_id FROM krimp.observation_block b
         EXCEPT SELECT s.indicator_id, s.region_id FROM pg_temp.krimp_nightly_series s;
     END IF;
+    -- a figure whose embargo ended since the last run began changes its series as a load does
+    SELECT coalesce(max(j.started_at), '-infinity') INTO prev FROM krimp.job_run j;
+    INSERT INTO pg_temp.krimp_nightly_series
+    SELECT o.indicator_id, o.region_id FROM krimp.observation_row o
+     WHERE o.released_at > prev AND o.released_at <= now()
+    UNION SELECT b.indicator_id, b.region_id FROM krimp.observation_block b
+     WHERE b.released_at > prev AND b.released_at <= now()
+    EXCEPT SELECT s.indicator_id, s.region_id FROM pg_temp.krimp_nightly_series s;
+
+    -- a benchmark formed from other series changes with them: a change in a municipality, a
+    -- province or the country (of the indicator or of its denominator) can change the benchmark
+    -- of every series of the indicator.  A shared benchmark (national, outside decline regions)
+    -- is compared with its fingerprint at the last run (krimp.nightly_benchmark); a benchmark
+    -- per region (province, rest of country) counts as changed.  Every series of an indicator
+    -- whose benchmark changed is examined.  (The fingerprint is taken before the detection
+    -- reads the benchmark: a load that commits in between makes the next run look again.)
+    CREATE TEMP TABLE krimp_nightly_bench ON COMMIT DROP AS
+    WITH touched AS (
+        SELECT i.indicator_id, i.benchmark IN ('national', 'outside decline regions') AS shared
+          FROM krimp.indicator i
+         WHERE EXISTS (SELECT 1 FROM pg_temp.krimp_nightly_series s
+                         JOIN krimp.region r ON r.region_id = s.region_id
+                        WHERE r.level IN ('country', 'province', 'municipality')
+                          AND s.indicator_id IN (i.indicator_id, i.denominator_id))
+    ), fp AS (
+        SELECT t.indicator_id, t.shared,
+               CASE WHEN t.shared THEN
+                   (SELECT md5(string_agg(b.period::text || '=' || b.value::text || '@' || b.source, ','
+                                          ORDER BY b.period))
+                      FROM krimp.benchmark_values(t.indicator_id,
+                               (SELECT r.region_id FROM krimp.region r WHERE r.level <> 'country'
+                                 ORDER BY r.region_id LIMIT 1),
+                               NULL, 'infinity') b)
+               END AS fingerprint
+          FROM touched t
+    )
+    SELECT fp.indicator_id, fp.shared, fp.fingerprint,
+           NOT fp.shared OR n.indicator_id IS NULL OR n.fingerprint IS DISTINCT FROM fp.fingerprint AS changed
+      FROM fp LEFT JOIN krimp.nightly_benchmark n ON n.indicator_id = fp.indicator_id;
+    INSERT INTO pg_temp.krimp_nightly_series
+    SELECT o.indicator_id, o.region_id FROM krimp.observation_row o
+     WHERE o.indicator_id IN (SELECT c.indicator_id FROM pg_temp.krimp_nightly_bench c WHERE c.changed)
+    UNION SELECT b.indicator_id, b.region_id FROM krimp.observation_block b
+     WHERE b.indicator_id IN (SELECT c.indicator_id FROM pg_temp.krimp_nightly_bench c WHERE c.changed)
+    EXCEPT SELECT s.indicator_id, s.region_id FROM pg_temp.krimp_nightly_series s;
     SELECT count(*) INTO n_series FROM pg_temp.krimp_nightly_series;
 
     -- detect, with each indicator's direction of good and the national benchmark
@@ -119,6 +167,9 @@ BEGIN
     INSERT INTO krimp.job_run (run_id, started_at, finished_at, full_run, series_examined,
                                flags_new, flags_confirmed, flags_withdrawn, duration_ms)
     VALUES (run, t0, clock_timestamp(), full_run, n_series, 0, 0, 0, 0);
+    INSERT INTO krimp.nightly_benchmark AS n (indicator_id, fingerprint, run_id)
+    SELECT c.indicator_id, c.fingerprint, run FROM pg_temp.krimp_nightly_bench c WHERE c.shared
+    ON CONFLICT (indicator_id) DO UPDATE SET fingerprint = excluded.fingerprint, run_id = excluded.run_id;
 
     -- reconcile with the live flags of the examined series
     WITH withdrawn AS (
@@ -169,11 +220,12 @@ BEGIN
                                             'confirmed', n_confirmed, 'withdrawn', n_withdrawn)::text);
     END IF;
     DROP TABLE pg_temp.krimp_nightly_found;
+    DROP TABLE pg_temp.krimp_nightly_bench;
     DROP TABLE pg_temp.krimp_nightly_series;
 END
 $$;
 COMMENT ON PROCEDURE krimp.nightly(boolean) IS
-    'the nightly job: detect tipping points in every series whose observations changed since the last run (all series with full_run => true), reconcile the flags (new, confirmed, withdrawn), record the run in krimp.job_run and NOTIFY krimp_tipping_points with a JSON summary when something new was flagged';
+    'the nightly job: detect tipping points in every series whose observations changed since the last run, whose embargo ended since, or whose benchmark changed (all series with full_run => true), reconcile the flags (new, confirmed, withdrawn), record the run in krimp.job_run and NOTIFY krimp_tipping_points with a JSON summary when something new was flagged';
 REVOKE ALL ON PROCEDURE krimp.nightly(boolean) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE krimp.nightly(boolean) TO krimp_admin;
 -- Schedule the nightly job with pg_cron, when pg_cron is installed.
