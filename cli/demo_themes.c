@@ -22,6 +22,7 @@
 
 #define CATALOGUE_FILE "indicators.sql"
 #define MANIFEST_FILE "loads.tsv"
+#define GROUP_FIGURES_FILE "seed/zeeuws_vlaanderen_vacancy.csv"
 #define MANIFEST_MAX_ARGS 64
 
 /* a whole file into memory (NUL-terminated), or NULL with the error said */
@@ -139,6 +140,83 @@ load_line(PGconn *conn, const char *data, const char *rejects_dir, char **fields
 	return rc;
 }
 
+/*
+ * A decline region's figures of its own: the seed report's "vacancy
+ * (excluding second homes) in Zeeuws-Vlaanderen fell from 9.9 % in 2012 to
+ * 7.6 % in 2013", loaded by the province of Zeeland onto the group's own row
+ * (krimp.group_region), beside CBS's vacancy of its member municipalities.
+ */
+static int
+group_figures(PGconn *conn, const char *data, const char *rejects_dir)
+{
+	char	   *file = NULL,
+			   *rejects = NULL;
+	char	   *argv[24];
+	int			argc = 0;
+	load_options o;
+	const char **files = NULL;
+	const char *filters[65];
+	int			rc;
+
+	if (asprintf(&file, "%s/%s", data, GROUP_FIGURES_FILE) < 0 ||
+		asprintf(&rejects, "%s/group-figures.rejects.csv", rejects_dir) < 0)
+	{
+		free(file);
+		return EXIT_INPUT;
+	}
+	argv[argc++] = "load";
+	argv[argc++] = "-o";
+	argv[argc++] = "PV29";
+	argv[argc++] = "-s";
+	argv[argc++] = "Provincie Zeeland, in the evaluation of the krimp covenants (seed report)";
+	argv[argc++] = "--published-at";
+	argv[argc++] = "2014-12-01";
+	argv[argc++] = "-i";
+	argv[argc++] = "vacancy_rate_excl_second";
+	argv[argc++] = "-r";
+	argv[argc++] = rejects;
+	argv[argc++] = "--";
+	argv[argc++] = file;
+	argv[argc] = NULL;
+	rc = krimp_load_parse(argc, argv, &o, &files, filters);
+	if (rc == LOAD_GO)
+	{
+		bool		quiet = cli_quiet;
+
+		cli_quiet = true;
+		rc = krimp_load(conn, &o);
+		cli_quiet = quiet;
+	}
+	free(files);
+	free(file);
+	free(rejects);
+	if (rc != EXIT_OK)
+		return rc;
+	{
+		PGresult   *res = PQexec(conn,
+								 "WITH i AS (SELECT "
+								 "    (SELECT indicator_id FROM krimp.indicator WHERE code OPERATOR(pg_catalog.=) 'vacancy_rate_excl_second') AS own, "
+								 "    (SELECT indicator_id FROM krimp.indicator WHERE code OPERATOR(pg_catalog.=) 'vacancy_rate') AS cbs) "
+								 "SELECT krimp.year(coalesce(a.period, b.period)) AS year, "
+								 "       pg_catalog.round(a.value::numeric, 1) AS \"own figure (excl. second homes, %)\", "
+								 "       pg_catalog.round(b.value::numeric, 1) AS \"its municipalities (CBS vacancy_rate, %)\" "
+								 "  FROM i, krimp.points(krimp.target_series_of(i.own, NULL, 'KR-ZVLAANDEREN', 2014, 'infinity')) a "
+								 "  FULL JOIN krimp.points(krimp.target_series_of((SELECT cbs FROM i), NULL, 'KR-ZVLAANDEREN', 2014, 'infinity')) b "
+								 "    ON b.period OPERATOR(krimp.=) a.period "
+								 " ORDER BY 1");
+
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			return cli_server_error(conn, res, NULL);
+		printf("\n   A decline region's figures of its own (%s/%s, loaded by Provincie Zeeland onto\n"
+			   "   the group's own row, krimp.group_region): Zeeuws-Vlaanderen's vacancy excluding second\n"
+			   "   homes, beside CBS's vacancy of its municipalities in the 2014 layout:\n",
+			   data, GROUP_FIGURES_FILE);
+		cli_print_result(stdout, res, "   ");
+		PQclear(res);
+	}
+	return EXIT_OK;
+}
+
 /* the newest batch id so far: a table's loads are the batches after it */
 static bool
 last_batch(PGconn *conn, char *buf, size_t size, int *rc)
@@ -198,7 +276,7 @@ demo_themes(PGconn *conn, const char *data, const char *rejects_dir)
 				first_batch[32] = "0";
 
 	printf("\n== 3b. Every theme: the tables of %s/%s with krimpctl load\n", data, MANIFEST_FILE);
-	printf("   The catalogue (%s/%s: 18 indicators over 5 themes), then each table of the manifest\n"
+	printf("   The catalogue (%s/%s: 19 indicators over 5 themes), then each table of the manifest\n"
 		   "   with krimpctl load, one batch per table and period, with the manifest's measures, slice,\n"
 		   "   source, vintage and kind (one line per table below); rejected rows go to %s/, with\n"
 		   "   their reasons.  Then the shares of the age bands as rates over the population\n"
@@ -262,7 +340,11 @@ demo_themes(PGconn *conn, const char *data, const char *rejects_dir)
 	free(path);
 	if (rc != EXIT_OK)
 		return rc;
-	printf("\n   %d loads done.  The shares of the age bands, as rates over the population:\n", loads);
+	if (rc == EXIT_OK)
+		rc = group_figures(conn, data, rejects_dir);
+	if (rc != EXIT_OK)
+		return rc;
+	printf("\n   %d loads done.  The shares of the age bands, as rates over the population:\n", loads + 1);
 	{
 		PGresult   *res = PQexec(conn,
 								 "SELECT x.rate AS indicator, coalesce(sum(d.figures), 0) AS \"figures filed\", "

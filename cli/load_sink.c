@@ -34,6 +34,17 @@ is_region_code(const char *c)
 }
 
 /*
+ * The code of a designated group, whose own row holds its figures of its
+ * own (krimp.is_group_code), as written: in upper case already, so that a
+ * name with a hyphen (Alphen-Chaam) is never taken for one
+ */
+static bool
+is_group_code(const char *c)
+{
+	return krimp_group_code_valid(c, strlen(c));
+}
+
+/*
  * A number as krimp.apply_batch() reads one: the core's rule (codes.h), which
  * krimp.number_problem() runs in the server.  Written right but out of the
  * range of double precision is told apart below.
@@ -308,17 +319,22 @@ load_row(input_state *in, const input_row *row)
 		snprintf(region, sizeof region, "%.*s", (int) sizeof region - 1, label);
 		for (char *c = region; *c; c++)
 			*c = toupper((unsigned char) *c);
-		if (!is_region_code(region))
+		if (!is_region_code(region) && !is_group_code(label))
 			need_name = true;
 	}
 	else
 	{
 		if (!input_trim_copy(row->region, region, sizeof region))
 			return too_long(in, "region code", row->region);
-		for (char *c = region; *c; c++)
-			*c = toupper((unsigned char) *c);
-		if (!is_region_code(region))
-			return input_fail(in, "\"%s\" is not a CBS region code (NL01, LD01-LD04, PV##, CR##, GM####, WK######, BU########)",
+		if (is_group_code(region))
+			;					/* a group's code, as written */
+		else
+		{
+			for (char *c = region; *c; c++)
+				*c = toupper((unsigned char) *c);
+		}
+		if (!is_region_code(region) && !is_group_code(region))
+			return input_fail(in, "\"%s\" is not a CBS region code (NL01, LD01-LD04, PV##, CR##, GM####, WK######, BU########) nor a group code (KR-ZVLAANDEREN)",
 							  region);
 	}
 

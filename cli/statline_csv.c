@@ -361,9 +361,12 @@ cb_row(int term, void *ctx)
 		cs->labels = true;
 		if (input_trim_copy(cs->fields[cs->c_region], code, sizeof code))
 		{
+			/* a group's code as written (upper case: Alphen-Chaam is a name) */
+			bool		group = krimp_group_code_valid(code, strlen(code));
+
 			for (char *c = code; *c; c++)
 				*c = (char) toupper((unsigned char) *c);
-			cs->labels = krimp_region_level_of(code, strlen(code)) == NULL;
+			cs->labels = krimp_region_level_of(code, strlen(code)) == NULL && !group;
 		}
 	}
 

@@ -1,5 +1,6 @@
 -- The indicator catalogue: every indicator the bundled CBS data fill, on the
--- report's themes (krimp.indicator_themes()).  The one home of these
+-- report's themes (krimp.indicator_themes()), and the one a decline region
+-- measures of its own (vacancy_rate_excl_second, data/seed/).  The one home of these
 -- definitions: krimpctl demo, the scripts and the tests load this file.
 -- Idempotent: an indicator that exists is left as it is.
 --   psql -v ON_ERROR_STOP=1 -f data/indicators.sql
@@ -49,7 +50,12 @@ SELECT * FROM (VALUES
      'population', -1, 'Average distance by road of the inhabitants to the nearest railway station'),
     (2, 'disposable_income', 'Gemiddeld besteedbaar inkomen', 'thousand euro', 1, 'income and economy',
      'CBS 70072ned', 'weighted mean', 'households', 1,
-     'Average disposable income of private households (excluding students)')
+     'Average disposable income of private households (excluding students)'),
+    (2, 'vacancy_rate_excl_second', 'Leegstand exclusief tweede woningen', '% of the housing stock', 1, 'housing',
+     'Provincie Zeeland, in the seed report', 'none', NULL, -1,
+     'Vacant dwellings excluding second homes, as a percentage of the housing stock, as a region measures it: a '
+     'figure of a decline region of its own (Zeeuws-Vlaanderen 9.9 % in 2012, 7.6 % in 2013), not a sum of its '
+     'municipalities, and of another definition than CBS''s vacancy_rate')
   ) AS d(pass, code, name, unit, decimals, theme, source, aggregation, denominator, direction_of_good, description);
 -- pass 1 the denominators, pass 2 what refers to them
 INSERT INTO krimp.indicator (code, name, unit, decimals, granularity, theme, source, aggregation, denominator_id,

@@ -1,7 +1,8 @@
 /*
  * codes.c
  *	  SQL functions over the core's code and number checks (core/codes.h):
- *	  krimp.region_level, krimp.number_problem and krimp.parse_number.
+ *	  krimp.region_level, krimp.is_group_code, krimp.number_problem and
+ *	  krimp.parse_number.
  */
 #include "krimp.h"
 
@@ -10,6 +11,7 @@
 #include "core/codes.h"
 
 PG_FUNCTION_INFO_V1(krimp_region_level);
+PG_FUNCTION_INFO_V1(krimp_is_group_code);
 PG_FUNCTION_INFO_V1(krimp_number_problem);
 PG_FUNCTION_INFO_V1(krimp_parse_number_fn);
 
@@ -23,6 +25,15 @@ krimp_region_level(PG_FUNCTION_ARGS)
 	if (level == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(level));
+}
+
+/* krimp.is_group_code(code text) RETURNS boolean */
+Datum
+krimp_is_group_code(PG_FUNCTION_ARGS)
+{
+	text	   *code = PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_BOOL(krimp_group_code_valid(VARDATA_ANY(code), VARSIZE_ANY_EXHDR(code)));
 }
 
 /* krimp.number_problem(value_text text) RETURNS text: NULL for a number, else the reason */

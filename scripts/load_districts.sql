@@ -4,7 +4,8 @@
 -- its municipality (a district) or to its district and municipality (a
 -- neighbourhood).  Opt-in: scripts/load_regions.sh --districts.  Names only,
 -- no geometry (the file has none).  Codes krimp.region_level does not accept
--- (Amsterdam's WK0363AB: letters) are counted and left out.  Idempotent: a
+-- are counted and left out (none in the bundled file: Amsterdam's WK0363AB,
+-- with letters, is a district code since 0.3).  Idempotent: a
 -- second run adds nothing.  Bron: CBS, CC BY 4.0.
 \if :{?abs_srcdir}
 \else

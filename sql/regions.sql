@@ -311,7 +311,7 @@ SELECT * FROM krimp.load_boundaries('municipality', 2024,
 SELECT * FROM krimp.load_boundaries('municipality', 2024,
     '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"statcode": "GM0014", "statnaam": "Groningen"},
       "geometry": {"type": "Point", "coordinates": [6.5, 53.2]}}]}');
-SELECT krimp.load_region_group('X', 'X', 'topkrimpregio', 'PV20', '2009-01-01', 2014, ARRAY['GM1979']);
+SELECT krimp.load_region_group('KR-X', 'X', 'topkrimpregio', 'PV20', '2009-01-01', 2014, ARRAY['GM1979']);
 SELECT krimp.load_region_layout(2001, '{"type": "Topology", "objects": {"layer": {"geometries": [{"properties": {"rubriek": "gemeente", "statcode": "GM0003", "corop_gebied": "CR02"}}]}}}');
 \set VERBOSITY terse
 
@@ -355,6 +355,20 @@ SELECT c.code, c.name, c.level, p.code AS parent, p.name AS parent_name, p.level
   FROM krimp.region c
   JOIN krimp.region_parent rp ON rp.region_id = c.region_id JOIN krimp.region p ON p.region_id = rp.parent_id
  WHERE c.code IN ('WK197901', 'BU19790101') ORDER BY c.code, p.code;
+-- Amsterdam's codes carry letters after the municipality's digits: they load too, in GM0363
+SELECT count(*) FILTER (WHERE c.level = 'district') AS amsterdam_districts,
+       count(*) FILTER (WHERE c.level = 'neighbourhood') AS amsterdam_neighbourhoods,
+       count(*) FILTER (WHERE p.code IS DISTINCT FROM 'GM0363') AS outside_gm0363
+  FROM krimp.region c
+  LEFT JOIN krimp.region_parent rp ON rp.region_id = c.region_id
+  LEFT JOIN krimp.region p ON p.region_id = rp.parent_id AND p.level = 'municipality'
+ WHERE c.code ~ '^(WK|BU)0363' AND (p.code IS NOT NULL OR NOT EXISTS (
+       SELECT 1 FROM krimp.region_parent x JOIN krimp.region y ON y.region_id = x.parent_id
+        WHERE x.region_id = c.region_id AND y.level = 'municipality'));
+SELECT c.code, c.name, c.level, p.code AS parent, p.level AS parent_level
+  FROM krimp.region c
+  JOIN krimp.region_parent rp ON rp.region_id = c.region_id JOIN krimp.region p ON p.region_id = rp.parent_id
+ WHERE c.code IN ('WK0363AB', 'BU0363AC03') ORDER BY c.code, p.code;
 
 \c :regress_db
 SET client_min_messages = warning;

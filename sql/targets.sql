@@ -137,6 +137,31 @@ SELECT a.agreement_id, 'x', i.indicator_id, r.region_id, '2012', '2020', 7, 'x',
 INSERT INTO krimp.target (agreement_id, name, indicator_id, group_code, baseline_period, horizon_period, horizon_value, actiehouder)
 SELECT a.agreement_id, 'x', i.indicator_id, 'KR-ZVLAANDEREN', '2012', '2020', 7, 'x'
   FROM krimp.agreement a, krimp.indicator i WHERE a.code = 'T-ZL-2013' AND i.code = 't_vacancy';
+-- ... unless the group holds figures of its own: on its own row in krimp.region (krimp.group_region, level
+-- group), the report's "vacancy in Zeeuws-Vlaanderen 9.9 % in 2012, 7.6 % in 2013" as the region measures it
+SELECT code, name, level, valid_from, valid_to, geom IS NOT NULL AS has_boundary,
+       round((public.ST_Area(geom) / 1e6)::numeric) AS km2
+  FROM krimp.region WHERE code = 'KR-ZVLAANDEREN';
+SELECT krimp.begin_batch('PV29', 'group vacancy') AS b \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+VALUES (:b, 1, 'PV29', 't_vacancy', 'kr-zvlaanderen ', '2011', '9.8'), (:b, 2, 'PV29', 't_vacancy', 'KR-ZVLAANDEREN', '2012', '9.9');
+SELECT rows_inserted, rows_rejected FROM krimp.apply_batch(:b, 'abort', '2013-04-01 00:00+00');
+SELECT krimp.begin_batch('PV29', 'group vacancy') AS b \gset
+INSERT INTO krimp.observation_staging (batch_id, line_number, org_code, indicator_code, region_code, period, value)
+VALUES (:b, 1, 'PV29', 't_vacancy', 'KR-ZVLAANDEREN', '2013', '7.6');
+SELECT rows_inserted, rows_rejected FROM krimp.apply_batch(:b, 'abort', '2014-04-01 00:00+00');
+INSERT INTO krimp.target (agreement_id, name, indicator_id, group_code, baseline_period, horizon_period, horizon_value,
+                          actiehouder)
+SELECT a.agreement_id, 'Regio Zeeuws-Vlaanderen: leegstand naar 7%', i.indicator_id, 'KR-ZVLAANDEREN', '2012', '2020', 7,
+       'Gemeenten Zeeuws-Vlaanderen'
+  FROM krimp.agreement a, krimp.indicator i WHERE a.code = 'T-ZL-2013' AND i.code = 't_vacancy';
+SELECT t.name, t.group_code, t.layout_year, t.baseline_value, krimp.target_series(t.target_id) AS series,
+       e.light, e.latest_period, e.latest_value, e.expected_value
+  FROM krimp.target t, krimp.evaluate_target(t.target_id, '2014-12-31 00:00+00') e
+ WHERE t.name LIKE 'Regio Zeeuws-Vlaanderen%';
+-- a group code is no CBS code: only a group makes a row of it, and a group needs such a code
+INSERT INTO krimp.region (code, name, level, valid_from) VALUES ('KR-NOT-A-GROUP', 'x', 'municipality', '2002-01-01');
+SELECT krimp.load_region_group('kr zvl', 'x', 'topkrimpregio', 'PV29', '2009-01-01', 2014, ARRAY['GM0677']);
 -- targets are never changed
 UPDATE krimp.target SET horizon_value = 6 WHERE name LIKE 'Leegstand%';
 \set VERBOSITY default

@@ -32,20 +32,29 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+static bool
+is_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
 const char *
 krimp_region_level_of(const char *code, size_t len)
 {
 	if (code == NULL || len < 3)
 		return NULL;
-	for (size_t i = 2; i < len; i++)
-		if (!is_digit(code[i]))
-			return NULL;
 	for (size_t f = 0; f < sizeof(region_forms) / sizeof(region_forms[0]); f++)
 	{
 		const region_form *form = &region_forms[f];
+		bool		ok = true;
 
 		if (code[0] != form->prefix[0] || code[1] != form->prefix[1] || len - 2 != form->digits)
 			continue;
+		/* digits; a district's or neighbourhood's own part may hold letters too (Amsterdam) */
+		for (size_t i = 2; i < len && ok; i++)
+			ok = is_digit(code[i]) || (f >= 5 && i >= 6 && is_upper(code[i]));
+		if (!ok)
+			return NULL;
 		/* NL0#; LD01-LD04 */
 		if (f == 0 && code[2] != '0')
 			return NULL;
@@ -54,6 +63,25 @@ krimp_region_level_of(const char *code, size_t len)
 		return form->level;
 	}
 	return NULL;
+}
+
+bool
+krimp_group_code_valid(const char *code, size_t len)
+{
+	bool		hyphen = false;
+
+	if (code == NULL || len < 3 || len > KRIMP_GROUP_CODE_MAX || !is_upper(code[0]) || code[len - 1] == '-')
+		return false;
+	for (size_t i = 1; i < len; i++)
+	{
+		if (code[i] == '-')
+		{
+			hyphen = true;
+		}
+		else if (!is_upper(code[i]) && !is_digit(code[i]))
+			return false;
+	}
+	return hyphen;
 }
 
 /*

@@ -16,10 +16,24 @@
  * The level of a normalised CBS region code (upper case, no blanks):
  * "country" (NL0#), "landsdeel" (LD01-LD04), "province" (PV##),
  * "corop" (CR##), "municipality" (GM####), "district" (WK######) or
- * "neighbourhood" (BU########); NULL when code is none of them.  code
- * need not be NUL-terminated: len bytes are read.
+ * "neighbourhood" (BU########); NULL when code is none of them.  A
+ * district's or neighbourhood's part after its municipality's four digits
+ * may hold upper-case letters as well as digits (Amsterdam's WK0363AB,
+ * BU0363AC03).  code need not be NUL-terminated: len bytes are read.
  */
 extern const char *krimp_region_level_of(const char *code, size_t len);
+
+/* Most bytes of a group code. */
+#define KRIMP_GROUP_CODE_MAX 32
+
+/*
+ * Whether code is the code of a designated group of regions (the row in
+ * krimp.region that holds a group's own figures): an upper-case letter,
+ * then upper-case letters or digits, a hyphen, then upper-case letters,
+ * digits and hyphens, at most KRIMP_GROUP_CODE_MAX bytes, not ending in a
+ * hyphen (KR-ZVLAANDEREN, AR-WALCHEREN).  No CBS code has a hyphen.
+ */
+extern bool krimp_group_code_valid(const char *code, size_t len);
 
 /* A message quotes at most this many characters of the text, then "...". */
 #define KRIMP_EXCERPT_CHARS 40

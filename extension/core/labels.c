@@ -293,6 +293,9 @@ krimp_region_names_add(krimp_region_names *rn, const char *code, const char *nam
 	char		key[256];
 	size_t		clen = strlen(code);
 
+	/* a group's own row is found by its code, never by its name (Eemsdelta is a municipality too) */
+	if (krimp_group_code_valid(code, clen))
+		return true;
 	if (clen >= sizeof e->code || !krimp_region_level_of(code, clen))
 		return krimp_fail(err, KRIMP_ERR_PARAMETER, "invalid CBS region code \"%s\"", code);
 	if (rn->n == rn->cap)

@@ -76,8 +76,9 @@ extern void krimp_region_names_free(krimp_region_names *rn);
  * Add a region version: its code (NL01, PV20, GM0014, ...), name, first
  * day and first day it no longer holds ("YYYY-MM-DD"; valid_to NULL or ""
  * while it holds), and for a municipality the code of its province (NULL
- * or "" if unknown).  Returns false on a bad code or date (err filled) or
- * when out of memory.
+ * or "" if unknown).  A group's own row (a group code, codes.h) is passed
+ * over: names never match it.  Returns false on a bad code or date (err
+ * filled) or when out of memory.
  */
 extern bool krimp_region_names_add(krimp_region_names *rn, const char *code, const char *name,
 								   const char *valid_from, const char *valid_to, const char *province,

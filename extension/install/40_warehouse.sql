@@ -117,7 +117,13 @@ COMMENT ON FUNCTION krimp.normalise_region_code(text) IS
 CREATE FUNCTION krimp.region_level(code text) RETURNS text
     AS 'MODULE_PATHNAME', 'krimp_region_level' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION krimp.region_level(text) IS
-    'level of a normalised CBS region code: country (NL01), landsdeel (LD), province (PV), corop (CR), municipality (GM), district (WK), neighbourhood (BU); NULL if it is none';
+    'level of a normalised CBS region code: country (NL01), landsdeel (LD), province (PV), corop (CR), municipality (GM), district (WK), neighbourhood (BU; a district''s or neighbourhood''s own part may hold upper-case letters, as Amsterdam''s WK0363AB); NULL if it is none';
+
+-- The code of a designated group's own row in krimp.region (since 0.3).
+CREATE FUNCTION krimp.is_group_code(code text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'krimp_is_group_code' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION krimp.is_group_code(text) IS
+    'whether a text is the code of a designated group of regions: an upper-case letter, upper-case letters or digits, a hyphen, then upper-case letters, digits and hyphens, at most 32 characters, not ending in a hyphen (KR-ZVLAANDEREN); no CBS code is one';
 
 -- The number rule of the loads (krimp.apply_batch, krimpctl load): an
 -- optional sign, digits with an optional decimal point, an optional exponent
@@ -140,7 +146,10 @@ CREATE TABLE krimp.region (
     valid_from  date NOT NULL,
     valid_to    date,
     geom        public.geometry(MultiPolygon, 28992),
-    CHECK (krimp.region_level(code) IS NOT NULL AND level OPERATOR(pg_catalog.=) krimp.region_level(code)),
+    -- a CBS code of its level, or a designated group's own row (level 'group', the group's code, which
+    -- is no CBS code): the territory that a group's figures of its own describe
+    CONSTRAINT region_check CHECK ((krimp.region_level(code) IS NOT NULL AND level OPERATOR(pg_catalog.=) krimp.region_level(code))
+                                   OR (level OPERATOR(pg_catalog.=) 'group' AND krimp.is_group_code(code))),
     CHECK (valid_to IS NULL OR valid_to OPERATOR(pg_catalog.>) valid_from),
     -- a code names at most one territory at a time
     EXCLUDE USING gist (code WITH OPERATOR(pg_catalog.=),
@@ -150,7 +159,7 @@ ALTER SEQUENCE krimp.region_id_seq OWNED BY krimp.region.region_id;
 CREATE INDEX region_geom_idx ON krimp.region USING gist (geom);
 CREATE INDEX region_code_idx ON krimp.region (code, valid_from);
 COMMENT ON TABLE krimp.region IS
-    'region versions: a CBS code with the territory it named from valid_from up to (not including) valid_to; a code alone does not identify a territory, since a municipality keeps its code when a merger takes its name';
+    'region versions: a CBS code with the territory it named from valid_from up to (not including) valid_to; a code alone does not identify a territory, since a municipality keeps its code when a merger takes its name.  A row of level group (a group code, krimp.is_group_code) is a designated group''s own: its figures of its own are filed on it (krimp.load_region_group makes it)';
 COMMENT ON COLUMN krimp.region.geom IS 'boundary in the Dutch national reference system (EPSG:28992, RD New)';
 COMMENT ON COLUMN krimp.region.valid_to IS 'first day the version no longer holds; NULL while it holds';
 SELECT pg_catalog.pg_extension_config_dump('krimp.region', '');
@@ -163,16 +172,20 @@ CREATE FUNCTION krimp.region_normalise_trigger() RETURNS trigger
     AS $$
 BEGIN
     NEW.code := krimp.normalise_region_code(NEW.code);
+    -- a designated group's own row (krimp.group_region) keeps its group code
+    IF NEW.level = 'group' AND krimp.is_group_code(NEW.code) THEN
+        RETURN NEW;
+    END IF;
     NEW.level := coalesce(krimp.region_level(NEW.code), NEW.level);
     IF krimp.region_level(NEW.code) IS NULL THEN
         RAISE EXCEPTION 'invalid CBS region code "%"', NEW.code
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'Region codes are NL01, LD01-LD04, PV##, CR##, GM####, WK###### or BU########.';
+                  DETAIL = 'Region codes are NL01, LD01-LD04, PV##, CR##, GM####, WK###### or BU######## (a district''s or neighbourhood''s own part may hold letters); a designated group''s own row has level group and a group code (krimp.group_region).';
     END IF;
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION krimp.region_normalise_trigger() IS 'trigger: normalise a region''s code and set its level';
+COMMENT ON FUNCTION krimp.region_normalise_trigger() IS 'trigger: normalise a region''s code and set its level (a group''s own row keeps level group and its group code)';
 CREATE TRIGGER region_normalise BEFORE INSERT OR UPDATE OF code, level ON krimp.region
     FOR EACH ROW EXECUTE FUNCTION krimp.region_normalise_trigger();
 

@@ -457,6 +457,46 @@ REVOKE ALL ON FUNCTION krimp.load_region_layout(integer, jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.load_region_layout(integer, jsonb) TO krimp_admin;
 
 -- ---- designated groups -----------------------------------------------
+-- A group's own row in krimp.region (level 'group', the group's code), on
+-- which the figures a group has of its own are filed: the report's
+-- "Zeeuws-Vlaanderen vacancy 9.9 % -> 7.6 %" is a figure of the region, not
+-- a sum of its municipalities.  Its territory is the member versions the
+-- group was given (the union of their boundaries); it holds from 1900 on
+-- and is never closed, because a group's figures of any year describe that
+-- territory.  Made or updated by krimp.load_region_group; returns its id.
+CREATE FUNCTION krimp.group_region(group_code text) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    g krimp.region_group;
+    id bigint;
+    shape public.geometry;
+BEGIN
+    SELECT * INTO g FROM krimp.region_group x WHERE x.group_code OPERATOR(pg_catalog.=) group_region.group_code;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no region group "%"', group_code
+            USING ERRCODE = 'no_data_found', HINT = 'Create the group with krimp.load_region_group first.';
+    END IF;
+    SELECT public.ST_Multi(public.ST_CollectionExtract(public.ST_Union(r.geom), 3)) INTO shape
+      FROM krimp.region_group_member m JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) m.region_id
+     WHERE m.group_code OPERATOR(pg_catalog.=) g.group_code;
+    UPDATE krimp.region r SET name = g.name, geom = shape
+     WHERE r.code OPERATOR(pg_catalog.=) g.group_code AND r.level OPERATOR(pg_catalog.=) 'group'
+    RETURNING r.region_id INTO id;
+    IF id IS NULL THEN
+        INSERT INTO krimp.region (code, name, level, valid_from, geom)
+        VALUES (g.group_code, g.name, 'group', DATE '1900-01-01', shape)
+        RETURNING region_id INTO id;
+    END IF;
+    RETURN id;
+END
+$$;
+COMMENT ON FUNCTION krimp.group_region(text) IS
+    'make or update a designated group''s own row in krimp.region (level group, the group''s code, the union of the boundaries of the member versions it was given, valid from 1900 and never closed), on which its figures of its own are filed; returns its region_id';
+REVOKE ALL ON FUNCTION krimp.group_region(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.group_region(text) TO krimp_admin;
+
 CREATE FUNCTION krimp.load_region_group(group_code text, name text, designation text, province_code text,
                                         designated_on date, layout_year integer, member_codes text[],
                                         note text DEFAULT NULL)
@@ -472,6 +512,12 @@ BEGIN
        OR layout_year IS NULL OR member_codes IS NULL THEN
         RAISE EXCEPTION 'a region group needs its code, name, designation, designation date, layout year and members'
             USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF NOT krimp.is_group_code(group_code) THEN
+        RAISE EXCEPTION 'invalid group code "%"', group_code
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A group''s code names its own row in krimp.region, beside the CBS codes.',
+                  HINT = 'Use upper-case letters and digits with a hyphen after a prefix, at most 32 characters, as KR-ZVLAANDEREN (krimp.is_group_code).';
     END IF;
     SELECT c INTO bad FROM unnest(member_codes) c
      WHERE krimp.region_at(c, layout_year::text::krimp.period) IS NULL LIMIT 1;
@@ -496,11 +542,12 @@ BEGIN
       JOIN krimp.region r USING (region_id)
      WHERE r.valid_to IS NULL OR r.valid_to > designated_on;
     GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM krimp.group_region(load_region_group.group_code);
     RETURN n;
 END
 $$;
 COMMENT ON FUNCTION krimp.load_region_group(text, text, text, text, date, integer, text[], text) IS
-    'create or replace a designated group (topkrimpregio, anticipeerregio) with its members given as codes in the layout of a year; each member version belongs from the designation date to the end of the version; returns the number of members';
+    'create or replace a designated group (topkrimpregio, anticipeerregio) with its members given as codes in the layout of a year; each member version belongs from the designation date to the end of the version; makes or updates the group''s own row in krimp.region (krimp.group_region); returns the number of members';
 REVOKE ALL ON FUNCTION krimp.load_region_group(text, text, text, text, date, integer, text[], text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.load_region_group(text, text, text, text, date, integer, text[], text) TO krimp_admin;
 

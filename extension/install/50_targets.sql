@@ -216,7 +216,9 @@ CREATE FUNCTION krimp.target_series_all(known_at timestamptz, target_ids bigint[
          WHERE t.layout_year IS NULL
          GROUP BY t.target_id
     ), layouts AS (
-        SELECT DISTINCT t.indicator_code AS code, t.layout_year FROM t WHERE t.layout_year IS NOT NULL
+        -- (a group's indicator that cannot be combined has only the group's own figures)
+        SELECT DISTINCT t.indicator_code AS code, t.layout_year FROM t
+         WHERE t.layout_year IS NOT NULL AND NOT (t.group_code IS NOT NULL AND t.aggregation = 'none')
         UNION
         SELECT DISTINCT t.denominator_code, t.layout_year FROM t
          WHERE t.layout_year IS NOT NULL AND t.group_code IS NOT NULL AND t.denominator_code IS NOT NULL
@@ -249,9 +251,20 @@ CREATE FUNCTION krimp.target_series_all(known_at timestamptz, target_ids bigint[
           LEFT JOIN h dv ON dv.code = m.denominator_code AND dv.layout_year = m.layout_year
                         AND dv.region_id = m.region_id AND dv.period = v.period
          GROUP BY m.target_id, m.group_code, m.denominator_code, v.period
+    ), group_own AS (
+        -- a figure the group has of its own (on its row, krimp.group_region) comes first, as
+        -- NL01's does for the country; its members' give the other periods
+        SELECT t.target_id, o.period, o.value
+          FROM t JOIN krimp.region g ON g.code = t.group_code AND g.level = 'group'
+          JOIN obs o ON o.indicator_id = t.indicator_id AND o.region_id = g.region_id
+         WHERE t.group_code IS NOT NULL AND o.value IS NOT NULL
     ), recast AS (
-        SELECT c.target_id, krimp.series_agg(c.period, c.value) AS series
-          FROM combined c GROUP BY c.target_id
+        SELECT x.target_id, krimp.series_agg(x.period, x.value) AS series
+          FROM (SELECT c.target_id, c.period, c.value FROM combined c
+                 WHERE NOT EXISTS (SELECT 1 FROM group_own g WHERE g.target_id = c.target_id AND g.period = c.period)
+                UNION ALL
+                SELECT g.target_id, g.period, g.value FROM group_own g) x
+         GROUP BY x.target_id
     )
     SELECT t.target_id, coalesce(own.series, recast.series),
            CASE WHEN t.layout_year IS NULL THEN own.data_vintage
@@ -274,7 +287,7 @@ CREATE FUNCTION krimp.target_series(target_id bigint, known_at timestamptz DEFAU
 $$;
 
 COMMENT ON FUNCTION krimp.target_series(bigint, timestamptz) IS
-    'the series a target is judged on, as known and released at a moment (krimp.released_by: no embargoed figure, whoever asks): the region version''s own figures, or recast onto its layout year (krimp.released_harmonise) and, for a group, combined over the member versions valid on 1 January of that year (sum, or weighted mean through the denominator); a period in which a member lacks a figure is missing';
+    'the series a target is judged on, as known and released at a moment (krimp.released_by: no embargoed figure, whoever asks): the region version''s own figures, or recast onto its layout year (krimp.released_harmonise) and, for a group, combined over the member versions valid on 1 January of that year (sum, or weighted mean through the denominator); a period in which a member lacks a figure is missing; a group''s figures of its own (on its row, krimp.group_region) come first';
 
 -- Is an organisation a party to an agreement: its owner, or listed in its
 -- parties by organisation code or name (krimp.organisation; case and
@@ -391,14 +404,8 @@ BEGIN
                                       NEW.milestone_periods, NEW.horizon_period);
         END IF;
     END IF;
-    IF NEW.group_code IS NOT NULL THEN
-        IF ind.aggregation = 'none' THEN
-            RAISE EXCEPTION 'indicator "%" cannot be combined over the group "%"', ind.code, NEW.group_code
-                USING ERRCODE = 'feature_not_supported',
-                      DETAIL = 'Its aggregation is ''none'': figures of regions cannot be combined.',
-                      HINT = 'Set the target for a region version instead.';
-        END IF;
-    END IF;
+    -- (a group target of an indicator whose figures cannot be combined, aggregation 'none', reads
+    -- the group's figures of its own: krimp.group_region, krimp.target_series)
     IF NEW.layout_year IS NULL AND NEW.group_code IS NOT NULL THEN
         NEW.layout_year := krimp.year(NEW.baseline_period);
     END IF;
@@ -471,6 +478,10 @@ BEGIN
            AND o.kind = 'realisation';
         RETURN result;
     END IF;
+    IF target_series_of.group_code IS NOT NULL AND i.aggregation = 'none' THEN
+        -- figures of the members cannot be combined: only the group's own (below)
+        result := NULL;
+    ELSE
     SELECT krimp.series_agg(c.period, c.value) INTO result
       FROM (SELECT v.period,
                    CASE WHEN count(v.value) = max(n.members)
@@ -503,11 +514,28 @@ BEGIN
                                                  target_series_of.layout_year, known_at) d
                 ON target_series_of.group_code IS NOT NULL AND d.region_id = mem.region_id AND d.period = v.period
              GROUP BY v.period) c;
+    END IF;
+    IF target_series_of.group_code IS NOT NULL THEN
+        -- a figure the group has of its own (on its row, krimp.group_region) comes first, as NL01's
+        -- does for the country; its members' give the other periods
+        WITH own AS (
+            SELECT o.period, o.value FROM krimp.figures_as_of(known_at, true) o
+              JOIN krimp.region g ON g.region_id = o.region_id
+             WHERE g.code = target_series_of.group_code AND g.level = 'group'
+               AND o.indicator_id = i.indicator_id AND o.kind = 'realisation' AND o.value IS NOT NULL
+        )
+        SELECT coalesce(krimp.series_agg(u.period, u.value), result) INTO result
+          FROM (SELECT own.period, own.value FROM own
+                UNION ALL
+                SELECT p.period, p.value FROM krimp.points(result) p
+                 WHERE NOT EXISTS (SELECT 1 FROM own WHERE own.period = p.period)) u
+         WHERE EXISTS (SELECT 1 FROM own);
+    END IF;
     RETURN result;
 END
 $$;
 COMMENT ON FUNCTION krimp.target_series_of(integer, bigint, text, integer, timestamptz) IS
-    'the series of an indicator in a region version or group as known and released at a moment, recast onto a layout year when one is given (the same rule as krimp.target_series)';
+    'the series of an indicator in a region version or group as known and released at a moment, recast onto a layout year when one is given (the same rule as krimp.target_series); a group''s figures of its own (on its row, krimp.group_region) come first, its members'' give the other periods';
 
 CREATE TRIGGER target_insert BEFORE INSERT ON krimp.target
     FOR EACH ROW EXECUTE FUNCTION krimp.target_insert_trigger();

@@ -74,6 +74,47 @@ test_bad_codes(void)
 	/* len bytes are read, no more */
 	CHECK_STR(krimp_region_level_of("GM00140", 6), "municipality");
 	CHECK(krimp_region_level_of("GM0014", 5) == NULL);
+	/* Amsterdam's districts and neighbourhoods: letters after the municipality's digits */
+	CHECK_STR(level("WK0363AB"), "district");
+	CHECK_STR(level("BU0363AC03"), "neighbourhood");
+	CHECK_STR(level("BU0363AA01"), "neighbourhood");
+	CHECK(level("WK03A3AB") == NULL);	/* the municipality's part is digits */
+	CHECK(level("WKA363AB") == NULL);
+	CHECK(level("WK0363ab") == NULL);	/* upper case only */
+	CHECK(level("GM03AB") == NULL);		/* letters only in a district or neighbourhood */
+	CHECK(level("PV2A") == NULL);
+	CHECK(level("WK0363A") == NULL);	/* still six characters after WK */
+	CHECK(level("BU0363AC0") == NULL);
+}
+
+static bool
+group(const char *code)
+{
+	return krimp_group_code_valid(code, strlen(code));
+}
+
+static void
+test_group_codes(void)
+{
+	CHECK(group("KR-ZVLAANDEREN"));
+	CHECK(group("AR-WALCHEREN"));
+	CHECK(group("KR-NOORDOOST-FRYSLAN"));
+	CHECK(group("X1-2"));
+	CHECK(!group("GM0010"));			/* no hyphen: a CBS code is never a group's */
+	CHECK(!group("KRZVL"));
+	CHECK(!group("kr-zvl"));			/* upper case */
+	CHECK(!group("KR-"));				/* nothing after the hyphen */
+	CHECK(!group("KR-ZVL-"));
+	CHECK(!group("-KR"));
+	CHECK(!group("1R-ZVL"));			/* a letter first */
+	CHECK(!group("KR ZVL"));
+	CHECK(!group("KR-ZVL "));
+	CHECK(!group("KR_ZVL"));
+	CHECK(!group(""));
+	CHECK(!krimp_group_code_valid(NULL, 0));
+	CHECK(!group("KR-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123"));	/* 33 bytes */
+	CHECK(group("KR-ABCDEFGHIJKLMNOPQRSTUVWXYZ012"));	/* 32 */
+	CHECK(krimp_group_code_valid("KR-ZVLX", 6));		/* len bytes are read */
 }
 
 static void
@@ -221,6 +262,7 @@ main(void)
 {
 	RUN(test_every_level);
 	RUN(test_bad_codes);
+	RUN(test_group_codes);
 	RUN(test_numbers);
 	RUN(test_exponent_digits);
 	RUN(test_not_numbers);

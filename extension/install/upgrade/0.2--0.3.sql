@@ -1768,3 +1768,457 @@ END
 $$;
 COMMENT ON PROCEDURE krimp.nightly(boolean) IS
     'the nightly job: detect tipping points in every series whose observations changed since the last run, whose embargo ended since, or whose benchmark changed (all series with full_run => true), reconcile the flags (new, confirmed, withdrawn), record the run in krimp.job_run and NOTIFY krimp_tipping_points with a JSON summary when something new was flagged';
+
+-- ==== lead: a group's figures of its own (krimp.group_region), group codes, Amsterdam's district codes (issue 15) ====
+-- Every designated group gets its own row in krimp.region (level 'group', the group code), on which
+-- a figure the group has of its own is filed (the report's "vacancy in Zeeuws-Vlaanderen 9.9 % ->
+-- 7.6 %"); a group's series takes it first.  krimp.region_level accepts letters in a district's or
+-- neighbourhood's own part (WK0363AB); a group target of an indicator with aggregation 'none' reads
+-- the group's own figures instead of being refused.
+CREATE FUNCTION krimp.is_group_code(code text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'krimp_is_group_code' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION krimp.is_group_code(text) IS
+    'whether a text is the code of a designated group of regions: an upper-case letter, upper-case letters or digits, a hyphen, then upper-case letters, digits and hyphens, at most 32 characters, not ending in a hyphen (KR-ZVLAANDEREN); no CBS code is one';
+REVOKE ALL ON FUNCTION krimp.is_group_code(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.is_group_code(text) TO krimp_reader;
+COMMENT ON FUNCTION krimp.region_level(text) IS
+    'level of a normalised CBS region code: country (NL01), landsdeel (LD), province (PV), corop (CR), municipality (GM), district (WK), neighbourhood (BU; a district''s or neighbourhood''s own part may hold upper-case letters, as Amsterdam''s WK0363AB); NULL if it is none';
+CREATE OR REPLACE FUNCTION krimp.region_normalise_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    NEW.code := krimp.normalise_region_code(NEW.code);
+    -- a designated group's own row (krimp.group_region) keeps its group code
+    IF NEW.level = 'group' AND krimp.is_group_code(NEW.code) THEN
+        RETURN NEW;
+    END IF;
+    NEW.level := coalesce(krimp.region_level(NEW.code), NEW.level);
+    IF krimp.region_level(NEW.code) IS NULL THEN
+        RAISE EXCEPTION 'invalid CBS region code "%"', NEW.code
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Region codes are NL01, LD01-LD04, PV##, CR##, GM####, WK###### or BU######## (a district''s or neighbourhood''s own part may hold letters); a designated group''s own row has level group and a group code (krimp.group_region).';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.region_normalise_trigger() IS 'trigger: normalise a region''s code and set its level (a group''s own row keeps level group and its group code)';
+ALTER TABLE krimp.region DROP CONSTRAINT region_check,
+    ADD CONSTRAINT region_check CHECK ((krimp.region_level(code) IS NOT NULL AND level OPERATOR(pg_catalog.=) krimp.region_level(code))
+                                   OR (level OPERATOR(pg_catalog.=) 'group' AND krimp.is_group_code(code)));
+COMMENT ON TABLE krimp.region IS
+    'region versions: a CBS code with the territory it named from valid_from up to (not including) valid_to; a code alone does not identify a territory, since a municipality keeps its code when a merger takes its name.  A row of level group (a group code, krimp.is_group_code) is a designated group''s own: its figures of its own are filed on it (krimp.load_region_group makes it)';
+
+CREATE FUNCTION krimp.group_region(group_code text) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    g krimp.region_group;
+    id bigint;
+    shape public.geometry;
+BEGIN
+    SELECT * INTO g FROM krimp.region_group x WHERE x.group_code OPERATOR(pg_catalog.=) group_region.group_code;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no region group "%"', group_code
+            USING ERRCODE = 'no_data_found', HINT = 'Create the group with krimp.load_region_group first.';
+    END IF;
+    SELECT public.ST_Multi(public.ST_CollectionExtract(public.ST_Union(r.geom), 3)) INTO shape
+      FROM krimp.region_group_member m JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) m.region_id
+     WHERE m.group_code OPERATOR(pg_catalog.=) g.group_code;
+    UPDATE krimp.region r SET name = g.name, geom = shape
+     WHERE r.code OPERATOR(pg_catalog.=) g.group_code AND r.level OPERATOR(pg_catalog.=) 'group'
+    RETURNING r.region_id INTO id;
+    IF id IS NULL THEN
+        INSERT INTO krimp.region (code, name, level, valid_from, geom)
+        VALUES (g.group_code, g.name, 'group', DATE '1900-01-01', shape)
+        RETURNING region_id INTO id;
+    END IF;
+    RETURN id;
+END
+$$;
+COMMENT ON FUNCTION krimp.group_region(text) IS
+    'make or update a designated group''s own row in krimp.region (level group, the group''s code, the union of the boundaries of the member versions it was given, valid from 1900 and never closed), on which its figures of its own are filed; returns its region_id';
+REVOKE ALL ON FUNCTION krimp.group_region(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.group_region(text) TO krimp_admin;
+
+CREATE OR REPLACE FUNCTION krimp.load_region_group(group_code text, name text, designation text, province_code text,
+                                        designated_on date, layout_year integer, member_codes text[],
+                                        note text DEFAULT NULL)
+    RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    bad text;
+    n integer;
+BEGIN
+    IF group_code IS NULL OR name IS NULL OR designation IS NULL OR designated_on IS NULL
+       OR layout_year IS NULL OR member_codes IS NULL THEN
+        RAISE EXCEPTION 'a region group needs its code, name, designation, designation date, layout year and members'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF NOT krimp.is_group_code(group_code) THEN
+        RAISE EXCEPTION 'invalid group code "%"', group_code
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A group''s code names its own row in krimp.region, beside the CBS codes.',
+                  HINT = 'Use upper-case letters and digits with a hyphen after a prefix, at most 32 characters, as KR-ZVLAANDEREN (krimp.is_group_code).';
+    END IF;
+    SELECT c INTO bad FROM unnest(member_codes) c
+     WHERE krimp.region_at(c, layout_year::text::krimp.period) IS NULL LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'region % has no version in the layout of %', bad, layout_year
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = format('Members are given in the layout of 1 January %s; load that year''s boundaries first.', layout_year);
+    END IF;
+    INSERT INTO krimp.region_group (group_code, name, designation, province_code, designated_on, note)
+    VALUES (load_region_group.group_code, load_region_group.name, load_region_group.designation,
+            krimp.normalise_region_code(load_region_group.province_code), load_region_group.designated_on,
+            load_region_group.note)
+    ON CONFLICT ON CONSTRAINT region_group_pkey DO UPDATE
+       SET name = EXCLUDED.name, designation = EXCLUDED.designation, province_code = EXCLUDED.province_code,
+           designated_on = EXCLUDED.designated_on, note = EXCLUDED.note;
+    DELETE FROM krimp.region_group_member m WHERE m.group_code = load_region_group.group_code;
+    -- a member from the designation (or its version's start) to its version's end
+    INSERT INTO krimp.region_group_member (group_code, region_id, valid_from, valid_to)
+    SELECT load_region_group.group_code, r.region_id, greatest(r.valid_from, designated_on), r.valid_to
+      FROM (SELECT DISTINCT krimp.region_at(c, layout_year::text::krimp.period) AS region_id
+              FROM unnest(member_codes) c) v
+      JOIN krimp.region r USING (region_id)
+     WHERE r.valid_to IS NULL OR r.valid_to > designated_on;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM krimp.group_region(load_region_group.group_code);
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION krimp.load_region_group(text, text, text, text, date, integer, text[], text) IS
+    'create or replace a designated group (topkrimpregio, anticipeerregio) with its members given as codes in the layout of a year; each member version belongs from the designation date to the end of the version; makes or updates the group''s own row in krimp.region (krimp.group_region); returns the number of members';
+REVOKE ALL ON FUNCTION krimp.load_region_group(text, text, text, text, date, integer, text[], text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.load_region_group(text, text, text, text, date, integer, text[], text) TO krimp_admin;
+
+CREATE OR REPLACE FUNCTION krimp.target_series_all(known_at timestamptz, target_ids bigint[])
+    RETURNS TABLE (target_id bigint, series krimp.series, data_vintage timestamptz)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+    WITH t AS (
+        SELECT tg.target_id, tg.indicator_id, tg.region_id, tg.group_code, tg.layout_year,
+               i.code AS indicator_code, i.aggregation, d.code AS denominator_code,
+               i.denominator_id
+          FROM (SELECT DISTINCT u.id FROM unnest(target_ids) u(id)) ids
+          JOIN krimp.target tg ON tg.target_id = ids.id
+          JOIN krimp.indicator i ON i.indicator_id = tg.indicator_id
+          LEFT JOIN krimp.indicator d ON d.indicator_id = i.denominator_id
+    ), obs AS (
+        -- the released realisations as known then (krimp.figures_as_of, inlined: the
+        -- indicators' array reaches the scan)
+        SELECT o.indicator_id, o.region_id, o.period, o.value, o.published_at
+          FROM krimp.figures_as_of(known_at, true) o
+         WHERE o.kind = 'realisation'
+           AND o.indicator_id = ANY (ARRAY(SELECT t.indicator_id FROM t
+                                           UNION SELECT t.denominator_id FROM t
+                                                  WHERE t.layout_year IS NOT NULL AND t.denominator_id IS NOT NULL))
+    ), vintage AS (
+        SELECT o.indicator_id, max(o.published_at) AS published_at FROM obs o GROUP BY o.indicator_id
+    ), own AS (
+        -- a region version's own figures
+        SELECT t.target_id, krimp.series_agg(o.period, o.value) AS series, max(o.published_at) AS data_vintage
+          FROM t JOIN obs o ON o.indicator_id = t.indicator_id AND o.region_id = t.region_id
+         WHERE t.layout_year IS NULL
+         GROUP BY t.target_id
+    ), layouts AS (
+        -- (a group's indicator that cannot be combined has only the group's own figures)
+        SELECT DISTINCT t.indicator_code AS code, t.layout_year FROM t
+         WHERE t.layout_year IS NOT NULL AND NOT (t.group_code IS NOT NULL AND t.aggregation = 'none')
+        UNION
+        SELECT DISTINCT t.denominator_code, t.layout_year FROM t
+         WHERE t.layout_year IS NOT NULL AND t.group_code IS NOT NULL AND t.denominator_code IS NOT NULL
+    ), h AS (
+        SELECT l.code, l.layout_year, x.region_id, x.period, x.value
+          FROM layouts l, LATERAL krimp.released_harmonise(l.code, l.layout_year, known_at) x
+    ), members AS (
+        -- the target's territory on its layout: the region itself, or the group's member versions
+        -- (krimp.group_members: the share of a successor that comes from members)
+        SELECT t.target_id, t.indicator_code, t.denominator_code, t.layout_year, t.group_code, r.region_id,
+               1::double precision AS share
+          FROM t JOIN krimp.region r ON r.region_id = t.region_id
+         WHERE t.layout_year IS NOT NULL AND t.group_code IS NULL
+           AND daterange(r.valid_from, r.valid_to) @> make_date(t.layout_year, 1, 1)
+        UNION ALL
+        SELECT t.target_id, t.indicator_code, t.denominator_code, t.layout_year, t.group_code, gm.region_id, gm.share
+          FROM t, LATERAL krimp.group_members(t.group_code, make_date(t.layout_year, 1, 1)) gm
+         WHERE t.layout_year IS NOT NULL AND t.group_code IS NOT NULL
+    ), combined AS (
+        SELECT m.target_id, v.period,
+               CASE WHEN count(v.value) = max(n.members)
+                         AND (m.group_code IS NULL OR m.denominator_code IS NULL OR count(dv.value) = max(n.members))
+                    THEN CASE WHEN m.group_code IS NULL OR m.denominator_code IS NULL THEN sum(m.share * v.value)
+                              ELSE sum(m.share * v.value * dv.value) / nullif(sum(m.share * dv.value), 0) END
+               END AS value
+          FROM members m
+          JOIN (SELECT mm.target_id, count(*) AS members FROM members mm GROUP BY mm.target_id) n
+            ON n.target_id = m.target_id
+          JOIN h v ON v.code = m.indicator_code AND v.layout_year = m.layout_year AND v.region_id = m.region_id
+          LEFT JOIN h dv ON dv.code = m.denominator_code AND dv.layout_year = m.layout_year
+                        AND dv.region_id = m.region_id AND dv.period = v.period
+         GROUP BY m.target_id, m.group_code, m.denominator_code, v.period
+    ), group_own AS (
+        -- a figure the group has of its own (on its row, krimp.group_region) comes first, as
+        -- NL01's does for the country; its members' give the other periods
+        SELECT t.target_id, o.period, o.value
+          FROM t JOIN krimp.region g ON g.code = t.group_code AND g.level = 'group'
+          JOIN obs o ON o.indicator_id = t.indicator_id AND o.region_id = g.region_id
+         WHERE t.group_code IS NOT NULL AND o.value IS NOT NULL
+    ), recast AS (
+        SELECT x.target_id, krimp.series_agg(x.period, x.value) AS series
+          FROM (SELECT c.target_id, c.period, c.value FROM combined c
+                 WHERE NOT EXISTS (SELECT 1 FROM group_own g WHERE g.target_id = c.target_id AND g.period = c.period)
+                UNION ALL
+                SELECT g.target_id, g.period, g.value FROM group_own g) x
+         GROUP BY x.target_id
+    )
+    SELECT t.target_id, coalesce(own.series, recast.series),
+           CASE WHEN t.layout_year IS NULL THEN own.data_vintage
+                ELSE greatest((SELECT v.published_at FROM vintage v WHERE v.indicator_id = t.indicator_id),
+                              (SELECT v.published_at FROM vintage v WHERE v.indicator_id = t.denominator_id
+                                                                      AND t.group_code IS NOT NULL)) END
+      FROM t
+      LEFT JOIN own ON own.target_id = t.target_id
+      LEFT JOIN recast ON recast.target_id = t.target_id
+$$;
+COMMENT ON FUNCTION krimp.target_series_all(timestamptz, bigint[]) IS
+    'the series of many targets as known and released at a moment, with the newest published_at among the figures read (data_vintage); see krimp.target_series';
+
+COMMENT ON FUNCTION krimp.target_series(bigint, timestamptz) IS
+    'the series a target is judged on, as known and released at a moment (krimp.released_by: no embargoed figure, whoever asks): the region version''s own figures, or recast onto its layout year (krimp.released_harmonise) and, for a group, combined over the member versions valid on 1 January of that year (sum, or weighted mean through the denominator); a period in which a member lacks a figure is missing; a group''s figures of its own (on its row, krimp.group_region) come first';
+
+CREATE OR REPLACE FUNCTION krimp.target_series_of(indicator_id integer, region_id bigint, group_code text,
+                                       layout_year integer, known_at timestamptz)
+    RETURNS krimp.series
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    i krimp.indicator;
+    result krimp.series;
+BEGIN
+    SELECT * INTO i FROM krimp.indicator x WHERE x.indicator_id = target_series_of.indicator_id;
+    IF layout_year IS NULL THEN
+        -- krimp.region_series(i.code, region_id, known_at) on the released figures
+        SELECT krimp.series_agg(o.period, o.value) INTO result
+          FROM krimp.figures_as_of(known_at, true) o
+         WHERE o.indicator_id = i.indicator_id AND o.region_id = target_series_of.region_id
+           AND o.kind = 'realisation';
+        RETURN result;
+    END IF;
+    IF target_series_of.group_code IS NOT NULL AND i.aggregation = 'none' THEN
+        -- figures of the members cannot be combined: only the group's own (below)
+        result := NULL;
+    ELSE
+    SELECT krimp.series_agg(c.period, c.value) INTO result
+      FROM (SELECT v.period,
+                   CASE WHEN count(v.value) = max(n.members)
+                             AND (target_series_of.group_code IS NULL OR i.denominator_id IS NULL
+                                  OR count(d.value) = max(n.members))
+                        THEN CASE WHEN target_series_of.group_code IS NULL OR i.denominator_id IS NULL
+                                  THEN sum(mem.share * v.value)
+                                  ELSE sum(mem.share * v.value * d.value) / nullif(sum(mem.share * d.value), 0) END
+                   END AS value
+              FROM (SELECT r.region_id, 1::double precision AS share FROM krimp.region r
+                     WHERE daterange(r.valid_from, r.valid_to) @> make_date(target_series_of.layout_year, 1, 1)
+                       AND r.region_id = target_series_of.region_id
+                    UNION ALL
+                    SELECT gm.region_id, gm.share
+                      FROM krimp.group_members(target_series_of.group_code,
+                                               make_date(target_series_of.layout_year, 1, 1)) gm
+                     WHERE target_series_of.group_code IS NOT NULL) mem
+             CROSS JOIN (SELECT sum(x.c) AS members
+                           FROM (SELECT count(*) AS c FROM krimp.region r
+                                  WHERE daterange(r.valid_from, r.valid_to) @> make_date(target_series_of.layout_year, 1, 1)
+                                    AND r.region_id = target_series_of.region_id
+                                  UNION ALL
+                                 SELECT count(*) FROM krimp.group_members(target_series_of.group_code,
+                                                                          make_date(target_series_of.layout_year, 1, 1)) gm
+                                  WHERE target_series_of.group_code IS NOT NULL) x) n
+              JOIN krimp.released_harmonise(i.code, target_series_of.layout_year, known_at) v
+                ON v.region_id = mem.region_id
+              LEFT JOIN krimp.released_harmonise((SELECT x.code FROM krimp.indicator x
+                                                   WHERE x.indicator_id = i.denominator_id),
+                                                 target_series_of.layout_year, known_at) d
+                ON target_series_of.group_code IS NOT NULL AND d.region_id = mem.region_id AND d.period = v.period
+             GROUP BY v.period) c;
+    END IF;
+    IF target_series_of.group_code IS NOT NULL THEN
+        -- a figure the group has of its own (on its row, krimp.group_region) comes first, as NL01's
+        -- does for the country; its members' give the other periods
+        WITH own AS (
+            SELECT o.period, o.value FROM krimp.figures_as_of(known_at, true) o
+              JOIN krimp.region g ON g.region_id = o.region_id
+             WHERE g.code = target_series_of.group_code AND g.level = 'group'
+               AND o.indicator_id = i.indicator_id AND o.kind = 'realisation' AND o.value IS NOT NULL
+        )
+        SELECT coalesce(krimp.series_agg(u.period, u.value), result) INTO result
+          FROM (SELECT own.period, own.value FROM own
+                UNION ALL
+                SELECT p.period, p.value FROM krimp.points(result) p
+                 WHERE NOT EXISTS (SELECT 1 FROM own WHERE own.period = p.period)) u
+         WHERE EXISTS (SELECT 1 FROM own);
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION krimp.target_series_of(integer, bigint, text, integer, timestamptz) IS
+    'the series of an indicator in a region version or group as known and released at a moment, recast onto a layout year when one is given (the same rule as krimp.target_series); a group''s figures of its own (on its row, krimp.group_region) come first, its members'' give the other periods';
+
+CREATE OR REPLACE FUNCTION krimp.target_insert_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    ind krimp.indicator;
+    ag krimp.agreement;
+    prev krimp.target;
+    orgs text[];
+    grp krimp.region_group;
+    planned double precision;
+    s krimp.series;
+    kt timestamptz;
+BEGIN
+    SELECT * INTO ind FROM krimp.indicator i WHERE i.indicator_id = NEW.indicator_id;
+    SELECT * INTO ag FROM krimp.agreement a WHERE a.agreement_id = NEW.agreement_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'agreement % does not exist', NEW.agreement_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    NEW.org_code := coalesce(NEW.org_code, ag.org_code);
+
+    -- whose target it is: a writer adds targets of its own organisation, to an
+    -- agreement its organisation is a party to, and continues (previous_id)
+    -- only a target of its own organisation; an administrator may do anything
+    IF NOT krimp.is_admin() THEN
+        orgs := krimp.current_organisations();
+        IF NOT NEW.org_code = ANY (orgs) THEN
+            RAISE EXCEPTION 'you do not act for organisation %', NEW.org_code
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('A target belongs to the organisation in org_code (by default the agreement''s owner, %s); you act for %s.',
+                                      ag.org_code, coalesce(nullif(array_to_string(orgs, ', '), ''), 'no organisation')),
+                      HINT = 'Set org_code to your own organisation.';
+        END IF;
+        IF NEW.previous_id IS NOT NULL THEN
+            SELECT * INTO prev FROM krimp.target p WHERE p.target_id = NEW.previous_id;
+            IF FOUND AND prev.org_code <> NEW.org_code THEN
+                RAISE EXCEPTION 'target "%" belongs to organisation %', prev.name, prev.org_code
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = format('A new version (previous_id %s) continues only a target of its own organisation; this version is for %s.',
+                                          prev.target_id, NEW.org_code),
+                          HINT = format('Only %s re-calibrates it; for a target of your own, insert one without previous_id.',
+                                        prev.org_code);
+            END IF;
+        END IF;
+        -- (a version of one's own target in its agreement needs no more than the first did)
+        IF (NEW.previous_id IS NULL OR prev.agreement_id IS DISTINCT FROM NEW.agreement_id)
+           AND NOT krimp.agreement_party(ag.agreement_id, NEW.org_code) THEN
+            RAISE EXCEPTION 'organisation % is not a party to agreement "%"', NEW.org_code, ag.code
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('The agreement is %s''s; its parties are %s.', ag.org_code,
+                                      array_to_string(ag.parties, ', ')),
+                      HINT = 'Only the owner and the parties of an agreement (listed in parties by organisation code or name) add targets to it: use an agreement your organisation is a party to.';
+        END IF;
+    END IF;
+    NEW.unit := coalesce(NEW.unit, ind.unit);
+    NEW.granularity := coalesce(NEW.granularity, ind.granularity);
+    IF NEW.unit <> ind.unit THEN
+        RAISE EXCEPTION 'unit "%" of the target does not match indicator "%"', NEW.unit, ind.code
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('Indicator "%s" is measured in "%s".', ind.code, ind.unit),
+                  HINT = 'Express the target in the indicator''s unit.';
+    END IF;
+    IF NEW.granularity <> ind.granularity
+       OR krimp.granularity(NEW.baseline_period) <> ind.granularity
+       OR krimp.granularity(NEW.horizon_period) <> ind.granularity
+       OR EXISTS (SELECT 1 FROM unnest(NEW.milestone_periods) m(p) WHERE krimp.granularity(m.p) <> ind.granularity) THEN
+        RAISE EXCEPTION 'granularity of the target does not match indicator "%"', ind.code
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('Indicator "%s" is measured per %s; the target has baseline %s, horizon %s and granularity %s.',
+                                  ind.code, ind.granularity, NEW.baseline_period, NEW.horizon_period, NEW.granularity),
+                  HINT = format('Give the baseline, horizon and milestones as periods of one %s.', ind.granularity);
+    END IF;
+    IF NEW.horizon_period <= NEW.baseline_period THEN
+        RAISE EXCEPTION 'horizon % does not come after baseline %', NEW.horizon_period, NEW.baseline_period
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'A target runs from its baseline period to a later horizon period.';
+    END IF;
+    IF NEW.milestone_periods IS NOT NULL THEN
+        IF cardinality(NEW.milestone_periods) <> cardinality(NEW.milestone_values)
+           OR array_position(NEW.milestone_periods, NULL) IS NOT NULL
+           OR array_position(NEW.milestone_values, NULL) IS NOT NULL THEN
+            RAISE EXCEPTION 'milestones need one value for every period'
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = format('%s period(s), %s value(s).', cardinality(NEW.milestone_periods),
+                                      cardinality(NEW.milestone_values));
+        END IF;
+        IF EXISTS (SELECT 1 FROM unnest(NEW.milestone_periods) WITH ORDINALITY m(p, k)
+                    WHERE m.p <= NEW.baseline_period OR m.p >= NEW.horizon_period
+                       OR (m.k > 1 AND m.p <= NEW.milestone_periods[m.k - 1])) THEN
+            RAISE EXCEPTION 'milestones must lie between the baseline and the horizon, in order'
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = format('Baseline %s, milestones %s, horizon %s.', NEW.baseline_period,
+                                      NEW.milestone_periods, NEW.horizon_period);
+        END IF;
+    END IF;
+    -- (a group target of an indicator whose figures cannot be combined, aggregation 'none', reads
+    -- the group's figures of its own: krimp.group_region, krimp.target_series)
+    IF NEW.layout_year IS NULL AND NEW.group_code IS NOT NULL THEN
+        NEW.layout_year := krimp.year(NEW.baseline_period);
+    END IF;
+    NEW.valid_from := coalesce(NEW.valid_from, ag.starts_on);
+
+    -- the baseline, as the figures were known at the end of the signing day
+    IF NEW.baseline_value IS NULL THEN
+        kt := (ag.signed_on + 1)::timestamp AT TIME ZONE 'UTC';
+        s := krimp.target_series_of(NEW.indicator_id, NEW.region_id, NEW.group_code, NEW.layout_year, kt);
+        NEW.baseline_value := krimp.value_at(s, NEW.baseline_period);
+        NEW.baseline_known_at := kt;
+        IF NEW.baseline_value IS NULL THEN
+            RAISE EXCEPTION 'no figure of "%" for % in % was known when agreement "%" was signed',
+                            ind.code, coalesce(NEW.group_code, (SELECT r.code FROM krimp.region r
+                                                                 WHERE r.region_id = NEW.region_id)),
+                            NEW.baseline_period, ag.code
+                USING ERRCODE = 'no_data_found',
+                      DETAIL = format('The baseline is read from the observations as known and released at %s.', kt),
+                      HINT = 'Load the figure with its publication time first (a figure under embargo then does not count), or give baseline_value, or choose another baseline period.';
+        END IF;
+    END IF;
+
+    planned := NEW.horizon_value - NEW.baseline_value;
+    IF ind.direction_of_good <> 0 AND sign(planned) = -ind.direction_of_good AND NOT NEW.against_direction_of_good THEN
+        RAISE EXCEPTION 'target runs against the direction of good of indicator "%"', ind.code
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('For "%s" %s is better, and the target goes from %s to %s.', ind.code,
+                                  CASE ind.direction_of_good WHEN 1 THEN 'higher' ELSE 'lower' END,
+                                  NEW.baseline_value, NEW.horizon_value),
+                  HINT = 'If this is intended (for example a limited decline), set against_direction_of_good to true.';
+    END IF;
+    IF NEW.path = 'growth' AND (NEW.baseline_value <= 0 OR NEW.horizon_value <= 0
+                                OR EXISTS (SELECT 1 FROM unnest(NEW.milestone_values) v WHERE v <= 0)) THEN
+        RAISE EXCEPTION 'a path of constant growth needs positive values'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use a linear path for values that can be zero or negative.';
+    END IF;
+    IF NEW.previous_id IS NOT NULL THEN
+        IF btrim(NEW.recalibration_reason) = '' THEN
+            RAISE EXCEPTION 'a re-calibration needs a reason'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        NEW.version := (SELECT p.version + 1 FROM krimp.target p WHERE p.target_id = NEW.previous_id);
+    ELSE
+        NEW.version := 1;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION krimp.target_insert_trigger() IS
+    'trigger: checks a new target version (a writer''s own organisation, a party to the agreement, continuing only its own organisation''s target; unit, granularity, horizon after baseline, milestones, direction of good) and takes the baseline value from the observations as known and released at the end of the agreement''s signing day';
+
+-- the rows of the groups there are
+SELECT krimp.group_region(g.group_code) FROM krimp.region_group g WHERE krimp.is_group_code(g.group_code);
