@@ -14,6 +14,20 @@
 #include "utils/rangetypes.h"
 #include "utils/typcache.h"
 #include "catalog/pg_type.h"
+#include "access/stratnum.h"
+#include "catalog/pg_am_d.h"
+#include "catalog/pg_proc.h"
+/* the planner's headers (for krimp_period_support) carry unused parameters */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/pathnodes.h"
+#include "nodes/supportnodes.h"
+#include "optimizer/optimizer.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#pragma GCC diagnostic pop
 
 /* Report a core failure unless ok. */
 #define CHECK_CORE(ok, err) do { if (!(ok)) krimp_report_error(&(err)); } while (0)
@@ -208,6 +222,134 @@ Datum
 krimp_period_overlaps_fn(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(krimp_period_overlaps(PG_GETARG_PERIOD(0), PG_GETARG_PERIOD(1)));
+}
+
+/* ---- containment as a btree range (planner support) ----------------- */
+
+/*
+ * Which relation a function of krimp's containment is, by its C symbol (the
+ * operators' functions and their plain-named twins share them): false for
+ * any other function.
+ */
+static bool
+containment_function(Oid funcid, bool *contains, bool *contained, bool *overlaps)
+{
+	HeapTuple	tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	bool		isnull;
+	Datum		src;
+	char	   *name;
+
+	*contains = *contained = *overlaps = false;
+	if (!HeapTupleIsValid(tuple))
+		return false;
+	src = SysCacheGetAttr(PROCOID, tuple, Anum_pg_proc_prosrc, &isnull);
+	if (!isnull)
+	{
+		name = TextDatumGetCString(src);
+		*contains = strcmp(name, "krimp_period_contains_fn") == 0;
+		*contained = strcmp(name, "krimp_period_contained_fn") == 0;
+		*overlaps = strcmp(name, "krimp_period_overlaps_fn") == 0;
+		pfree(name);
+	}
+	ReleaseSysCache(tuple);
+	return *contains || *contained || *overlaps;
+}
+
+static Expr *
+period_bound(Oid opfamily, int strategy, Node *indexed, krimp_period bound)
+{
+	Oid			type = exprType(indexed);
+	Oid			op = get_opfamily_member(opfamily, type, type, strategy);
+
+	if (!OidIsValid(op))
+		return NULL;
+	return make_opclause(op, BOOLOID, false, (Expr *) copyObject(indexed),
+						 (Expr *) makeConst(type, -1, InvalidOid, sizeof(int32),
+											PeriodGetDatum(bound), false, true),
+						 InvalidOid, InvalidOid);
+}
+
+PG_FUNCTION_INFO_V1(krimp_period_support);
+/*
+ * Planner support of @>, <@ and && (and krimp.contains, krimp.within,
+ * krimp.overlaps): a btree index on a period column scans only the stretch of
+ * first months that can hold a match (krimp_period_index_range), and the
+ * relation itself is checked on the rows found, as LIKE 'abc%' becomes a
+ * btree range.  Only for a constant on the other side.
+ */
+Datum
+krimp_period_support(PG_FUNCTION_ARGS)
+{
+	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+	SupportRequestIndexCondition *req;
+	List	   *args;
+	Oid			funcid;
+	Node	   *indexed,
+			   *other;
+	bool		contains,
+				contained,
+				overlaps,
+				has_lo,
+				has_hi;
+	krimp_period lo,
+				hi;
+	krimp_period_relation rel;
+	List	   *conds = NIL;
+
+	if (!IsA(rawreq, SupportRequestIndexCondition))
+		PG_RETURN_POINTER(NULL);
+	req = (SupportRequestIndexCondition *) rawreq;
+	if (is_opclause(req->node))
+	{
+		funcid = ((OpExpr *) req->node)->opfuncid;
+		args = ((OpExpr *) req->node)->args;
+	}
+	else if (is_funcclause(req->node))
+	{
+		funcid = ((FuncExpr *) req->node)->funcid;
+		args = ((FuncExpr *) req->node)->args;
+	}
+	else
+		PG_RETURN_POINTER(NULL);
+	if (list_length(args) != 2 || req->indexarg > 1 ||
+		req->index->relam != BTREE_AM_OID ||
+		!containment_function(funcid, &contains, &contained, &overlaps))
+		PG_RETURN_POINTER(NULL);
+	indexed = (Node *) list_nth(args, req->indexarg);
+	other = (Node *) list_nth(args, 1 - req->indexarg);
+	if (!IsA(other, Const) || ((Const *) other)->constisnull ||
+		exprType(other) != exprType(indexed))
+		PG_RETURN_POINTER(NULL);
+
+	/* the relation of the indexed period p to the constant q */
+	if (overlaps)
+		rel = KRIMP_PERIOD_OVERLAPS;
+	else if (contains == (req->indexarg == 0))
+		rel = KRIMP_PERIOD_COVERS;	/* p @> q, or q <@ p */
+	else
+		rel = KRIMP_PERIOD_WITHIN;	/* p <@ q, or q @> p */
+	krimp_period_index_range(rel, DatumGetPeriod(((Const *) other)->constvalue),
+							 &has_lo, &lo, &has_hi, &hi);
+	if (has_lo)
+	{
+		Expr	   *e = period_bound(req->opfamily, BTGreaterEqualStrategyNumber, indexed, lo);
+
+		if (e == NULL)
+			PG_RETURN_POINTER(NULL);
+		conds = lappend(conds, e);
+	}
+	if (has_hi)
+	{
+		Expr	   *e = period_bound(req->opfamily, BTLessStrategyNumber, indexed, hi);
+
+		if (e == NULL)
+			PG_RETURN_POINTER(NULL);
+		conds = lappend(conds, e);
+	}
+	if (conds == NIL)
+		PG_RETURN_POINTER(NULL);
+	req->lossy = true;
+	PG_RETURN_POINTER(conds);
 }
 
 /* ---- calendar ------------------------------------------------------ */

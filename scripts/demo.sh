@@ -26,6 +26,9 @@ script_sum=$(cat extension/krimp--*.sql build/extension/krimp--*.sql | md5sum | 
 if [ "$(cat "$dir/krimp-script.md5" 2>/dev/null)" != "$script_sum" ]; then
   echo "Creating the database krimp with the extension ..."
   PGOPTIONS="-c client_min_messages=warning" psql -X -q -d postgres -c "DROP DATABASE IF EXISTS krimp" -c "CREATE DATABASE krimp"
+  # krimp's operators live in the schema krimp: every session of the demo database finds them
+  # (docs/guide-analyst.md, "The search_path")
+  psql -X -q -d postgres -c 'ALTER DATABASE krimp SET search_path = "$user", public, krimp'
   psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" -f data/organisations.sql
   echo "$script_sum" > "$dir/krimp-script.md5"
 fi

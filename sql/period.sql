@@ -149,3 +149,38 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
   RAISE NOTICE '% %', SQLSTATE, SQLERRM;
 END $$;
+
+-- ---- containment on a btree index (krimp.period_support, since 0.3) ----
+-- every period of 1990-2030 (months, quarters, half-years, years) and spans of 2 to 40 years
+CREATE TEMP TABLE idx_periods AS
+SELECT krimp.period(g, y, s) AS p
+  FROM generate_series(1990, 2030) y,
+       (VALUES ('month', 12), ('quarter', 4), ('half-year', 2), ('year', 1)) AS gran(g, n), generate_series(1, n) s
+UNION ALL
+SELECT (y || '/' || (y + len - 1))::krimp.period FROM generate_series(1960, 2030) y, generate_series(2, 40) len;
+CREATE INDEX idx_periods_p ON idx_periods (p);
+ANALYZE idx_periods;
+SET enable_seqscan = off;
+-- the operators and the plain-named functions become a btree range, checked again on each row
+EXPLAIN (COSTS OFF) SELECT p FROM idx_periods WHERE p <@ '2013';
+EXPLAIN (COSTS OFF) SELECT p FROM idx_periods WHERE '2013-Q3' @> p;
+EXPLAIN (COSTS OFF) SELECT p FROM idx_periods WHERE krimp.within(p, '2005/2008');
+EXPLAIN (COSTS OFF) SELECT p FROM idx_periods WHERE p @> '2013-Q3';
+EXPLAIN (COSTS OFF) SELECT p FROM idx_periods WHERE krimp.overlaps(p, '2013');
+-- not for an expression that is no constant: no index condition, a filter only
+EXPLAIN (COSTS OFF) SELECT p FROM idx_periods WHERE p <@ (SELECT max(q.p) FROM idx_periods q);
+-- the index finds exactly what a scan of every row finds, for each relation and constant
+CREATE TEMP TABLE idx_found AS
+SELECT q, 'within' AS rel, (SELECT count(*) FROM idx_periods WHERE p <@ q::krimp.period) AS n FROM unnest(ARRAY['2013', '2013-Q3', '2013-07', '2005/2008', '1990', '2030-Q4', '1960/2059']) q
+UNION ALL SELECT q, 'covers', (SELECT count(*) FROM idx_periods WHERE p @> q::krimp.period) FROM unnest(ARRAY['2013', '2013-Q3', '2013-07', '2005/2008', '1990', '2030-Q4', '1960/2059']) q
+UNION ALL SELECT q, 'overlaps', (SELECT count(*) FROM idx_periods WHERE p && q::krimp.period) FROM unnest(ARRAY['2013', '2013-Q3', '2013-07', '2005/2008', '1990', '2030-Q4', '1960/2059']) q;
+RESET enable_seqscan;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+SELECT f.q, f.rel, f.n AS by_index,
+       CASE f.rel WHEN 'within' THEN (SELECT count(*) FROM idx_periods WHERE krimp.period_contains(f.q::krimp.period, p))
+                  WHEN 'covers' THEN (SELECT count(*) FROM idx_periods WHERE krimp.period_contains(p, f.q::krimp.period))
+                  ELSE (SELECT count(*) FROM idx_periods WHERE krimp.period_overlaps(p, f.q::krimp.period)) END AS by_scan
+  FROM idx_found f ORDER BY f.rel, f.q;
+RESET enable_indexscan;
+RESET enable_bitmapscan;

@@ -159,6 +159,26 @@ SELECT count(*) AS versions, count(*) FILTER (WHERE s <= 1 + 1e-9) AS at_most_1
 SELECT region_code, group_codes FROM krimp_bi.dim_region
  WHERE region_code IN ('GM1979', 'GM1966', 'GM1954') AND is_current ORDER BY region_code;
 
+-- ---- which region was at a point on a day (krimp.region_at_point) -----------
+-- a point in Delfzijl (WGS84), before and after the merger into Eemsdelta (2021), and one in
+-- Appingedam; the same point in RD New gives the same answer; before 2002 there is no layer
+SELECT d, r.level, r.code, r.name, r.valid_from, r.valid_to
+  FROM unnest(ARRAY[date '2015-06-30', date '2020-12-31', date '2021-01-01']) d,
+       krimp.region_at_point(ST_SetSRID(ST_MakePoint(6.90, 53.31), 4326), d) r;
+SELECT string_agg(code, ',') AS appingedam_2015 FROM krimp.region_at_point(ST_SetSRID(ST_MakePoint(6.86, 53.32), 4326), '2015-06-30');
+SELECT (SELECT array_agg(code) FROM krimp.region_at_point(ST_Transform(ST_SetSRID(ST_MakePoint(6.90, 53.31), 4326), 28992), '2015-06-30'))
+     = (SELECT array_agg(code) FROM krimp.region_at_point(ST_SetSRID(ST_MakePoint(6.90, 53.31), 4326), '2015-06-30')) AS same_in_rd_new;
+SELECT count(*) AS before_the_first_layer FROM krimp.region_at_point(ST_SetSRID(ST_MakePoint(6.90, 53.31), 4326), '1999-01-01');
+-- every municipality of 2015: the point on its 2015 surface finds that municipality (and only one)
+SELECT count(*) AS municipalities_2015,
+       count(*) FILTER (WHERE (SELECT array_agg(x.code) FROM krimp.region_at_point(ST_PointOnSurface(b.geom), '2015-06-30') x
+                                WHERE x.level = 'municipality') = ARRAY[b.code]) AS found_themselves
+  FROM krimp.region_boundary b WHERE b.layer = 'municipality' AND b.year = 2015;
+-- the North Sea is in no region
+SELECT count(*) AS north_sea FROM krimp.region_at_point(ST_SetSRID(ST_MakePoint(3.5, 53.5), 4326), '2015-06-30');
+SELECT * FROM krimp.region_at_point(ST_MakePoint(6.90, 53.31), '2015-06-30');
+SELECT * FROM krimp.region_at_point(ST_Buffer(ST_SetSRID(ST_MakePoint(6.90, 53.31), 4326), 0.01), '2015-06-30');
+
 -- ---- population as observations ---------------------------------------------
 INSERT INTO krimp.indicator (code, name, unit, granularity, theme, source, aggregation, direction_of_good)
 VALUES ('population', 'Bevolking op 1 januari', 'persons', 'year', 'demography', 'CBS 37230ned', 'sum', 0);

@@ -460,6 +460,40 @@ krimp_period_overlaps(krimp_period a, krimp_period b)
 	return as < bs + krimp_period_months(b) && bs < as + krimp_period_months(a);
 }
 
+void
+krimp_period_index_range(krimp_period_relation rel, krimp_period q,
+						 bool *has_lo, krimp_period *lo,
+						 bool *has_hi, krimp_period *hi)
+{
+	const int	first = KRIMP_PERIOD_MIN_YEAR * 12,
+				last = KRIMP_PERIOD_MAX_YEAR * 12 + 11,
+				longest = KRIMP_SPAN_MAX_YEARS * 12;
+	int			qs = krimp_period_start_index(q),
+				qe = qs + krimp_period_months(q) - 1;
+	int			lo_start,
+				hi_start;		/* first months: lo_start <= start(p) < hi_start */
+
+	switch (rel)
+	{
+		case KRIMP_PERIOD_WITHIN:	/* qs <= start(p), end(p) <= qe */
+			lo_start = qs;
+			hi_start = qe + 1;
+			break;
+		case KRIMP_PERIOD_COVERS:	/* start(p) <= qs, end(p) >= qe */
+			lo_start = qe - longest + 1;
+			hi_start = qs + 1;
+			break;
+		default:				/* start(p) <= qe, end(p) >= qs */
+			lo_start = qs - longest + 1;
+			hi_start = qe + 1;
+			break;
+	}
+	*has_lo = lo_start > first;
+	*has_hi = hi_start <= last;
+	*lo = *has_lo ? encode(lo_start, 1) : 0;
+	*hi = *has_hi ? encode(hi_start, 1) : 0;
+}
+
 int
 krimp_period_round(krimp_period p, int origin)
 {

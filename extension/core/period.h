@@ -85,6 +85,27 @@ extern bool krimp_period_diff(krimp_period a, krimp_period b, int32_t *out, krim
 extern bool krimp_period_contains(krimp_period a, krimp_period b);
 /* Do a and b share at least one month? */
 extern bool krimp_period_overlaps(krimp_period a, krimp_period b);
+
+/* How an indexed period p relates to a given period q. */
+typedef enum krimp_period_relation
+{
+	KRIMP_PERIOD_WITHIN,		/* p <@ q */
+	KRIMP_PERIOD_COVERS,		/* p @> q */
+	KRIMP_PERIOD_OVERLAPS		/* p && q */
+} krimp_period_relation;
+
+/*
+ * The stretch lo <= p < hi of the period order (by first month, then last
+ * month) that holds every period p in the relation to q, for a btree index
+ * to scan before the relation itself is checked on each row.  Periods are
+ * ordered by their first month and none is longer than KRIMP_SPAN_MAX_YEARS,
+ * so the stretch is bounded by first months: lo and hi are month periods.
+ * *has_lo or *has_hi is false where the stretch reaches the first or the last
+ * period there is.
+ */
+extern void krimp_period_index_range(krimp_period_relation rel, krimp_period q,
+									 bool *has_lo, krimp_period *lo,
+									 bool *has_hi, krimp_period *hi);
 /* Five-year evaluation round the period's first year falls in: origin + 5 * floor((year - origin) / 5). */
 extern int	krimp_period_round(krimp_period p, int origin);
 /* Steps of granularity g in one year (12, 4, 2, 1); 0 for spans. */

@@ -152,13 +152,40 @@ CREATE OPERATOR krimp.- (
     LEFTARG = krimp.period, RIGHTARG = krimp.period, PROCEDURE = krimp.period_mi
 );
 
--- containment and overlap, as for ranges
+-- containment and overlap, as for ranges.  A btree index on a period column
+-- serves them (since 0.3): krimp.period_support turns p <@ '2013' into the
+-- stretch p >= '2013-01' AND p < '2014-01' of the btree order, checked again
+-- on each row found.
+CREATE FUNCTION krimp.period_support(internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'krimp_period_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION krimp.period_support(internal) IS
+    'planner support of @>, <@ and && on periods: a btree index on a period column scans the stretch of first months that can hold a match';
 CREATE FUNCTION krimp.period_contains(krimp.period, krimp.period) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'krimp_period_contains_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'krimp_period_contains_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    SUPPORT krimp.period_support;
 CREATE FUNCTION krimp.period_contained(krimp.period, krimp.period) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'krimp_period_contained_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'krimp_period_contained_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    SUPPORT krimp.period_support;
 CREATE FUNCTION krimp.period_overlaps(krimp.period, krimp.period) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'krimp_period_overlaps_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'krimp_period_overlaps_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    SUPPORT krimp.period_support;
+-- the same as functions with plain names, for SQL written without krimp on the
+-- search_path (krimp.contains(p, '2013') needs no OPERATOR(krimp.@>)); since 0.3
+CREATE FUNCTION krimp.contains(krimp.period, krimp.period) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'krimp_period_contains_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    SUPPORT krimp.period_support;
+CREATE FUNCTION krimp.within(krimp.period, krimp.period) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'krimp_period_contained_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    SUPPORT krimp.period_support;
+CREATE FUNCTION krimp.overlaps(krimp.period, krimp.period) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'krimp_period_overlaps_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    SUPPORT krimp.period_support;
+COMMENT ON FUNCTION krimp.contains(krimp.period, krimp.period) IS
+    'does the first period cover all of the second: krimp.contains(''2013'', ''2013-Q3''), the same as 2013 @> 2013-Q3';
+COMMENT ON FUNCTION krimp.within(krimp.period, krimp.period) IS
+    'is the first period covered by the second: krimp.within(''2013-Q3'', ''2013''), the same as 2013-Q3 <@ 2013';
+COMMENT ON FUNCTION krimp.overlaps(krimp.period, krimp.period) IS
+    'do the periods share at least one month: krimp.overlaps(''2012/2013'', ''2013-Q1''), the same as &&';
 COMMENT ON FUNCTION krimp.period_contains(krimp.period, krimp.period) IS 'does the first period cover all of the second (2013 @> 2013-Q3)';
 COMMENT ON FUNCTION krimp.period_contained(krimp.period, krimp.period) IS 'is the first period covered by the second (2013-Q3 <@ 2013)';
 COMMENT ON FUNCTION krimp.period_overlaps(krimp.period, krimp.period) IS 'do the periods share at least one month';

@@ -844,3 +844,61 @@ CREATE VIEW krimp.observation_harmonised WITH (security_invoker = true) AS
 COMMENT ON VIEW krimp.observation_harmonised IS
     'the current realisations of every aggregatable indicator recast onto the newest boundary layout loaded';
 GRANT SELECT ON krimp.observation_harmonised TO krimp_reader;
+
+-- ---- which region was at a point on a day (since 0.3) -----------------
+-- The versions of the country, the province and the municipality whose
+-- boundary (the yearly layer of 1 January of that day's year, or the newest
+-- one before it) covers the point, and the designated groups that
+-- municipality belonged to then (krimp.group_members, the one home of
+-- membership).  A point on a shared border is in both regions.
+CREATE FUNCTION krimp.region_at_point(location public.geometry, at date DEFAULT CURRENT_DATE)
+    RETURNS TABLE (level text, code text, name text, region_id bigint, valid_from date, valid_to date)
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    pt public.geometry;
+BEGIN
+    IF public.ST_SRID(location) OPERATOR(pg_catalog.=) 0 THEN
+        RAISE EXCEPTION 'the location has no spatial reference system'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the point with its SRID: public.ST_SetSRID(public.ST_MakePoint(6.566, 53.219), 4326) for longitude and latitude, or SRID 28992 for RD New coordinates.';
+    END IF;
+    IF public.GeometryType(location) OPERATOR(pg_catalog.<>) 'POINT' THEN
+        RAISE EXCEPTION 'the location must be a point'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('It is a %s.', pg_catalog.lower(public.GeometryType(location))),
+                  HINT = 'Take a point inside the area, as public.ST_PointOnSurface(geom).';
+    END IF;
+    pt := CASE WHEN public.ST_SRID(location) OPERATOR(pg_catalog.=) 28992 THEN location
+               ELSE public.ST_Transform(location, 28992) END;
+    RETURN QUERY
+    WITH layer AS (
+        -- each level's boundary layer of 1 January of that day's year (the newest one loaded after it)
+        SELECT b.layer, pg_catalog.max(b.year) AS year
+          FROM krimp.region_boundary b
+         WHERE b.year OPERATOR(pg_catalog.<=) pg_catalog.date_part('year', region_at_point.at)
+         GROUP BY b.layer
+    ), hit AS (
+        SELECT r.level, r.code, r.name, r.region_id, r.valid_from, r.valid_to
+          FROM layer l
+          JOIN krimp.region_boundary b ON b.layer OPERATOR(pg_catalog.=) l.layer AND b.year OPERATOR(pg_catalog.=) l.year
+          JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) b.region_id
+         WHERE public.ST_Covers(b.geom, pt)
+           AND r.valid_from OPERATOR(pg_catalog.<=) region_at_point.at
+           AND (r.valid_to IS NULL OR r.valid_to OPERATOR(pg_catalog.>) region_at_point.at)
+    ), grp AS (
+        SELECT 'group'::text AS level, g.group_code AS code, g.name, gr.region_id, m.valid_from, m.valid_to
+          FROM hit h
+          JOIN krimp.region_group g ON true
+         CROSS JOIN LATERAL krimp.group_members(g.group_code, region_at_point.at) m
+          LEFT JOIN krimp.region gr ON gr.level OPERATOR(pg_catalog.=) 'group' AND gr.code OPERATOR(pg_catalog.=) g.group_code
+         WHERE h.level OPERATOR(pg_catalog.=) 'municipality' AND m.region_id OPERATOR(pg_catalog.=) h.region_id
+    )
+    SELECT x.level, x.code, x.name, x.region_id, x.valid_from, x.valid_to
+      FROM (SELECT * FROM hit UNION ALL SELECT * FROM grp) x
+     ORDER BY pg_catalog.array_position(ARRAY['country', 'province', 'municipality', 'group'], x.level), x.code;
+END
+$$;
+COMMENT ON FUNCTION krimp.region_at_point(public.geometry, date) IS
+    'which regions held a point on a day: the country, province and municipality versions whose boundary covers it, and the designated groups the municipality belonged to then (any SRID; transformed to RD New)';

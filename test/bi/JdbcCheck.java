@@ -4,7 +4,10 @@
  * what the driver says about each column and how many rows it fetched.
  *
  *   java -cp .:/usr/share/java/postgresql.jar JdbcCheck JDBC-URL USER PASSWORD
+ *   java -cp .:/usr/share/java/postgresql.jar JdbcCheck JDBC-URL USER PASSWORD QUERY
  *
+ * With a QUERY it runs only that, as a tool's own SQL, and prints
+ * "answer <first column as text>" for each row (exit 1 on an error).
  * Prints, one fact per line (test/scripts/bi_drivers.sh reads them):
  *
  *   driver <name> <version>
@@ -52,9 +55,24 @@ public class JdbcCheck {
     }
 
     public static void main(String[] args) {
-        if (args.length != 3) {
-            System.err.println("usage: JdbcCheck JDBC-URL USER PASSWORD");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: JdbcCheck JDBC-URL USER PASSWORD [QUERY]");
             System.exit(1);
+        }
+        if (args.length == 4) {
+            // a tool's own SQL: the first column of every row, as text
+            try (Connection conn = DriverManager.getConnection(args[0], args[1], args[2]);
+                 Statement st = conn.createStatement();
+                 ResultSet rs = st.executeQuery(args[3])) {
+                System.out.println("driver " + conn.getMetaData().getDriverName().replace(' ', '_'));
+                while (rs.next()) {
+                    System.out.println("answer " + rs.getString(1));
+                }
+            } catch (SQLException e) {
+                System.err.println(e.getSQLState() + " " + e.getMessage());
+                System.exit(1);
+            }
+            System.exit(0);
         }
         int nonstandard = 0;
         try (Connection conn = DriverManager.getConnection(args[0], args[1], args[2])) {

@@ -4,7 +4,10 @@
  * driver says about each column and how many rows it fetched.
  *
  *   odbc_check CONNECTION-STRING
+ *   odbc_check CONNECTION-STRING QUERY
  *
+ * With a QUERY it runs only that, as a tool's own SQL, and prints
+ * "answer <first column as text>" for each row (exit 1 on an error).
  * Prints, one fact per line (test/scripts/bi_drivers.sh reads them):
  *
  *   driver <driver name> <driver version> dm <driver manager version>
@@ -119,9 +122,9 @@ main(int argc, char **argv)
 	char		views[MAX_VIEWS][256];
 	int			nviews = 0, nonstandard = 0;
 
-	if (argc != 2)
+	if (argc != 2 && argc != 3)
 	{
-		fprintf(stderr, "usage: odbc_check CONNECTION-STRING\n");
+		fprintf(stderr, "usage: odbc_check CONNECTION-STRING [QUERY]\n");
 		return 1;
 	}
 	CHECK(SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env), SQL_HANDLE_ENV, env, "SQLAllocHandle(ENV)");
@@ -135,6 +138,24 @@ main(int argc, char **argv)
 	CHECK(SQLGetInfo(dbc, SQL_DRIVER_VER, version, sizeof version, NULL), SQL_HANDLE_DBC, dbc, "SQLGetInfo");
 	CHECK(SQLGetInfo(dbc, SQL_DM_VER, dmver, sizeof dmver, NULL), SQL_HANDLE_DBC, dbc, "SQLGetInfo");
 	printf("driver %s %s dm %s\n", (char *) name, (char *) version, (char *) dmver);
+
+	if (argc == 3)
+	{
+		/* a tool's own SQL: the first column of every row, as text */
+		CHECK(SQLAllocHandle(SQL_HANDLE_STMT, dbc, &st), SQL_HANDLE_DBC, dbc, "SQLAllocHandle(STMT)");
+		CHECK(SQLExecDirect(st, (SQLCHAR *) argv[2], SQL_NTS), SQL_HANDLE_STMT, st, argv[2]);
+		while ((rc = SQLFetch(st)) != SQL_NO_DATA)
+		{
+			SQLLEN		ind;
+
+			CHECK(rc, SQL_HANDLE_STMT, st, "SQLFetch");
+			CHECK(SQLGetData(st, 1, SQL_C_CHAR, name, sizeof name, &ind), SQL_HANDLE_STMT, st, "SQLGetData");
+			printf("answer %s\n", ind == SQL_NULL_DATA ? "NULL" : (char *) name);
+		}
+		SQLFreeHandle(SQL_HANDLE_STMT, st);
+		SQLDisconnect(dbc);
+		return 0;
+	}
 
 	/* the views, as a BI tool's navigator finds them */
 	CHECK(SQLAllocHandle(SQL_HANDLE_STMT, dbc, &st), SQL_HANDLE_DBC, dbc, "SQLAllocHandle(STMT)");

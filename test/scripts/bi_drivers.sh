@@ -147,6 +147,37 @@ for d in odbc jdbc; do
   check "$d: a view with a krimp.period, an array and a range is reported as not standard (exit $rc)" $?
 done
 
+# ---- a tool's own SQL with krimp's operators: the search_path options of docs/bi.md ----
+# A period query as an analyst's tool (DBeaver, Excel's query editor) sends it: without krimp on
+# the search_path the operator is not found; with each driver's connection option it is.  The
+# answer is counted by psql with the operator qualified.
+op_sql="SELECT count(*) FROM generate_series(2008, 2016) y WHERE krimp.period('year', y) <@ '2010/2013'"
+want=$(q -c "SELECT count(*) FROM generate_series(2008, 2016) y WHERE krimp.period('year', y) OPERATOR(krimp.<@) '2010/2013'")
+"$work/odbc_check" "DSN=krimp_bi;UID=$owner;PWD=$password" "$op_sql" > "$work/odbc.op0" 2>&1; rc0=$?
+"$work/odbc_check" "DSN=krimp_bi;UID=$owner;PWD=$password;ConnSettings=SET search_path TO \"\$user\",public,krimp" "$op_sql" \
+  > "$work/odbc.op1" 2>&1; rc1=$?
+grep -Eho 'operator (does not exist|is not unique)[^"]*' "$work/odbc.op0" | head -1 | sed 's/^/  odbc without: /'
+echo "  odbc with ConnSettings: $(grep '^answer' "$work/odbc.op1") (psql: $want)"
+[ "$rc0" -ne 0 ] && grep -Eq 'operator (does not exist|is not unique)' "$work/odbc.op0" && [ "$rc1" -eq 0 ] && [ "$want" -eq 4 ] \
+  && [ "$(grep '^answer' "$work/odbc.op1")" = "answer $want" ]
+check "odbc: krimp's operators need krimp on the search_path; ConnSettings=SET search_path TO ... gives them (answer $want)" $?
+java -cp "$work:$jar" JdbcCheck "jdbc:postgresql://127.0.0.1:$port/$db?sslmode=disable" "$owner" "$password" "$op_sql" \
+  > "$work/jdbc.op0" 2>&1; rc0=$?
+java -cp "$work:$jar" JdbcCheck "jdbc:postgresql://127.0.0.1:$port/$db?sslmode=disable&currentSchema=\$user,public,krimp" \
+  "$owner" "$password" "$op_sql" > "$work/jdbc.op1" 2>&1; rc1=$?
+java -cp "$work:$jar" JdbcCheck "jdbc:postgresql://127.0.0.1:$port/$db?sslmode=disable&options=-c%20search_path=\$user,public,krimp" \
+  "$owner" "$password" "$op_sql" > "$work/jdbc.op2" 2>&1; rc2=$?
+grep -Eho 'operator (does not exist|is not unique).*' "$work/jdbc.op0" | head -1 | sed 's/^/  jdbc without: /'
+echo "  jdbc with currentSchema: $(grep '^answer' "$work/jdbc.op1"), with options: $(grep '^answer' "$work/jdbc.op2")"
+[ "$rc0" -ne 0 ] && grep -Eq 'operator (does not exist|is not unique)' "$work/jdbc.op0" && [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ] \
+  && [ "$(grep '^answer' "$work/jdbc.op1")" = "answer $want" ] && [ "$(grep '^answer' "$work/jdbc.op2")" = "answer $want" ]
+check "jdbc: currentSchema=\$user,public,krimp and options=-c search_path=... give krimp's operators (answer $want)" $?
+# the plain-named function needs no option at all
+"$work/odbc_check" "DSN=krimp_bi;UID=$owner;PWD=$password" \
+  "SELECT count(*) FROM generate_series(2008, 2016) y WHERE krimp.within(krimp.period('year', y), '2010/2013')" > "$work/odbc.op3" 2>&1
+[ "$(grep '^answer' "$work/odbc.op3")" = "answer $want" ]
+check "odbc: krimp.within(p, '2010/2013') works without the search_path option (answer $want)" $?
+
 # ---- what the drivers said ---------------------------------------------------------
 echo "  drivers:"
 for d in odbc jdbc; do grep -m1 '^driver ' "$work/$d.$owner" | sed "s/^driver /    $d: /"; done

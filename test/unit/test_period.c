@@ -202,6 +202,79 @@ test_containment_and_rounds(void)
 	CHECK(krimp_period_round(P("2030"), 2015) == 2030);
 }
 
+/* every period p of 1900..2040 in a relation to q lies in the stretch the index scans */
+static int
+index_range_misses(krimp_period_relation rel, krimp_period q)
+{
+	static const krimp_granularity grans[] = {KRIMP_GRAN_MONTH, KRIMP_GRAN_QUARTER, KRIMP_GRAN_HALF, KRIMP_GRAN_YEAR};
+	bool		has_lo,
+				has_hi;
+	krimp_period lo,
+				hi,
+				p;
+	krimp_error err;
+	int			misses = 0;
+
+	krimp_period_index_range(rel, q, &has_lo, &lo, &has_hi, &hi);
+	CHECK(!has_lo || (krimp_period_is_valid(lo) && krimp_period_months(lo) == 1));
+	CHECK(!has_hi || (krimp_period_is_valid(hi) && krimp_period_months(hi) == 1));
+	for (int year = 1900; year <= 2040; year++)
+	{
+		for (int g = 0; g < 4; g++)
+			for (int sub = 1; sub <= krimp_granularity_per_year(grans[g]); sub++)
+			{
+				bool		in;
+
+				CHECK(krimp_period_make(grans[g], year, sub, 0, &p, &err));
+				in = rel == KRIMP_PERIOD_WITHIN ? krimp_period_contains(q, p)
+					: rel == KRIMP_PERIOD_COVERS ? krimp_period_contains(p, q)
+					: krimp_period_overlaps(p, q);
+				if (in && ((has_lo && p < lo) || (has_hi && p >= hi)))
+					misses++;
+			}
+		for (int end = year + 1; end < year + KRIMP_SPAN_MAX_YEARS && end <= 2040; end++)
+		{
+			bool		in;
+
+			CHECK(krimp_period_make(KRIMP_GRAN_SPAN, year, 0, end, &p, &err));
+			in = rel == KRIMP_PERIOD_WITHIN ? krimp_period_contains(q, p)
+				: rel == KRIMP_PERIOD_COVERS ? krimp_period_contains(p, q)
+				: krimp_period_overlaps(p, q);
+			if (in && ((has_lo && p < lo) || (has_hi && p >= hi)))
+				misses++;
+		}
+	}
+	return misses;
+}
+
+static void
+test_index_range(void)
+{
+	const char *qs[] = {"2013", "2013-Q3", "2013-07", "2005/2008", "1950/2040", "2013-H2"};
+	bool		has_lo,
+				has_hi;
+	krimp_period lo,
+				hi;
+
+	for (int i = 0; i < 6; i++)
+	{
+		CHECK(index_range_misses(KRIMP_PERIOD_WITHIN, P(qs[i])) == 0);
+		CHECK(index_range_misses(KRIMP_PERIOD_COVERS, P(qs[i])) == 0);
+		CHECK(index_range_misses(KRIMP_PERIOD_OVERLAPS, P(qs[i])) == 0);
+	}
+	/* within 2013: the first months of 2013, from 2013-01 up to 2014-01 */
+	krimp_period_index_range(KRIMP_PERIOD_WITHIN, P("2013"), &has_lo, &lo, &has_hi, &hi);
+	CHECK(has_lo && lo == P("2013-01") && has_hi && hi == P("2014-01"));
+	/* covers 2013-Q3: first months up to and including 2013-07, spans reaching back 100 years */
+	krimp_period_index_range(KRIMP_PERIOD_COVERS, P("2013-Q3"), &has_lo, &lo, &has_hi, &hi);
+	CHECK(has_lo && lo == P("1913-10") && has_hi && hi == P("2013-08"));
+	/* at the ends of the calendar the stretch is open */
+	krimp_period_index_range(KRIMP_PERIOD_OVERLAPS, P("1000"), &has_lo, &lo, &has_hi, &hi);
+	CHECK(!has_lo && has_hi && hi == P("1001-01"));
+	krimp_period_index_range(KRIMP_PERIOD_WITHIN, P("9999-Q4"), &has_lo, &lo, &has_hi, &hi);
+	CHECK(has_lo && lo == P("9999-10") && !has_hi);
+}
+
 static void
 test_granularity_names(void)
 {
@@ -227,6 +300,7 @@ main(void)
 	RUN(test_arithmetic);
 	RUN(test_calendar);
 	RUN(test_containment_and_rounds);
+	RUN(test_index_range);
 	RUN(test_granularity_names);
 	UNIT_DONE();
 }

@@ -2222,3 +2222,92 @@ COMMENT ON FUNCTION krimp.target_insert_trigger() IS
 
 -- the rows of the groups there are
 SELECT krimp.group_region(g.group_code) FROM krimp.region_group g WHERE krimp.is_group_code(g.group_code);
+
+-- ==== lead: containment served by a btree index, plain-named containment functions, krimp.region_at_point (issue 17) ====
+-- krimp.period_support turns @>, <@ and && against a constant into a btree range of first
+-- months (lossy, rechecked); krimp.contains, krimp.within and krimp.overlaps need no
+-- OPERATOR(krimp.…) without krimp on the search_path; krimp.region_at_point answers "which region
+-- was at this point on this day".
+CREATE FUNCTION krimp.period_support(internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'krimp_period_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION krimp.period_support(internal) IS
+    'planner support of @>, <@ and && on periods: a btree index on a period column scans the stretch of first months that can hold a match';
+ALTER FUNCTION krimp.period_contains(krimp.period, krimp.period) SUPPORT krimp.period_support;
+ALTER FUNCTION krimp.period_contained(krimp.period, krimp.period) SUPPORT krimp.period_support;
+ALTER FUNCTION krimp.period_overlaps(krimp.period, krimp.period) SUPPORT krimp.period_support;
+CREATE FUNCTION krimp.contains(krimp.period, krimp.period) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'krimp_period_contains_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    SUPPORT krimp.period_support;
+CREATE FUNCTION krimp.within(krimp.period, krimp.period) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'krimp_period_contained_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    SUPPORT krimp.period_support;
+CREATE FUNCTION krimp.overlaps(krimp.period, krimp.period) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'krimp_period_overlaps_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    SUPPORT krimp.period_support;
+COMMENT ON FUNCTION krimp.contains(krimp.period, krimp.period) IS
+    'does the first period cover all of the second: krimp.contains(''2013'', ''2013-Q3''), the same as 2013 @> 2013-Q3';
+COMMENT ON FUNCTION krimp.within(krimp.period, krimp.period) IS
+    'is the first period covered by the second: krimp.within(''2013-Q3'', ''2013''), the same as 2013-Q3 <@ 2013';
+COMMENT ON FUNCTION krimp.overlaps(krimp.period, krimp.period) IS
+    'do the periods share at least one month: krimp.overlaps(''2012/2013'', ''2013-Q1''), the same as &&';
+CREATE FUNCTION krimp.region_at_point(location public.geometry, at date DEFAULT CURRENT_DATE)
+    RETURNS TABLE (level text, code text, name text, region_id bigint, valid_from date, valid_to date)
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    pt public.geometry;
+BEGIN
+    IF public.ST_SRID(location) OPERATOR(pg_catalog.=) 0 THEN
+        RAISE EXCEPTION 'the location has no spatial reference system'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the point with its SRID: public.ST_SetSRID(public.ST_MakePoint(6.566, 53.219), 4326) for longitude and latitude, or SRID 28992 for RD New coordinates.';
+    END IF;
+    IF public.GeometryType(location) OPERATOR(pg_catalog.<>) 'POINT' THEN
+        RAISE EXCEPTION 'the location must be a point'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('It is a %s.', pg_catalog.lower(public.GeometryType(location))),
+                  HINT = 'Take a point inside the area, as public.ST_PointOnSurface(geom).';
+    END IF;
+    pt := CASE WHEN public.ST_SRID(location) OPERATOR(pg_catalog.=) 28992 THEN location
+               ELSE public.ST_Transform(location, 28992) END;
+    RETURN QUERY
+    WITH layer AS (
+        -- each level's boundary layer of 1 January of that day's year (the newest one loaded after it)
+        SELECT b.layer, pg_catalog.max(b.year) AS year
+          FROM krimp.region_boundary b
+         WHERE b.year OPERATOR(pg_catalog.<=) pg_catalog.date_part('year', region_at_point.at)
+         GROUP BY b.layer
+    ), hit AS (
+        SELECT r.level, r.code, r.name, r.region_id, r.valid_from, r.valid_to
+          FROM layer l
+          JOIN krimp.region_boundary b ON b.layer OPERATOR(pg_catalog.=) l.layer AND b.year OPERATOR(pg_catalog.=) l.year
+          JOIN krimp.region r ON r.region_id OPERATOR(pg_catalog.=) b.region_id
+         WHERE public.ST_Covers(b.geom, pt)
+           AND r.valid_from OPERATOR(pg_catalog.<=) region_at_point.at
+           AND (r.valid_to IS NULL OR r.valid_to OPERATOR(pg_catalog.>) region_at_point.at)
+    ), grp AS (
+        SELECT 'group'::text AS level, g.group_code AS code, g.name, gr.region_id, m.valid_from, m.valid_to
+          FROM hit h
+          JOIN krimp.region_group g ON true
+         CROSS JOIN LATERAL krimp.group_members(g.group_code, region_at_point.at) m
+          LEFT JOIN krimp.region gr ON gr.level OPERATOR(pg_catalog.=) 'group' AND gr.code OPERATOR(pg_catalog.=) g.group_code
+         WHERE h.level OPERATOR(pg_catalog.=) 'municipality' AND m.region_id OPERATOR(pg_catalog.=) h.region_id
+    )
+    SELECT x.level, x.code, x.name, x.region_id, x.valid_from, x.valid_to
+      FROM (SELECT * FROM hit UNION ALL SELECT * FROM grp) x
+     ORDER BY pg_catalog.array_position(ARRAY['country', 'province', 'municipality', 'group'], x.level), x.code;
+END
+$$;
+COMMENT ON FUNCTION krimp.region_at_point(public.geometry, date) IS
+    'which regions held a point on a day: the country, province and municipality versions whose boundary covers it, and the designated groups the municipality belonged to then (any SRID; transformed to RD New)';
+REVOKE ALL ON FUNCTION krimp.period_support(internal) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.period_support(internal) TO krimp_reader;
+REVOKE ALL ON FUNCTION krimp.contains(krimp.period, krimp.period) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.contains(krimp.period, krimp.period) TO krimp_reader;
+REVOKE ALL ON FUNCTION krimp.within(krimp.period, krimp.period) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.within(krimp.period, krimp.period) TO krimp_reader;
+REVOKE ALL ON FUNCTION krimp.overlaps(krimp.period, krimp.period) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.overlaps(krimp.period, krimp.period) TO krimp_reader;
+REVOKE ALL ON FUNCTION krimp.region_at_point(public.geometry, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.region_at_point(public.geometry, date) TO krimp_reader;
