@@ -12,6 +12,11 @@ be repeated (times, fresh ids) is shown in a ```text block, which is not run.  A
 quietly before every example of its page (the examples of a page that
 share data).
 
+An example must show what it is about: one whose output holds "(0 rows)" or
+an ERROR fails, in both modes, unless the line before its ```sql block is
+"<!-- shows no rows -->" or "<!-- shows an error -->" (an example of an error,
+or of a query that rightly finds nothing).
+
   examples.py check FILE...   exit 1 and show the differences if any output differs
   examples.py write FILE...   replace the output blocks with what psql prints now
 """
@@ -87,6 +92,14 @@ def main():
             total += 1
             got = run("\n".join(lines[s0:s1]) + "\n", setup)
             want = lines[o0:o1]
+            before = lines[s0 - 2].strip() if s0 >= 2 else ""
+            if any(l.startswith("ERROR:") for l in got) and before != "<!-- shows an error -->":
+                bad += 1
+                print(f"not ok - {f}:{s0}: this example fails ({next(l for l in got if l.startswith('ERROR:'))});"
+                      " mark it <!-- shows an error --> if it is meant to")
+            if any(l.strip() == "(0 rows)" for l in got) and before != "<!-- shows no rows -->":
+                bad += 1
+                print(f"not ok - {f}:{s0}: this example shows no rows; mark it <!-- shows no rows --> if it is meant to")
             if got != want:
                 if mode == "write":
                     new[o0 + shift:o1 + shift] = got

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The docs against the product, on the cluster in PGHOST/PGPORT (set by
-# scripts/test.sh): a database of its own with the bundled demo data
-# (regions, population, one nightly run), then
+# scripts/test.sh): a database of its own with the data "make demo" loads
+# (scripts/load_regions.sh, then krimpctl demo), then
 #   1. docs/reference/check.sh: every function, aggregate, procedure and view
 #      of the installed extension has an entry in docs/reference/;
 #   2. docs/errors-check.sh: every error message of the sources is in
@@ -21,13 +21,16 @@ passed=0 failed=0
 check() { if [ "$2" -eq 0 ]; then echo "ok - $1"; passed=$((passed + 1)); else echo "not ok - $1"; failed=$((failed + 1)); fi; }
 pages=(docs/reference/*.md docs/getting-started.md docs/guide-analyst.md)
 
+# the same data as "make demo" (scripts/demo.sh): the extension, the organisations, the
+# bundled regions, then "krimpctl demo" (every theme's CBS tables, targets, rounds, nightly)
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
+psql -X -q -d postgres -c "ALTER DATABASE $db SET search_path = \"\$user\", public, krimp"
 psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" -f data/organisations.sql >/dev/null \
-  && PG_ABS_SRCDIR=$root psql -X -q -v ON_ERROR_STOP=1 -f scripts/load_regions.sql >/dev/null \
-  && psql -X -q -v ON_ERROR_STOP=1 -f data/indicators.sql >/dev/null \
-  && PG_ABS_SRCDIR=$root psql -X -q -v ON_ERROR_STOP=1 -f scripts/load_population.sql >/dev/null \
-  && psql -X -q -v ON_ERROR_STOP=1 -c "CALL krimp.nightly()" >/dev/null
-check "a database with the demo data (regions, population, one nightly run)" $?
+  && bash scripts/load_regions.sh "$root" >/dev/null \
+  && "$root/cli/krimpctl" demo --data "$root/data" --report "$(mktemp -d)/report.html" > /tmp/krimp-docs-demo.log 2>&1
+rc=$?
+[ $rc -ne 0 ] && tail -20 /tmp/krimp-docs-demo.log | sed 's/^/  /'
+check "a database with the demo's data (scripts/load_regions.sh, krimpctl demo)" $rc
 
 out=$(bash docs/reference/check.sh 2>&1); rc=$?
 printf '%s\n' "$out" | sed 's/^/  /'
