@@ -142,15 +142,13 @@ krimp_detect_workspace_new(int32_t capacity, krimp_error *err)
 	WS_ALLOC(g_R, ws->live_cap);
 	WS_ALLOC(g_idx, ws->live_cap);
 	WS_ALLOC(g_env, ws->live_cap);
-	WS_ALLOC(env_k, ws->live_cap + 1);
-	WS_ALLOC(env_lo, ws->live_cap + 1);
+	WS_ALLOC(env_k, KRIMP_CPOP_ENV(ws->live_cap));
+	WS_ALLOC(env_lo, KRIMP_CPOP_ENV(ws->live_cap));
 	WS_ALLOC(sfx, 6 * c1);
 	WS_ALLOC(psum, 5 * c1 + 5);
 	WS_ALLOC(lb, c1);
 	WS_ALLOC(pelt, c1);
 	WS_ALLOC(nxt, c1);
-	WS_ALLOC(bends, c);
-	WS_ALLOC(knots, c + 1);
 #undef WS_ALLOC
 	if (!ok)
 	{
@@ -165,9 +163,9 @@ krimp_detect_workspace_new(int32_t capacity, krimp_error *err)
 nomem:
 	krimp_fail(err, KRIMP_ERR_NOMEM, "out of memory");
 	krimp_fail_detail(err, "Change-point detection for %d values needs about %zu bytes.",
-					  (int) capacity, sizeof(double) * (npairs + 2 * ndp + 22 * c1
+					  (int) capacity, sizeof(double) * (npairs + 2 * ndp + 31 * c1
 														+ 5 * (size_t) KRIMP_CPOP_POOL(c)
-														+ 14 * (size_t) KRIMP_CPOP_LIVE(c)));
+														+ 20 * (size_t) KRIMP_CPOP_LIVE(c)));
 	return NULL;
 }
 
@@ -217,8 +215,6 @@ krimp_detect_workspace_free(krimp_detect_workspace *ws)
 	krimp_free(ws->lb);
 	krimp_free(ws->pelt);
 	krimp_free(ws->nxt);
-	krimp_free(ws->bends);
-	krimp_free(ws->knots);
 	krimp_free(ws);
 }
 
@@ -397,8 +393,6 @@ krimp_detect_prepare(krimp_detect_workspace *ws, const double *x, const double *
 	xs = (x[m - 1] - x[0]) / 2.0;
 	if (!(xs > 0.0))
 		xs = 1.0;
-	ws->med = med;
-	ws->sigma = sigma;
 	ws->s1[0] = ws->s2[0] = 0.0;
 	for (int32_t i = 0; i < m; i++)
 	{
@@ -485,25 +479,19 @@ report_level(const double *v, const int32_t *pos, int32_t m, const model_fit *fi
 /*
  * Bends of a fit: Theil-Sen slopes of the pieces on each side (the bend
  * belongs to both), classified as turn, acceleration or deceleration; with
- * series non-NULL (the fit is of the series minus its benchmark; series
- * the input values by input index) as convergence or divergence.  The
- * relative change is against the level at the bend: the fitted value, or
- * for the gap the series' own value.
+ * gap true (the series minus its benchmark) as convergence or divergence.
  */
 static void
 report_trend(krimp_detect_workspace *ws, const double *x, const double *v, const int32_t *pos,
-			 int32_t m, const model_fit *fit, const double *series, krimp_detect_result *out)
+			 int32_t m, const model_fit *fit, bool gap, krimp_detect_result *out)
 {
-	bool		gap = series != NULL;
-
 	for (int32_t j = 0; j < fit->k; j++)
 	{
 		int32_t		a = j == 0 ? 0 : fit->at[j - 1],
 					b = fit->at[j],
 					c = j + 1 == fit->k ? m - 1 : fit->at[j + 1];
 		double		before = krimp_detect_theil_sen(ws, x + a, v + a, b - a + 1),
-					after = krimp_detect_theil_sen(ws, x + b, v + b, c - b + 1),
-					level = gap ? series[pos[b]] : fit->level[j];
+					after = krimp_detect_theil_sen(ws, x + b, v + b, c - b + 1);
 		krimp_change_kind kind;
 		krimp_change *ch;
 		int8_t		dir = sign_of(after - before);
@@ -537,12 +525,9 @@ report_trend(krimp_detect_workspace *ws, const double *x, const double *v, const
 
 			kind = fabs(oa) > fabs(ob) ? KRIMP_KIND_ACCELERATION : KRIMP_KIND_DECELERATION;
 		}
-		ch = add_change(out, pos[b], kind, before, after, fit->p_value[j], fit->score[j]);
-		if (ch == NULL)
-			continue;
-		if (ch->direction == 0)
+		ch = add_change(out, pos[b], kind, before, after, fit->davies_p, fit->score[j]);
+		if (ch != NULL && ch->direction == 0)
 			ch->direction = dir;
-		ch->rel_change = level != 0.0 && isfinite(level) ? (after - before) / fabs(level) : krimp_missing();
 	}
 }
 
@@ -601,9 +586,9 @@ krimp_detect_changes(krimp_detect_workspace *ws, const double *y, int32_t n,
 	}
 	else
 	{
-		krimp_detect_trend_fit(ws, ws->x, ws->y, m, p, &fit);
+		krimp_detect_trend_fit(ws, ws->x, m, p, &fit);
 		out->davies_p = fit.davies_p;
-		report_trend(ws, ws->x, ws->y, ws->pos, m, &fit, NULL, out);
+		report_trend(ws, ws->x, ws->y, ws->pos, m, &fit, false, out);
 	}
 	finish(out, ws->pos[m - 1], p->recent);
 	return true;
@@ -633,12 +618,12 @@ krimp_tipping_points(krimp_detect_workspace *ws, const double *y, const double *
 					trend;
 
 		krimp_detect_level_fit(ws, m, p, &level);
-		krimp_detect_trend_fit(ws, ws->x, ws->y, m, p, &trend);
+		krimp_detect_trend_fit(ws, ws->x, m, p, &trend);
 		out->davies_p = trend.davies_p;
 		if (level.k >= 1 && level.bic < trend.bic)
 			report_level(ws->y, ws->pos, m, &level, out);
 		else if (trend.k >= 1)
-			report_trend(ws, ws->x, ws->y, ws->pos, m, &trend, NULL, out);
+			report_trend(ws, ws->x, ws->y, ws->pos, m, &trend, false, out);
 	}
 	if (bench != NULL)
 	{
@@ -682,8 +667,8 @@ krimp_tipping_points(krimp_detect_workspace *ws, const double *y, const double *
 		{
 			model_fit	gfit;
 
-			krimp_detect_trend_fit(ws, ws->gx, ws->gy, gm, p, &gfit);
-			report_trend(ws, ws->gx, ws->gy, ws->gpos, gm, &gfit, y, out);
+			krimp_detect_trend_fit(ws, ws->gx, gm, p, &gfit);
+			report_trend(ws, ws->gx, ws->gy, ws->gpos, gm, &gfit, true, out);
 		}
 	}
 	finish(out, last, p->recent);

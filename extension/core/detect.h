@@ -2,12 +2,10 @@
  * detect.h
  *	  Tipping-point detection: level shifts (exact optimal partitioning of a
  *	  normal mean model on robustly scaled data with an MBIC-type penalty),
- *	  trend turns (continuous piecewise-linear fits with any number of bends,
- *	  exact and penalised on the number of bends as CPOP of Fearnhead,
- *	  Maidstone and Letchford 2019; Davies' test for a change of slope;
- *	  Theil-Sen slopes on each side) and convergence to or divergence from a
- *	  benchmark series.  See docs/detect.md for the method, the defaults and
- *	  their calibration.
+ *	  trend turns (continuous piecewise-linear fits with one or two bends,
+ *	  Davies' test for a change of slope, Theil-Sen slopes on each side) and
+ *	  convergence to or divergence from a benchmark series.  See
+ *	  docs/detect.md for the method, the defaults and their calibration.
  *
  * Conventions:
  *
@@ -28,14 +26,13 @@
 
 #include "krimp_core.h"
 
-/* Most observed values a detector accepts (level shifts: O(k n^2) time). */
+/* Most observed values a detector accepts (O(n^2) time and memory). */
 #define KRIMP_DETECT_MAX_N 2000
-/* Most level shifts per series. */
+/* Most level shifts per series; trend models have at most two bends. */
 #define KRIMP_DETECT_MAX_LEVEL_CHANGES 8
-/* Bends are not capped (only penalised): a fit of n values has at most n - 2. */
-#define KRIMP_DETECT_MAX_BENDS (KRIMP_DETECT_MAX_N - 2)
-/* Most changes one call reports (level or trend of the series, plus the bends of the benchmark gap). */
-#define KRIMP_DETECT_MAX_RESULTS (2 * KRIMP_DETECT_MAX_BENDS)
+#define KRIMP_DETECT_MAX_BENDS 2
+/* Most changes one call reports (level or trend, plus the benchmark gap). */
+#define KRIMP_DETECT_MAX_RESULTS (KRIMP_DETECT_MAX_LEVEL_CHANGES + 2 * KRIMP_DETECT_MAX_BENDS)
 
 /* Product defaults (calibrated: docs/detect.md, bench/calibrate.sh). */
 #define KRIMP_DETECT_DEFAULT_MIN_SEGMENT 3
@@ -62,8 +59,7 @@ typedef enum krimp_detect_criterion
 	/*
 	 * The product's: cost sum(r^2) / sigma^2 with a robust sigma; level:
 	 * penalty * 5 ln n per change plus ln(length) per segment (MBIC-type);
-	 * trend: penalty * 3 ln n per bend (CPOP), bends only if Davies' p of
-	 * the whole series <= alpha.
+	 * trend: penalty * 3 ln n per bend, bends only if Davies' p <= alpha.
 	 */
 	KRIMP_CRITERION_DEFAULT = 0,
 	/*
@@ -89,8 +85,8 @@ typedef struct krimp_detect_params
 {
 	double		penalty;		/* multiplier of the default penalties (> 0) */
 	int32_t		min_segment;	/* least observed values per segment (>= 2) */
-	int32_t		max_changes;	/* level shifts (1..8); bends are penalised only */
-	double		alpha;			/* Davies' p of the series needed for any bend (0..1] */
+	int32_t		max_changes;	/* level shifts (1..8); bends are at most 2 */
+	double		alpha;			/* Davies' p needed for a bend (0..1] */
 	int32_t		recent;			/* a change is recent when it starts within the last `recent` steps */
 	krimp_detect_criterion criterion;
 } krimp_detect_params;
@@ -104,14 +100,8 @@ typedef struct krimp_change
 	double		before;			/* level: segment mean; trend: Theil-Sen slope per step */
 	double		after;
 	double		abs_change;		/* after - before */
-	/*
-	 * Level shifts: (after - before) / |before|.  Bends: (after - before) /
-	 * |level at the bend| (the fitted value; for the benchmark gap the
-	 * series' own value), the change of slope as a fraction of the level
-	 * per step.  NaN when the denominator is 0.
-	 */
-	double		rel_change;
-	double		p_value;		/* bends: Davies' test within the two neighbouring pieces; NaN for level shifts */
+	double		rel_change;		/* (after - before) / |before|; NaN if before = 0 */
+	double		p_value;		/* Davies' test (bends); NaN for level shifts */
 	double		score;			/* penalised gain of keeping this change, in sigma^2 units */
 } krimp_change;
 
@@ -180,9 +170,11 @@ extern double krimp_davies_test(krimp_detect_workspace *ws, const double *x, con
  * envelope of the cost as a function of the value at the newest bend make
  * new candidates) and, with prune true, the inequality-based pruning
  * (a candidate at least beta above the envelope everywhere is dropped,
- * min_segment - 1 steps later).  No allocation: the workspace's pools
- * (capacity >= m); should they fill up, the worst candidates are dropped
- * and `approximate` says so.
+ * min_segment - 1 steps later) with bounds: a lower bound of the cost of
+ * the rest of the series and the cost of a good fit found first.  Uses the
+ * workspace (capacity >= m), growing its candidate pools when needed.
+ * Fails on non-finite values (NaN included), positions not strictly
+ * increasing, min_segment < 2, beta < 0, m > capacity, out of memory.
  */
 typedef struct krimp_cpop_fit
 {
@@ -192,7 +184,6 @@ typedef struct krimp_cpop_fit
 	double		cost;			/* sum of squares + beta * k, as the recursion found it */
 	int64_t		evaluated;		/* segment quadratics computed: the work done */
 	int32_t		most_live;		/* most candidates alive at one time */
-	bool		approximate;	/* candidates were dropped for room: not guaranteed optimal */
 } krimp_cpop_fit;
 
 extern bool krimp_cpop(krimp_detect_workspace *ws, const double *x, const double *z, int32_t m,

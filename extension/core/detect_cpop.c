@@ -34,10 +34,6 @@
 
 #include <math.h>
 #include <string.h>
-#ifdef CPOP_DEBUG
-#include <stdio.h>
-#include <stdlib.h>
-#endif
 
 #include "series.h"
 
@@ -96,6 +92,60 @@ pool_compact(krimp_detect_workspace *ws, int32_t used, int32_t live)
 	for (int32_t c = 0; c < live; c++)
 		ws->lv_node[c] = fwd[ws->lv_node[c]];
 	return n;
+}
+
+/* Grow an array of *cap elements of size el to at least need, keeping its contents. */
+static bool
+grow(void **arr, size_t el, size_t old, size_t new_count)
+{
+	void	   *q = krimp_alloc(el * new_count);
+
+	if (q == NULL)
+		return false;
+	memcpy(q, *arr, el * old);
+	krimp_free(*arr);
+	*arr = q;
+	return true;
+}
+
+#define GROW(field, old, new_count) grow((void **) &ws->field, sizeof(*ws->field), (size_t) (old), (size_t) (new_count))
+
+/* Room for at least need nodes in the pool; false when out of memory. */
+static bool
+pool_reserve(krimp_detect_workspace *ws, int32_t need)
+{
+	int32_t		cap = ws->pool_cap;
+
+	if (need <= cap)
+		return true;
+	if (need < 2 * cap)
+		need = 2 * cap;
+	if (!(GROW(nd_knot, cap, need) && GROW(nd_parent, cap, need) && GROW(nd_mu, cap, need) &&
+		  GROW(nd_A, cap, need) && GROW(nd_R, cap, need) && GROW(nd_fwd, cap, need)))
+		return false;
+	ws->pool_cap = need;
+	return true;
+}
+
+/* Room for at least need live candidates (and one step's quadratics and envelope). */
+static bool
+live_reserve(krimp_detect_workspace *ws, int32_t need)
+{
+	int32_t		cap = ws->live_cap;
+
+	if (need <= cap)
+		return true;
+	if (need < 2 * cap)
+		need = 2 * cap;
+	if (!(GROW(lv_node, cap, need) && GROW(lv_dead, cap, need) &&
+		  GROW(lv_stat, (size_t) cap * STATS, (size_t) need * STATS) &&
+		  GROW(g_mu, cap, need) && GROW(g_A, cap, need) && GROW(g_R, cap, need) &&
+		  GROW(g_idx, cap, need) && GROW(g_env, cap, need) &&
+		  GROW(env_k, KRIMP_CPOP_ENV(cap), KRIMP_CPOP_ENV(need)) &&
+		  GROW(env_lo, KRIMP_CPOP_ENV(cap), KRIMP_CPOP_ENV(need))))
+		return false;
+	ws->live_cap = need;
+	return true;
 }
 
 /* Add (x, z) to a candidate's centred sums. */
@@ -379,7 +429,7 @@ dominated(const krimp_detect_workspace *ws, int32_t e, int32_t np, double phi0, 
  */
 static void
 lower_bound(krimp_detect_workspace *ws, const double *x, const double *z, int32_t m, double beta,
-			double *margin_out)
+			double *margin_out, double *xc_out, double *zc_out)
 {
 	double	   *P = ws->psum,
 			   *lb = ws->lb,
@@ -393,6 +443,8 @@ lower_bound(krimp_detect_workspace *ws, const double *x, const double *z, int32_
 	for (int32_t i = 0; i < m; i++)
 		zc += z[i];
 	zc /= m;
+	*xc_out = xc;
+	*zc_out = zc;
 	for (int32_t k = 0; k < 5; k++)
 		P[k] = 0.0;
 	for (int32_t i = 0; i < m; i++)
@@ -457,39 +509,165 @@ lower_bound(krimp_detect_workspace *ws, const double *x, const double *z, int32_
 	}
 }
 
+/* The centred sums of the values a..b (a <= b) from the prefix sums of lower_bound. */
+static inline void
+prefix_stat(const double *P, int32_t a, int32_t b, double *st)
+{
+	const double *pa = P + (size_t) a * 5,
+			   *pb = P + (size_t) (b + 1) * 5;
+	double		n = (double) (b - a + 1),
+				sx = pb[0] - pa[0],
+				sz = pb[1] - pa[1],
+				sxx = (pb[2] - pa[2]) - sx * sx / n,
+				szz = (pb[3] - pa[3]) - sz * sz / n,
+				sxz = (pb[4] - pa[4]) - sx * sz / n;
+
+	st[STAT_N] = n;
+	st[STAT_MX] = sx / n;
+	st[STAT_MZ] = sz / n;
+	st[STAT_SXX] = sxx > 0.0 ? sxx : 0.0;
+	st[STAT_SZZ] = szz > 0.0 ? szz : 0.0;
+	st[STAT_SXZ] = sxz;
+}
+
 /*
- * The cost of the continuous fit with knots at the starts of the pieces of
- * the lower bound's partition (those at least gap apart and from the ends):
- * an upper bound of the optimum.  The recursion along one chain of knots.
+ * The cost of the continuous fit with knots hk[0] = 0 < ... < hk[nk - 1] =
+ * m - 1 (the bends in between), the recursion along one chain: from the
+ * prefix sums (O(nk), centred coordinates: xc, z0 = z[0] - zc) or, with
+ * P NULL, from the values (O(m), exact: the bound the pruning trusts).
  */
 static double
-heuristic_cost(const krimp_detect_workspace *ws, const double *x, const double *z, int32_t m, double beta,
-			   int32_t gap)
+chain_cost(const double *P, const double *x, const double *z, double xc, double zc,
+		   const int32_t *hk, int32_t nk, double beta)
 {
 	double		st[STATS],
-				mu = z[0],
+				mu = z[0] - zc,
 				A = 1.0,
-				R = 0.0,
-				mu2,
-				A2;
-	int32_t		s = 0;
+				R = 0.0;
 
-	for (int32_t j = ws->nxt[0]; j < m; j = ws->nxt[j])
+	for (int32_t j = 1; j < nk; j++)
 	{
-		if (j - s < gap || j > m - 1 - gap)
-			continue;
-		memset(st, 0, sizeof(st));
-		for (int32_t i = s + 1; i <= j; i++)
-			stat_add(st, x[i], z[i]);
-		R += extend(st, x[s], mu, A, x[j], &mu2, &A2) + (s > 0 ? beta : 0.0);
-		mu = mu2;
-		A = A2;
-		s = j;
+		int32_t		s = hk[j - 1],
+					t = hk[j];
+
+		if (P != NULL)
+			prefix_stat(P, s + 1, t, st);
+		else
+		{
+			memset(st, 0, sizeof(st));
+			for (int32_t i = s + 1; i <= t; i++)
+				stat_add(st, x[i] - xc, z[i] - zc);
+		}
+		R += extend(st, x[s] - xc, mu, A, x[t] - xc, &mu, &A) + (s > 0 ? beta : 0.0);
 	}
-	memset(st, 0, sizeof(st));
-	for (int32_t i = s + 1; i < m; i++)
-		stat_add(st, x[i], z[i]);
-	return R + extend(st, x[s], mu, A, x[m - 1], &mu2, &A2) + (s > 0 ? beta : 0.0);
+	return R;
+}
+
+/*
+ * An upper bound of the optimum, the cost of a good fit: knots at the
+ * starts of the pieces of the lower bound's partition (those at least gap
+ * apart and from the ends), then a local search (drop a bend, move one by
+ * up to 3, add one on a grid) while it lowers the cost, on the prefix sums;
+ * the result costed exactly.
+ */
+static double
+heuristic_cost(krimp_detect_workspace *ws, const double *x, const double *z, int32_t m, double beta,
+			   int32_t gap, double xc, double zc)
+{
+	int32_t    *hk = ws->pelt,
+			   *tmp = ws->nxt,
+				nk = 0,
+				stride = m / 48 > 1 ? m / 48 : 1;
+	const double *P = ws->psum;
+	double		cost;
+
+	hk[nk++] = 0;
+	for (int32_t j = ws->nxt[0]; j < m; j = ws->nxt[j])
+		if (j - hk[nk - 1] >= gap && j <= m - 1 - gap)
+			hk[nk++] = j;
+	hk[nk++] = m - 1;
+	cost = chain_cost(P, x, z, xc, zc, hk, nk, beta);
+
+	for (int pass = 0; pass < 32; pass++)
+	{
+		bool		improved = false;
+		int32_t		best_p = -1,
+					best_j = -1;
+		double		best_c;
+
+		/* drop a bend */
+		for (int32_t j = 1; j < nk - 1; j++)
+		{
+			double		c;
+
+			memcpy(tmp, hk, sizeof(int32_t) * j);
+			memcpy(tmp + j, hk + j + 1, sizeof(int32_t) * (nk - j - 1));
+			c = chain_cost(P, x, z, xc, zc, tmp, nk - 1, beta);
+			if (c < cost - 1e-12 * (1.0 + fabs(cost)))
+			{
+				cost = c;
+				memcpy(hk, tmp, sizeof(int32_t) * (nk - 1));
+				nk--;
+				j--;
+				improved = true;
+			}
+		}
+		/* move a bend */
+		for (int32_t j = 1; j < nk - 1; j++)
+		{
+			int32_t		orig = hk[j],
+						best = orig;
+
+			for (int32_t d = -3; d <= 3; d++)
+			{
+				int32_t		p = orig + d;
+				double		c;
+
+				if (d == 0 || p - hk[j - 1] < gap || hk[j + 1] - p < gap)
+					continue;
+				hk[j] = p;
+				c = chain_cost(P, x, z, xc, zc, hk, nk, beta);
+				if (c < cost - 1e-12 * (1.0 + fabs(cost)))
+				{
+					cost = c;
+					best = p;
+				}
+			}
+			hk[j] = best;
+			improved = improved || best != orig;
+		}
+		/* add a bend */
+		best_c = cost - 1e-12 * (1.0 + fabs(cost));
+		for (int32_t j = 0; j + 1 < nk; j++)
+			for (int32_t p = hk[j] + gap; p <= hk[j + 1] - gap; p += stride)
+			{
+				double		c;
+
+				if (p <= hk[j] || p >= hk[j + 1])
+					continue;
+				memcpy(tmp, hk, sizeof(int32_t) * (j + 1));
+				tmp[j + 1] = p;
+				memcpy(tmp + j + 2, hk + j + 1, sizeof(int32_t) * (nk - j - 1));
+				c = chain_cost(P, x, z, xc, zc, tmp, nk + 1, beta);
+				if (c < best_c)
+				{
+					best_c = c;
+					best_p = p;
+					best_j = j;
+				}
+			}
+		if (best_p >= 0)
+		{
+			memmove(hk + best_j + 2, hk + best_j + 1, sizeof(int32_t) * (nk - best_j - 1));
+			hk[best_j + 1] = best_p;
+			nk++;
+			cost = best_c;
+			improved = true;
+		}
+		if (!improved)
+			break;
+	}
+	return chain_cost(NULL, x, z, xc, zc, hk, nk, beta);
 }
 
 /*
@@ -540,6 +718,8 @@ krimp_cpop(krimp_detect_workspace *ws, const double *x, const double *z, int32_t
 				best_mu = 0.0,
 				ub = INFINITY,		/* the cost of a fit found so far (with prune) */
 				margin = 0.0,
+				xc,
+				zc,
 				slack,
 				rest;
 	double	   *sfx = ws->sfx;
@@ -548,11 +728,17 @@ krimp_cpop(krimp_detect_workspace *ws, const double *x, const double *z, int32_t
 	fit->cost = 0.0;
 	fit->evaluated = 0;
 	fit->most_live = 0;
-	fit->approximate = false;
 	if (m > ws->capacity)
 		return krimp_fail(err, KRIMP_ERR_PARAMETER, "series too long for the workspace");
 	if (min_segment < 2 || !(beta >= 0.0))
 		return krimp_fail(err, KRIMP_ERR_PARAMETER, "CPOP needs a minimum segment of at least 2 and a penalty of at least 0");
+	for (int32_t i = 0; i < m; i++)
+		if (!isfinite(x[i]) || !isfinite(z[i]))
+		{
+			krimp_fail(err, KRIMP_ERR_NOT_FINITE, "CPOP needs finite values");
+			krimp_fail_detail(err, "Value %d is not finite.", (int) i + 1);
+			return false;
+		}
 	for (int32_t i = 1; i < m; i++)
 		if (!(x[i] > x[i - 1]))
 			return krimp_fail(err, KRIMP_ERR_PARAMETER, "CPOP needs strictly increasing positions");
@@ -577,8 +763,8 @@ krimp_cpop(krimp_detect_workspace *ws, const double *x, const double *z, int32_t
 					h;
 
 		ub = extend(sfx + STATS, x[0], z[0], 1.0, x[m - 1], &mu, &A);
-		lower_bound(ws, x, z, m, beta, &margin);
-		h = heuristic_cost(ws, x, z, m, beta, gap);
+		lower_bound(ws, x, z, m, beta, &margin, &xc, &zc);
+		h = heuristic_cost(ws, x, z, m, beta, gap, xc, zc);
 		if (h < ub)
 			ub = h;
 	}
@@ -678,19 +864,6 @@ krimp_cpop(krimp_detect_workspace *ws, const double *x, const double *z, int32_t
 					if (!ws->g_env[e] && ws->lv_dead[c] == INT32_MAX && dominated(ws, e, np, phi0, beta, slack - rest))
 						ws->lv_dead[c] = t + gap - 1;
 				}
-#ifdef CPOP_DEBUG
-			{
-				static int hit[100000];
-				for (int32_t e = 0; e < E; e++) hit[e] = 0;
-				for (int g = -200000; g <= 200000; g++) {
-					double ph = phi0 + g * 0.01 * (1 + fabs((double) g) / 1000.0), bv = INFINITY; int be = -1;
-					for (int32_t e = 0; e < E; e++) { double v = ws->g_A[e] * (ph - ws->g_mu[e]) * (ph - ws->g_mu[e]) + ws->g_R[e]; if (v < bv) { bv = v; be = e; } }
-					hit[be] = 1;
-				}
-				if (getenv("CPOP_T") && atoi(getenv("CPOP_T")) == t) { for (int32_t p = 0; p < np; p++) fprintf(stderr, "piece %d: e=%d from %g\n", p, ws->env_k[p], ws->env_lo[p] + phi0); for (int32_t e = 0; e < E; e++) fprintf(stderr, "  e=%d A=%.17g mu=%.17g R=%.17g\n", e, ws->g_A[e], ws->g_mu[e], ws->g_R[e]); }
-				for (int32_t e = 0; e < E; e++) if (hit[e] != ws->g_env[e]) fprintf(stderr, "t=%d e=%d grid %d marked %d (A %g mu %g R %g)\n", (int) t, (int) e, hit[e], ws->g_env[e], ws->g_A[e], ws->g_mu[e], ws->g_R[e]);
-			}
-#endif
 			for (int32_t e = 0; e < E; e++)
 			{
 				if (!ws->g_env[e])
@@ -710,23 +883,15 @@ krimp_cpop(krimp_detect_workspace *ws, const double *x, const double *z, int32_t
 			}
 			if (used + added > ws->pool_cap)
 				used = pool_compact(ws, used, live);
+			if (!pool_reserve(ws, used + added) || !live_reserve(ws, live + added))
+				return krimp_fail(err, KRIMP_ERR_NOMEM, "out of memory");
 			for (int32_t e = 0; e < E; e++)
 			{
 				int32_t		nd;
 
 				if (!ws->g_env[e])
 					continue;
-				if (live >= ws->live_cap)
-				{
-					fit->approximate = true;
-					break;
-				}
 				nd = node_new(ws, &used, t, ws->lv_node[ws->g_idx[e]], ws->g_mu[e], ws->g_A[e], ws->g_R[e]);
-				if (nd < 0)
-				{
-					fit->approximate = true;
-					break;
-				}
 				ws->lv_node[live] = nd;
 				ws->lv_dead[live] = INT32_MAX;
 				memset(ws->lv_stat + (size_t) live * STATS, 0, sizeof(double) * STATS);

@@ -404,134 +404,128 @@ krimp_davies_test(krimp_detect_workspace *ws, const double *x, const double *y, 
 }
 
 /*
- * The drop in the residual sum of squares of z over [a, c] from a straight
- * line to two pieces joined at b (a < b < c): the hinge (u - u_b)+ added
- * to the line, on centred sums.
- */
-static double
-local_gain(const double *u, const double *z, int32_t a, int32_t b, int32_t c)
-{
-	double		n = (double) (c - a + 1),
-				mu = 0.0,
-				mz = 0.0,
-				mh = 0.0,
-				suu = 0.0,
-				suz = 0.0,
-				shu = 0.0,
-				shh = 0.0,
-				shz = 0.0,
-				gamma,
-				hz,
-				hh;
-
-	for (int32_t i = a; i <= c; i++)
-	{
-		mu += u[i];
-		mz += z[i];
-		mh += u[i] > u[b] ? u[i] - u[b] : 0.0;
-	}
-	mu /= n;
-	mz /= n;
-	mh /= n;
-	for (int32_t i = a; i <= c; i++)
-	{
-		double		du = u[i] - mu,
-					dz = z[i] - mz,
-					dh = (u[i] > u[b] ? u[i] - u[b] : 0.0) - mh;
-
-		suu += du * du;
-		suz += du * dz;
-		shu += dh * du;
-		shh += dh * dh;
-		shz += dh * dz;
-	}
-	if (!(suu > 0.0))
-		return 0.0;
-	gamma = shu / suu;
-	hz = shz - gamma * suz;
-	hh = shh - gamma * shu;
-	return hh > 1e-12 * shh ? hz * hz / hh : 0.0;
-}
-
-/*
- * Continuous piecewise-linear fits with any number of bends at observed
+ * Continuous piecewise-linear fits with no, one or two bends at observed
  * positions, each linear piece spanning at least min_segment values (the
- * bend counts on both sides): CPOP (detect_cpop.c) minimises
+ * bend counts on both sides); the number of bends minimises
  * RSS / sigma^2 + k * penalty * 3 ln m, and bends are kept only if Davies'
- * test of the whole series rejects "no change of slope" at alpha.  Each
- * bend then gets Davies' p within its two neighbouring pieces and its local
- * gain: the drop in RSS there from one line to two pieces, minus the
- * penalty.
+ * test rejects "no change of slope" at alpha.
  */
 void
-krimp_detect_trend_fit(krimp_detect_workspace *ws, const double *x, const double *v, int32_t m,
-					   const krimp_detect_params *p, model_fit *fit)
+krimp_detect_trend_fit(krimp_detect_workspace *ws, const double *x, int32_t m, const krimp_detect_params *p,
+		  model_fit *fit)
 {
 	double		L[16],
 				w[4],
 				szz,
 				rss0,
+				best1 = INFINITY,
+				best2 = INFINITY,
 				beta,
 				davies_best,
-				lnm = log((double) m),
-				rss = 0.0;
+				lnm = log((double) m);
 	int32_t		ms = p->min_segment,
-				k;
-	krimp_cpop_fit cf;
-	krimp_error err;
+				lo = ms - 1,
+				hi = m - ms,
+				k1 = -1,
+				k2a = -1,
+				k2b = -1,
+				kmax = p->max_changes < KRIMP_DETECT_MAX_BENDS ? p->max_changes : KRIMP_DETECT_MAX_BENDS;
 
 	rss0 = line_fit(ws, m, L, w, &szz);
 	fit->k = 0;
 	fit->rss = rss0;
 	fit->bic = rss0 + 2.0 * lnm;
 	fit->davies_p = krimp_missing();
-	if (m < 5 || m < 2 * ms - 1)
+	if (m < 5 || hi < lo)
 		return;
 	fit->davies_p = davies_prepared(ws, x, m, KRIMP_DAVIES_K, L, w, rss0, szz, &davies_best);
-	if (!(fit->davies_p <= p->alpha))
-		return;
 	beta = p->penalty * KRIMP_DETECT_TREND_PENALTY * lnm;
-	cf.bends = ws->bends;
-	cf.knots = ws->knots;
-	if (!krimp_cpop(ws, x, ws->z, m, beta, ms, true, &cf, &err) || cf.k == 0)
-		return;
-	k = cf.k;
 
-	/* the residuals of the fit, each bend's local gain and the level there */
-	for (int32_t j = 0; j <= k; j++)
+	for (int32_t k = lo; k <= hi; k++)
 	{
-		int32_t		a = j == 0 ? 0 : cf.bends[j - 1],
-					b = j == k ? m - 1 : cf.bends[j];
-		double		d = x[b] - x[a];
+		double		l[4],
+					wh;
+		bool		ok;
 
-		for (int32_t i = j == 0 ? a : a + 1; i <= b; i++)
+		wh = add_hinge(ws, m, L, w, ws->u[k], k + 1, l, &ok);
+		ws->rss1[k] = ok ? fmax(rss0 - wh * wh, 0.0) : rss0;
+		if (ws->rss1[k] < best1)
 		{
-			double		wt = (x[i] - x[a]) / d,
-						r = ws->z[i] - (cf.knots[j] * (1.0 - wt) + cf.knots[j + 1] * wt);
+			best1 = ws->rss1[k];
+			k1 = k;
+		}
+		if (kmax < 2 || !ok)
+			continue;
+		{
+			double		L3[16],
+						w3[4];
 
-			rss += r * r;
+			/* the fit with this bend, then each second bend after it */
+			memcpy(L3, L, sizeof(L3));
+			L3[8] = l[0];
+			L3[9] = l[1];
+			L3[10] = l[2];
+			w3[0] = w[0];
+			w3[1] = w[1];
+			w3[2] = wh;
+			for (int32_t b = k + ms - 1; b <= hi; b++)
+			{
+				double		psi1 = ws->u[k],
+							psi2 = ws->u[b],
+							cnt = (double) (m - b - 1),
+							su = ws->su[b + 1],
+							suu = ws->suu[b + 1],
+							g[3],
+							gpp,
+							rp,
+							l2[4],
+							wh2,
+							r;
+				bool		ok2;
+
+				g[0] = su - psi2 * cnt;
+				g[1] = suu - psi2 * su;
+				g[2] = suu - (psi1 + psi2) * su + psi1 * psi2 * cnt;
+				gpp = suu - 2.0 * psi2 * su + psi2 * psi2 * cnt;
+				rp = ws->suz[b + 1] - psi2 * ws->sz[b + 1];
+				wh2 = border(L3, 3, w3, g, gpp, rp, l2, &ok2);
+				if (!ok2)
+					continue;
+				r = fmax(ws->rss1[k] - wh2 * wh2, 0.0);
+				if (r < best2)
+				{
+					best2 = r;
+					k2a = k;
+					k2b = b;
+				}
+			}
 		}
 	}
-	fit->k = k;
-	fit->rss = rss;
-	fit->bic = rss + k * beta + 2.0 * lnm;
-	for (int32_t j = 0; j < k; j++)
-	{
-		int32_t		a = j == 0 ? 0 : cf.bends[j - 1],
-					b = cf.bends[j],
-					c = j + 1 == k ? m - 1 : cf.bends[j + 1];
 
-		fit->at[j] = b;
-		fit->score[j] = local_gain(ws->u, ws->z, a, b, c) - beta;
-		fit->level[j] = ws->med + ws->sigma * cf.knots[j + 1];
-	}
-	/* Davies' test of each bend's window (prepares the window: the last use of the workspace) */
-	for (int32_t j = 0; j < k; j++)
+	/* the number of bends: fewer on ties; none unless Davies' test rejects */
 	{
-		int32_t		a = j == 0 ? 0 : fit->at[j - 1],
-					c = j + 1 == k ? m - 1 : fit->at[j + 1];
-		double		best;
+		double		c0 = rss0,
+					c1 = k1 >= 0 ? best1 + beta : INFINITY,
+					c2 = k2a >= 0 ? best2 + 2.0 * beta : INFINITY;
 
-		fit->p_value[j] = krimp_davies_test(ws, x + a, v + a, c - a + 1, KRIMP_DAVIES_K, &best);
+		if (!(fit->davies_p <= p->alpha))
+			return;
+		if (c1 < c0 && c1 <= c2)
+		{
+			fit->k = 1;
+			fit->at[0] = k1;
+			fit->rss = best1;
+			fit->score[0] = rss0 - best1 - beta;
+		}
+		else if (c2 < c0 && c2 < c1)
+		{
+			fit->k = 2;
+			fit->at[0] = k2a;
+			fit->at[1] = k2b;
+			fit->rss = best2;
+			fit->score[0] = ws->rss1[k2b] - best2 - beta;
+			fit->score[1] = ws->rss1[k2a] - best2 - beta;
+		}
+		fit->bic = fit->rss + fit->k * beta + 2.0 * lnm;
 	}
 }

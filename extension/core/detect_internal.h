@@ -41,10 +41,11 @@ struct krimp_detect_workspace
 	double	   *logs;			/* ln(len), len = 0 .. capacity */
 	double	   *scratch;		/* capacity */
 	double	   *pairs;			/* capacity (capacity - 1) / 2, for Theil-Sen */
-	double		med;			/* what krimp_detect_prepare subtracted and divided by */
-	double		sigma;
-
-	/* CPOP (detect_cpop.c): a pool of nodes, the live candidates, one step's quadratics */
+	/*
+	 * CPOP (detect_cpop.c): a pool of nodes, the live candidates, one step's
+	 * quadratics; sized for the usual case and grown by krimp_cpop when
+	 * needed (the pruning keeps them small).
+	 */
 	int32_t		pool_cap;
 	int32_t		live_cap;
 	int32_t    *nd_knot;		/* observed index of the node's newest knot */
@@ -61,33 +62,27 @@ struct krimp_detect_workspace
 	double	   *g_R;
 	int32_t    *g_idx;			/* which live candidate */
 	bool	   *g_env;			/* on the lower envelope */
-	int32_t    *env_k;			/* live_cap + 1: pieces of the envelope, left to right */
+	int32_t    *env_k;			/* KRIMP_CPOP_ENV(live_cap): pieces of the envelope, left to right */
 	double	   *env_lo;
 	double	   *sfx;			/* 6 (capacity + 1): the same sums of z[i..m-1] */
 	double	   *psum;			/* 5 (capacity + 1): prefix sums for CPOP's lower bound */
 	double	   *lb;				/* capacity + 1: the lower bound of the cost of z[i..m-1] */
 	int32_t    *pelt;			/* capacity + 1: its candidates */
 	int32_t    *nxt;			/* capacity + 1: and its pieces */
-	int32_t    *bends;			/* capacity: CPOP's bends for the trend fit */
-	double	   *knots;			/* capacity: and the fitted values there */
 };
-
-/* Most changes of one model_fit. */
-#define KRIMP_DETECT_MAX_FIT (KRIMP_DETECT_MAX_BENDS > KRIMP_DETECT_MAX_LEVEL_CHANGES ? \
-							  KRIMP_DETECT_MAX_BENDS : KRIMP_DETECT_MAX_LEVEL_CHANGES)
 
 /* CPOP's pools for a workspace of capacity c. */
 #define KRIMP_CPOP_POOL(c) (16 * (c) + 256)
 #define KRIMP_CPOP_LIVE(c) (8 * (c) + 128)
+/* Pieces of the lower envelope of L quadratics (at most 2 L - 1; room for the guard). */
+#define KRIMP_CPOP_ENV(L) (3 * (size_t) (L) + 4)
 
 /* The outcome of one model on one compressed series, before reporting. */
 typedef struct model_fit
 {
 	int32_t		k;				/* changes */
-	int32_t		at[KRIMP_DETECT_MAX_FIT];	/* observed index of each change */
-	double		score[KRIMP_DETECT_MAX_FIT];
-	double		p_value[KRIMP_DETECT_MAX_FIT];	/* bends: Davies' p within the neighbouring pieces */
-	double		level[KRIMP_DETECT_MAX_FIT];	/* bends: the fitted value at the bend, in the data's units */
+	int32_t		at[KRIMP_DETECT_MAX_LEVEL_CHANGES];	/* observed index of each change */
+	double		score[KRIMP_DETECT_MAX_LEVEL_CHANGES];
 	double		rss;			/* residual sum of squares in sigma^2 units */
 	double		bic;			/* rss + k * penalty + ln n per parameter of the null model */
 	double		davies_p;
@@ -104,12 +99,8 @@ extern bool krimp_detect_prepare(krimp_detect_workspace *ws, const double *x, co
 extern void krimp_detect_level_fit(krimp_detect_workspace *ws, int32_t m, const krimp_detect_params *p,
 								   model_fit *fit);
 
-/*
- * The best continuous piecewise-linear fit of the prepared series (x, v its
- * values before scaling; detect_fit.c).  Overwrites the preparation (the
- * p-values prepare each window).
- */
-extern void krimp_detect_trend_fit(krimp_detect_workspace *ws, const double *x, const double *v, int32_t m,
+/* The best continuous piecewise-linear fit of the prepared series (detect_fit.c). */
+extern void krimp_detect_trend_fit(krimp_detect_workspace *ws, const double *x, int32_t m,
 								   const krimp_detect_params *p, model_fit *fit);
 
 #endif							/* KRIMP_DETECT_INTERNAL_H */

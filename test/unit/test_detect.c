@@ -308,13 +308,14 @@ oracle_pl_valid(int m, unsigned mask, int gap, int *k)
 	return true;
 }
 
-/* The least penalised cost over every valid bend set, by enumeration. */
+/* The least penalised cost over every valid bend set, by enumeration; *second: the least of the others. */
 static double
-oracle_cpop(const double *x, const double *z, int m, double beta, int ms, unsigned *best_mask)
+oracle_cpop(const double *x, const double *z, int m, double beta, int ms, unsigned *best_mask, double *second)
 {
 	double		best = INFINITY;
 
 	*best_mask = 0;
+	*second = INFINITY;
 	for (unsigned mask = 0; mask < (1u << m); mask += 2)
 	{
 		int			k;
@@ -329,9 +330,12 @@ oracle_cpop(const double *x, const double *z, int m, double beta, int ms, unsign
 		c = oracle_pl_rss(x, z, m, mask) + beta * k;
 		if (c < best)
 		{
+			*second = best;
 			best = c;
 			*best_mask = mask;
 		}
+		else if (c < *second)
+			*second = c;
 	}
 	return best;
 }
@@ -347,7 +351,8 @@ test_cpop_oracle(void)
 {
 	int			mismatches = 0,
 				cases = 0,
-				with_bends = 0;
+				with_bends = 0,
+				unique = 0;
 	int32_t		bends[16];
 	double		knots[16];
 
@@ -355,12 +360,13 @@ test_cpop_oracle(void)
 	for (int rep = 0; rep < 2500; rep++)
 	{
 		int			m = 2 + (int) (uniform() * 13),	/* 2 .. 14 */
-					ms = 2 + (int) (uniform() * 3),
+					ms = 2 + (int) (uniform() * 5),	/* 2 .. 6 */
 					shape = rep % 8;
 		double		x[16],
 					z[16],
 					beta = uniform() < 0.2 ? 0.0 : 0.2 + uniform() * 12.0,
 					best,
+					second,
 					slope = gauss(),
 					level = gauss() * 3.0;
 		unsigned	best_mask,
@@ -407,7 +413,7 @@ test_cpop_oracle(void)
 					break;
 			}
 		}
-		best = oracle_cpop(x, z, m, beta, ms, &best_mask);
+		best = oracle_cpop(x, z, m, beta, ms, &best_mask, &second);
 		for (int prune = 0; prune <= 1; prune++)
 		{
 			krimp_cpop_fit f;
@@ -417,7 +423,7 @@ test_cpop_oracle(void)
 
 			f.bends = bends;
 			f.knots = knots;
-			if (!krimp_cpop(ws, x, z, m, beta, ms, prune, &f, &err) || f.approximate)
+			if (!krimp_cpop(ws, x, z, m, beta, ms, prune, &f, &err))
 			{
 				if (mismatches++ < 5)
 					fprintf(stderr, "  cpop failed: rep %d m=%d ms=%d: %s\n", rep, m, ms, err.message);
@@ -433,6 +439,13 @@ test_cpop_oracle(void)
 			CHECK(got_mask == 0 || (oracle_pl_valid(m, got_mask, ms - 1, &kk) && kk == f.k));
 			got = oracle_pl_rss(x, z, m, got_mask) + beta * f.k;
 			cases++;
+			/* the same bends when the optimum is unique (by more than rounding) */
+			if (second - best > 1e-7 * fmax(1.0, fabs(best)))
+			{
+				unique++;
+				if (got_mask != best_mask && mismatches++ < 5)
+					fprintf(stderr, "  cpop oracle: rep %d m=%d: bends %x, optimum %x\n", rep, m, got_mask, best_mask);
+			}
 			if (!(fabs(got - best) <= 1e-9 * fmax(1.0, fabs(best))) ||
 				!(fabs(f.cost - best) <= 1e-8 * fmax(1.0, fabs(best))))
 			{
@@ -466,12 +479,18 @@ test_cpop_oracle(void)
 		}
 		with_bends += best_mask != 0;
 	}
-	printf("  cpop oracle: %d fits, %d series whose optimum has bends\n", cases, with_bends);
+	printf("  cpop oracle: %d fits (%d with a unique optimum: the same bends), %d series whose optimum has bends\n",
+		   cases, unique, with_bends);
 	CHECK(mismatches == 0);
 	CHECK(with_bends > 500);
+	CHECK(unique > 4000);
 }
 
-/* A long series: the same optimum with and without the inequality pruning, and much less work with it. */
+/*
+ * A long series: the same optimum with and without the inequality pruning,
+ * and much less work with it.  Without it the candidates outgrow the
+ * workspace's first pools (8 n + 128): they grow.
+ */
 static void
 test_cpop_pruning(void)
 {
@@ -505,10 +524,141 @@ test_cpop_pruning(void)
 		   (int) f0.most_live, (int) f1.most_live);
 	CHECK_NEAR(f1.cost, f0.cost, 1e-9);
 	CHECK(f0.k == f1.k);
-	CHECK(!f0.approximate && !f1.approximate);
 	CHECK(f1.evaluated * 4 < f0.evaluated);
 	CHECK(f1.evaluated < 400 * 400 / 8);
 	CHECK(f1.k >= 5 && f1.k <= 9);
+}
+
+/* Planted bends are found; lines (with and without noise) get none. */
+static void
+test_cpop_planted(void)
+{
+	static int32_t bends[400];
+	static double knots[400];
+	double		x[400],
+				z[400];
+	krimp_cpop_fit f;
+	krimp_error err;
+	int			exact = 0,
+				near = 0,
+				none = 0;
+
+	f.bends = bends;
+	f.knots = knots;
+	/* no noise: the planted bends exactly, the knots on the series, cost = penalty */
+	for (int i = 0; i < 100; i++)
+	{
+		x[i] = 1990 + i;
+		z[i] = i <= 30 ? 2.0 * i : i <= 70 ? 60.0 - 1.5 * (i - 30) : 0.0 + 0.5 * (i - 70);
+	}
+	CHECK(krimp_cpop(ws, x, z, 100, 5.0, 3, true, &f, &err));
+	CHECK(f.k == 2 && bends[0] == 30 && bends[1] == 70);
+	CHECK_NEAR(f.cost, 10.0, 1e-9);
+	CHECK_NEAR(knots[0], 0.0, 1e-9);
+	CHECK_NEAR(knots[1], 60.0, 1e-9);
+	CHECK_NEAR(knots[2], 0.0, 1e-9);
+	CHECK_NEAR(knots[3], 14.5, 1e-9);
+
+	/* noise sd 1, three bends of slope change 1 per step at 50, 100, 150 of 200: each within 2 */
+	rng_state = 7;
+	for (int rep = 0; rep < 20; rep++)
+	{
+		double		slope = gauss() * 0.5,
+					level = 0.0;
+		int			hits = 0;
+
+		for (int i = 0; i < 200; i++)
+		{
+			if (i == 50 || i == 100 || i == 150)
+				slope += (i == 100 ? -1.0 : 1.0);
+			x[i] = i;
+			z[i] = level + gauss();
+			level += slope;
+		}
+		CHECK(krimp_cpop(ws, x, z, 200, 3.0 * log(200.0), 3, true, &f, &err));
+		for (int j = 0; j < f.k; j++)
+			for (int b = 50; b <= 150; b += 50)
+				hits += abs(bends[j] - b) <= 2;
+		exact += f.k == 3;
+		near += f.k == 3 && hits == 3;
+	}
+	/* lines: exact, and noisy with the product's penalty 3 ln n */
+	for (int rep = 0; rep < 20; rep++)
+	{
+		double		slope = gauss();
+
+		for (int i = 0; i < 200; i++)
+			z[i] = 5.0 + slope * i + (rep == 0 ? 0.0 : gauss());
+		CHECK(krimp_cpop(ws, x, z, 200, 3.0 * log(200.0), 3, true, &f, &err));
+		none += f.k == 0;
+		if (rep == 0)
+			CHECK_NEAR(f.cost, 0.0, 1e-9);
+	}
+	printf("  planted: 3 bends found in %d of 20 series (all within 2 of the truth: %d); lines: no bend in %d of 20\n",
+		   exact, near, none);
+	CHECK(exact == 20 && near == 20);
+	CHECK(none == 20);
+}
+
+/* n = 1, 2, 3, the minimum segment, and what CPOP refuses. */
+static void
+test_cpop_edges(void)
+{
+	int32_t		bends[4];
+	double		knots[4],
+				x[4] = {0.0, 1.0, 2.0, 3.0},
+				z[4] = {0.0, 1.0, 0.0, 0.0},
+				bad[4];
+	krimp_cpop_fit f;
+	krimp_error err;
+
+	f.bends = bends;
+	f.knots = knots;
+	CHECK(krimp_cpop(ws, x, z + 1, 1, 1.0, 2, true, &f, &err));
+	CHECK(f.k == 0 && f.cost == 0.0 && knots[0] == 1.0);
+	CHECK(krimp_cpop(ws, x, z, 2, 1.0, 2, true, &f, &err));
+	CHECK(f.k == 0);
+	CHECK_NEAR(f.cost, 0.0, 1e-12);
+	CHECK_NEAR(knots[0], 0.0, 1e-12);
+	CHECK_NEAR(knots[1], 1.0, 1e-12);
+	/* 0, 1, 0: a line costs 2/3, a bend at 1 costs beta */
+	for (int prune = 0; prune <= 1; prune++)
+	{
+		CHECK(krimp_cpop(ws, x, z, 3, 0.1, 2, prune, &f, &err));
+		CHECK(f.k == 1 && bends[0] == 1);
+		CHECK_NEAR(f.cost, 0.1, 1e-12);
+		CHECK_NEAR(knots[1], 1.0, 1e-12);
+		CHECK(krimp_cpop(ws, x, z, 3, 1.0, 2, prune, &f, &err));
+		CHECK(f.k == 0);
+		CHECK_NEAR(f.cost, 2.0 / 3.0, 1e-12);
+		/* pieces of at least 3 values: no bend in 3 values */
+		CHECK(krimp_cpop(ws, x, z, 3, 0.1, 3, prune, &f, &err));
+		CHECK(f.k == 0);
+		CHECK_NEAR(f.cost, 2.0 / 3.0, 1e-12);
+	}
+	memcpy(bad, z, sizeof(bad));
+	bad[2] = NAN;
+	CHECK(!krimp_cpop(ws, x, bad, 4, 1.0, 2, true, &f, &err) && err.status == KRIMP_ERR_NOT_FINITE);
+	bad[2] = INFINITY;
+	CHECK(!krimp_cpop(ws, x, bad, 4, 1.0, 2, true, &f, &err) && err.status == KRIMP_ERR_NOT_FINITE);
+	memcpy(bad, x, sizeof(bad));
+	bad[3] = NAN;
+	CHECK(!krimp_cpop(ws, bad, z, 4, 1.0, 2, true, &f, &err) && err.status == KRIMP_ERR_NOT_FINITE);
+	bad[3] = 2.0;
+	CHECK(!krimp_cpop(ws, bad, z, 4, 1.0, 2, true, &f, &err) && err.status == KRIMP_ERR_PARAMETER);
+	CHECK(!krimp_cpop(ws, x, z, 4, 1.0, 1, true, &f, &err) && err.status == KRIMP_ERR_PARAMETER);
+	CHECK(!krimp_cpop(ws, x, z, 4, -1.0, 2, true, &f, &err) && err.status == KRIMP_ERR_PARAMETER);
+	CHECK(!krimp_cpop(ws, x, z, 4, NAN, 2, true, &f, &err) && err.status == KRIMP_ERR_PARAMETER);
+	{
+		krimp_detect_workspace *small = krimp_detect_workspace_new(3, &err);
+
+		CHECK(small != NULL);
+		if (small != NULL)
+		{
+			CHECK(!krimp_cpop(small, x, z, 4, 1.0, 2, true, &f, &err) && err.status == KRIMP_ERR_PARAMETER);
+			krimp_detect_workspace_free(small);
+		}
+	}
 }
 
 /* ---- planted changes, no changes ------------------------------------------ */
@@ -981,6 +1131,8 @@ main(void)
 	RUN(test_op_oracle);
 	RUN(test_cpop_oracle);
 	RUN(test_cpop_pruning);
+	RUN(test_cpop_planted);
+	RUN(test_cpop_edges);
 	RUN(test_planted_level);
 	RUN(test_planted_trend);
 	RUN(test_no_change);
