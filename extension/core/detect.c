@@ -142,6 +142,10 @@ krimp_detect_workspace_new(int32_t capacity, krimp_error *err)
 	WS_ALLOC(g_R, ws->live_cap);
 	WS_ALLOC(g_idx, ws->live_cap);
 	WS_ALLOC(g_env, ws->live_cap);
+	WS_ALLOC(g_a, ws->live_cap);
+	WS_ALLOC(g_b, ws->live_cap);
+	WS_ALLOC(g_c, ws->live_cap);
+	WS_ALLOC(g_rt, ws->live_cap);
 	WS_ALLOC(env_k, KRIMP_CPOP_ENV(ws->live_cap));
 	WS_ALLOC(env_lo, KRIMP_CPOP_ENV(ws->live_cap));
 	WS_ALLOC(sfx, 6 * c1);
@@ -165,7 +169,7 @@ nomem:
 	krimp_fail_detail(err, "Change-point detection for %d values needs about %zu bytes.",
 					  (int) capacity, sizeof(double) * (npairs + 2 * ndp + 31 * c1
 														+ 5 * (size_t) KRIMP_CPOP_POOL(c)
-														+ 20 * (size_t) KRIMP_CPOP_LIVE(c)));
+														+ 24 * (size_t) KRIMP_CPOP_LIVE(c)));
 	return NULL;
 }
 
@@ -208,6 +212,10 @@ krimp_detect_workspace_free(krimp_detect_workspace *ws)
 	krimp_free(ws->g_R);
 	krimp_free(ws->g_idx);
 	krimp_free(ws->g_env);
+	krimp_free(ws->g_a);
+	krimp_free(ws->g_b);
+	krimp_free(ws->g_c);
+	krimp_free(ws->g_rt);
 	krimp_free(ws->env_k);
 	krimp_free(ws->env_lo);
 	krimp_free(ws->sfx);

@@ -141,6 +141,7 @@ live_reserve(krimp_detect_workspace *ws, int32_t need)
 		  GROW(lv_stat, (size_t) cap * STATS, (size_t) need * STATS) &&
 		  GROW(g_mu, cap, need) && GROW(g_A, cap, need) && GROW(g_R, cap, need) &&
 		  GROW(g_idx, cap, need) && GROW(g_env, cap, need) &&
+		  GROW(g_a, cap, need) && GROW(g_b, cap, need) && GROW(g_c, cap, need) && GROW(g_rt, cap, need) &&
 		  GROW(env_k, KRIMP_CPOP_ENV(cap), KRIMP_CPOP_ENV(need)) &&
 		  GROW(env_lo, KRIMP_CPOP_ENV(cap), KRIMP_CPOP_ENV(need))))
 		return false;
@@ -235,6 +236,8 @@ envelope(krimp_detect_workspace *ws, int32_t E, double phi0, double ub, double u
 					d = ws->g_mu[e] - phi0;
 
 		ws->g_env[e] = false;
+		ws->g_rt[e] = isinf(r) ? INFINITY : d + r;
+		coefs(ws->g_mu[e], ws->g_A[e], ws->g_R[e], phi0, &ws->g_a[e], &ws->g_b[e], &ws->g_c[e]);
 		if (d - r < lo)
 			lo = d - r;
 		if (d + r > hi)
@@ -248,7 +251,9 @@ envelope(krimp_detect_workspace *ws, int32_t E, double phi0, double ub, double u
 					c;
 		bool		better;
 
-		coefs(ws->g_mu[e], ws->g_A[e], ws->g_R[e], phi0, &a, &b, &c);
+		a = ws->g_a[e];
+		b = ws->g_b[e];
+		c = ws->g_c[e];
 		if (j < 0)
 			better = true;
 		else if (isinf(lo))
@@ -299,9 +304,12 @@ envelope(krimp_detect_workspace *ws, int32_t E, double phi0, double ub, double u
 						roots[2];
 			int			nr = 0;
 
-			if (e == j)
+			/* a quadratic above ub right of lo changes nothing that matters */
+			if (e == j || !(ws->g_rt[e] > lo))
 				continue;
-			coefs(ws->g_mu[e], ws->g_A[e], ws->g_R[e], phi0, &a, &b, &c);
+			a = ws->g_a[e];
+			b = ws->g_b[e];
+			c = ws->g_c[e];
 			da = a - aj;
 			db = b - bj;
 			dc = c - cj;
@@ -383,7 +391,9 @@ dominated(const krimp_detect_workspace *ws, int32_t e, int32_t np, double phi0, 
 		elo = -INFINITY;
 		ehi = INFINITY;
 	}
-	coefs(ws->g_mu[e], ws->g_A[e], ws->g_R[e], phi0, &a, &b, &c);
+	a = ws->g_a[e];
+	b = ws->g_b[e];
+	c = ws->g_c[e];
 	for (int32_t p = 0; p < np; p++)
 	{
 		int32_t		j = ws->env_k[p];
@@ -398,7 +408,9 @@ dominated(const krimp_detect_workspace *ws, int32_t e, int32_t np, double phi0, 
 
 		if (lo > hi)
 			continue;
-		coefs(ws->g_mu[j], ws->g_A[j], ws->g_R[j], phi0, &aj, &bj, &cj);
+		aj = ws->g_a[j];
+		bj = ws->g_b[j];
+		cj = ws->g_c[j];
 		da = a - aj;
 		db = b - bj;
 		dc = c - cj;

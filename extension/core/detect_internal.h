@@ -62,6 +62,10 @@ struct krimp_detect_workspace
 	double	   *g_R;
 	int32_t    *g_idx;			/* which live candidate */
 	bool	   *g_env;			/* on the lower envelope */
+	double	   *g_a;			/* the same as a psi^2 + b psi + c, psi = phi - phi0 */
+	double	   *g_b;
+	double	   *g_c;
+	double	   *g_rt;			/* right end of {psi: g <= bound} */
 	int32_t    *env_k;			/* KRIMP_CPOP_ENV(live_cap): pieces of the envelope, left to right */
 	double	   *env_lo;
 	double	   *sfx;			/* 6 (capacity + 1): the same sums of z[i..m-1] */
