@@ -172,7 +172,9 @@ extern double krimp_davies_test(krimp_detect_workspace *ws, const double *x, con
  * (a candidate at least beta above the envelope everywhere is dropped,
  * min_segment - 1 steps later) with bounds: a lower bound of the cost of
  * the rest of the series and the cost of a good fit found first.  Uses the
- * workspace (capacity >= m), growing its candidate pools when needed.
+ * workspace (capacity >= m), growing its candidate pools when needed
+ * (with krimp_alloc: under the fmgr layer, call it with the workspace's
+ * memory context current, since the grown pools belong to the workspace).
  * Fails on non-finite values (NaN included), positions not strictly
  * increasing, min_segment < 2, beta < 0, m > capacity, out of memory.
  */
