@@ -126,6 +126,33 @@ krimp_detect_workspace_new(int32_t capacity, krimp_error *err)
 	WS_ALLOC(logs, c1);
 	WS_ALLOC(scratch, c1);
 	WS_ALLOC(pairs, npairs);
+	ws->pool_cap = KRIMP_CPOP_POOL(capacity);
+	ws->live_cap = KRIMP_CPOP_LIVE(capacity);
+	WS_ALLOC(nd_knot, ws->pool_cap);
+	WS_ALLOC(nd_parent, ws->pool_cap);
+	WS_ALLOC(nd_mu, ws->pool_cap);
+	WS_ALLOC(nd_A, ws->pool_cap);
+	WS_ALLOC(nd_R, ws->pool_cap);
+	WS_ALLOC(nd_fwd, ws->pool_cap);
+	WS_ALLOC(lv_node, ws->live_cap);
+	WS_ALLOC(lv_dead, ws->live_cap);
+	WS_ALLOC(lv_stat, (size_t) ws->live_cap * 6);
+	WS_ALLOC(g_mu, ws->live_cap);
+	WS_ALLOC(g_A, ws->live_cap);
+	WS_ALLOC(g_R, ws->live_cap);
+	WS_ALLOC(g_idx, ws->live_cap);
+	WS_ALLOC(g_env, ws->live_cap);
+	WS_ALLOC(g_a, ws->live_cap);
+	WS_ALLOC(g_b, ws->live_cap);
+	WS_ALLOC(g_c, ws->live_cap);
+	WS_ALLOC(g_rt, ws->live_cap);
+	WS_ALLOC(env_k, KRIMP_CPOP_ENV(ws->live_cap));
+	WS_ALLOC(env_lo, KRIMP_CPOP_ENV(ws->live_cap));
+	WS_ALLOC(sfx, 6 * c1);
+	WS_ALLOC(psum, 5 * c1 + 5);
+	WS_ALLOC(lb, c1);
+	WS_ALLOC(pelt, c1);
+	WS_ALLOC(nxt, c1);
 #undef WS_ALLOC
 	if (!ok)
 	{
@@ -140,7 +167,9 @@ krimp_detect_workspace_new(int32_t capacity, krimp_error *err)
 nomem:
 	krimp_fail(err, KRIMP_ERR_NOMEM, "out of memory");
 	krimp_fail_detail(err, "Change-point detection for %d values needs about %zu bytes.",
-					  (int) capacity, sizeof(double) * (npairs + 2 * ndp + 20 * c1));
+					  (int) capacity, sizeof(double) * (npairs + 2 * ndp + 31 * c1
+														+ 5 * (size_t) KRIMP_CPOP_POOL(c)
+														+ 24 * (size_t) KRIMP_CPOP_LIVE(c)));
 	return NULL;
 }
 
@@ -169,6 +198,31 @@ krimp_detect_workspace_free(krimp_detect_workspace *ws)
 	krimp_free(ws->logs);
 	krimp_free(ws->scratch);
 	krimp_free(ws->pairs);
+	krimp_free(ws->nd_knot);
+	krimp_free(ws->nd_parent);
+	krimp_free(ws->nd_mu);
+	krimp_free(ws->nd_A);
+	krimp_free(ws->nd_R);
+	krimp_free(ws->nd_fwd);
+	krimp_free(ws->lv_node);
+	krimp_free(ws->lv_dead);
+	krimp_free(ws->lv_stat);
+	krimp_free(ws->g_mu);
+	krimp_free(ws->g_A);
+	krimp_free(ws->g_R);
+	krimp_free(ws->g_idx);
+	krimp_free(ws->g_env);
+	krimp_free(ws->g_a);
+	krimp_free(ws->g_b);
+	krimp_free(ws->g_c);
+	krimp_free(ws->g_rt);
+	krimp_free(ws->env_k);
+	krimp_free(ws->env_lo);
+	krimp_free(ws->sfx);
+	krimp_free(ws->psum);
+	krimp_free(ws->lb);
+	krimp_free(ws->pelt);
+	krimp_free(ws->nxt);
 	krimp_free(ws);
 }
 

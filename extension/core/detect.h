@@ -161,6 +161,37 @@ extern bool krimp_tipping_points(krimp_detect_workspace *ws, const double *y, co
 extern double krimp_davies_test(krimp_detect_workspace *ws, const double *x, const double *y,
 								int32_t m, int k, double *best);
 
+/*
+ * CPOP (Fearnhead, Maidstone and Letchford 2019): the continuous
+ * piecewise-linear fit of z[0..m-1] at positions x (strictly increasing)
+ * with bends at observations, minimising sum (z - fit)^2 + beta * bends,
+ * every linear piece spanning at least min_segment values (a bend counts on
+ * both sides).  Exact: functional pruning (only quadratics on the lower
+ * envelope of the cost as a function of the value at the newest bend make
+ * new candidates) and, with prune true, the inequality-based pruning
+ * (a candidate at least beta above the envelope everywhere is dropped,
+ * min_segment - 1 steps later) with bounds: a lower bound of the cost of
+ * the rest of the series and the cost of a good fit found first.  Uses the
+ * workspace (capacity >= m), growing its candidate pools when needed
+ * (with krimp_alloc: under the fmgr layer, call it with the workspace's
+ * memory context current, since the grown pools belong to the workspace).
+ * Fails on non-finite values (NaN included), positions not strictly
+ * increasing, min_segment < 2, beta < 0, m > capacity, out of memory.
+ */
+typedef struct krimp_cpop_fit
+{
+	int32_t		k;				/* bends */
+	int32_t    *bends;			/* caller's room for m - 2: observed index of each bend, increasing */
+	double	   *knots;			/* NULL or caller's room for m: fitted values at 0, the bends, m - 1 */
+	double		cost;			/* sum of squares + beta * k, as the recursion found it */
+	int64_t		evaluated;		/* segment quadratics computed: the work done */
+	int32_t		most_live;		/* most candidates alive at one time */
+} krimp_cpop_fit;
+
+extern bool krimp_cpop(krimp_detect_workspace *ws, const double *x, const double *z, int32_t m,
+					   double beta, int32_t min_segment, bool prune, krimp_cpop_fit *fit,
+					   krimp_error *err);
+
 /* Robust noise: MAD of the first differences / (0.6745 sqrt 2), with fallbacks (docs/detect.md). */
 extern double krimp_robust_sigma(krimp_detect_workspace *ws, const double *y, int32_t m);
 

@@ -41,7 +41,45 @@ struct krimp_detect_workspace
 	double	   *logs;			/* ln(len), len = 0 .. capacity */
 	double	   *scratch;		/* capacity */
 	double	   *pairs;			/* capacity (capacity - 1) / 2, for Theil-Sen */
+	/*
+	 * CPOP (detect_cpop.c): a pool of nodes, the live candidates, one step's
+	 * quadratics; sized for the usual case and grown by krimp_cpop when
+	 * needed (the pruning keeps them small).
+	 */
+	int32_t		pool_cap;
+	int32_t		live_cap;
+	int32_t    *nd_knot;		/* observed index of the node's newest knot */
+	int32_t    *nd_parent;		/* the node of the knot before it; -1 at the start */
+	double	   *nd_mu;			/* cost of the best fit so far: A (phi - mu)^2 + R, phi the value at the knot */
+	double	   *nd_A;
+	double	   *nd_R;
+	int32_t    *nd_fwd;			/* compaction of the pool */
+	int32_t    *lv_node;		/* live candidate: its node */
+	int32_t    *lv_dead;		/* last step it is needed (INT32_MAX: not pruned) */
+	double	   *lv_stat;		/* 6 per candidate: count, mean x, mean z, Sxx, Szz, Sxz of the values after its knot */
+	double	   *g_mu;			/* live_cap each: the quadratics at the current step */
+	double	   *g_A;
+	double	   *g_R;
+	int32_t    *g_idx;			/* which live candidate */
+	bool	   *g_env;			/* on the lower envelope */
+	double	   *g_a;			/* the same as a psi^2 + b psi + c, psi = phi - phi0 */
+	double	   *g_b;
+	double	   *g_c;
+	double	   *g_rt;			/* right end of {psi: g <= bound} */
+	int32_t    *env_k;			/* KRIMP_CPOP_ENV(live_cap): pieces of the envelope, left to right */
+	double	   *env_lo;
+	double	   *sfx;			/* 6 (capacity + 1): the same sums of z[i..m-1] */
+	double	   *psum;			/* 5 (capacity + 1): prefix sums for CPOP's lower bound */
+	double	   *lb;				/* capacity + 1: the lower bound of the cost of z[i..m-1] */
+	int32_t    *pelt;			/* capacity + 1: its candidates */
+	int32_t    *nxt;			/* capacity + 1: and its pieces */
 };
+
+/* CPOP's pools for a workspace of capacity c. */
+#define KRIMP_CPOP_POOL(c) (16 * (c) + 256)
+#define KRIMP_CPOP_LIVE(c) (8 * (c) + 128)
+/* Pieces of the lower envelope of L quadratics (at most 2 L - 1; room for the guard). */
+#define KRIMP_CPOP_ENV(L) (3 * (size_t) (L) + 4)
 
 /* The outcome of one model on one compressed series, before reporting. */
 typedef struct model_fit

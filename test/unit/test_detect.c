@@ -211,6 +211,456 @@ test_op_oracle(void)
 	CHECK(cases == 3000);
 }
 
+/* ---- the brute-force oracle for CPOP -------------------------------------- */
+
+/*
+ * Residual sum of squares of the least-squares continuous piecewise-linear
+ * fit of z at x (m points) with knots at 0, the bits of mask (observed
+ * indices 1 .. m - 2) and m - 1: the tent functions of the knots as columns,
+ * modified Gram-Schmidt with reorthogonalisation in long double.
+ */
+static double
+oracle_pl_rss(const double *x, const double *z, int m, unsigned mask)
+{
+	long double q[16][16],
+				r[16];
+	int			knots[16],
+				nk = 0,
+				p = 0;
+
+	for (int i = 0; i < m; i++)
+		if (i == 0 || i == m - 1 || (mask & (1u << i)))
+			knots[nk++] = i;
+	for (int i = 0; i < m; i++)
+		r[i] = z[i];
+	if (m == 1)
+		return 0.0;
+	for (int j = 0; j < nk; j++)
+	{
+		long double col[16],
+					norm = 0.0L;
+
+		for (int i = 0; i < m; i++)
+		{
+			long double v = 0.0L;
+
+			if (j > 0 && i >= knots[j - 1] && i <= knots[j])
+				v = (long double) (x[i] - x[knots[j - 1]]) / (x[knots[j]] - x[knots[j - 1]]);
+			else if (j + 1 < nk && i >= knots[j] && i <= knots[j + 1])
+				v = (long double) (x[knots[j + 1]] - x[i]) / (x[knots[j + 1]] - x[knots[j]]);
+			col[i] = v;
+		}
+		for (int pass = 0; pass < 2; pass++)
+			for (int k = 0; k < p; k++)
+			{
+				long double d = 0.0L;
+
+				for (int i = 0; i < m; i++)
+					d += q[k][i] * col[i];
+				for (int i = 0; i < m; i++)
+					col[i] -= d * q[k][i];
+			}
+		for (int i = 0; i < m; i++)
+			norm += col[i] * col[i];
+		norm = sqrtl(norm);
+		if (norm < 1e-14L)
+			continue;
+		for (int i = 0; i < m; i++)
+			q[p][i] = col[i] / norm;
+		p++;
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (int k = 0; k < p; k++)
+		{
+			long double d = 0.0L;
+
+			for (int i = 0; i < m; i++)
+				d += q[k][i] * r[i];
+			for (int i = 0; i < m; i++)
+				r[i] -= d * q[k][i];
+		}
+	{
+		long double ss = 0.0L;
+
+		for (int i = 0; i < m; i++)
+			ss += r[i] * r[i];
+		return (double) ss;
+	}
+}
+
+/* Do the knots of mask (with 0 and m - 1) lie at least gap apart? Sets *k to the bends. */
+static bool
+oracle_pl_valid(int m, unsigned mask, int gap, int *k)
+{
+	int			prev = 0;
+
+	*k = 0;
+	for (int i = 1; i < m; i++)
+	{
+		if (i < m - 1 && !(mask & (1u << i)))
+			continue;
+		if (i - prev < gap)
+			return false;
+		if (i < m - 1)
+			(*k)++;
+		prev = i;
+	}
+	return true;
+}
+
+/* The least penalised cost over every valid bend set, by enumeration; *second: the least of the others. */
+static double
+oracle_cpop(const double *x, const double *z, int m, double beta, int ms, unsigned *best_mask, double *second)
+{
+	double		best = INFINITY;
+
+	*best_mask = 0;
+	*second = INFINITY;
+	for (unsigned mask = 0; mask < (1u << m); mask += 2)
+	{
+		int			k;
+		double		c;
+
+		if ((mask >> (m - 1)) & 1u)
+			continue;
+		if (mask != 0 && !oracle_pl_valid(m, mask, ms - 1, &k))
+			continue;
+		if (mask == 0)
+			k = 0;		/* a short series is still a line */
+		c = oracle_pl_rss(x, z, m, mask) + beta * k;
+		if (c < best)
+		{
+			*second = best;
+			best = c;
+			*best_mask = mask;
+		}
+		else if (c < *second)
+			*second = c;
+	}
+	return best;
+}
+
+/*
+ * CPOP against the oracle on short series of many kinds: noise,
+ * piecewise-linear with and without noise, integers with ties, constant,
+ * exact lines, steps, gaps in x (missing values), with and without the
+ * inequality pruning.
+ */
+static void
+test_cpop_oracle(void)
+{
+	int			mismatches = 0,
+				cases = 0,
+				with_bends = 0,
+				unique = 0;
+	int32_t		bends[16];
+	double		knots[16];
+
+	rng_state = 4242;
+	for (int rep = 0; rep < 2500; rep++)
+	{
+		int			m = 2 + (int) (uniform() * 13),	/* 2 .. 14 */
+					ms = 2 + (int) (uniform() * 5),	/* 2 .. 6 */
+					shape = rep % 8;
+		double		x[16],
+					z[16],
+					beta = uniform() < 0.2 ? 0.0 : 0.2 + uniform() * 12.0,
+					best,
+					second,
+					slope = gauss(),
+					level = gauss() * 3.0;
+		unsigned	best_mask,
+					got_mask = 0;
+		int			pos = 0;
+
+		for (int i = 0; i < m; i++)
+		{
+			/* shape 6, 7: gaps, as missing values leave them */
+			pos += (shape >= 6 && uniform() < 0.35) ? 1 + (int) (uniform() * 3) : 1;
+			x[i] = pos - 1;
+		}
+		for (int i = 0; i < m; i++)
+		{
+			switch (shape)
+			{
+				case 0:
+					z[i] = gauss();
+					break;
+				case 1:
+				case 6:
+					if (uniform() < 0.25)
+						slope = gauss() * 2.0;
+					level += slope * (i > 0 ? x[i] - x[i - 1] : 0.0);
+					z[i] = level + 0.3 * gauss();
+					break;
+				case 2:
+					if (uniform() < 0.3)
+						slope = (double) (int) (uniform() * 5) - 2.0;
+					level += slope;
+					z[i] = level;	/* exact piecewise line */
+					break;
+				case 3:
+					z[i] = (double) (int) (uniform() * 4);	/* integers, ties */
+					break;
+				case 4:
+					z[i] = rep % 16 == 4 ? 3.5 : 2.0 - 0.5 * x[i];	/* constant, exact line */
+					break;
+				case 5:
+					z[i] = (i < m / 2 ? 0.0 : 4.0) + 0.2 * gauss();	/* a step */
+					break;
+				default:
+					z[i] = 10.0 * sin(x[i] * 0.9) + gauss();
+					break;
+			}
+		}
+		best = oracle_cpop(x, z, m, beta, ms, &best_mask, &second);
+		for (int prune = 0; prune <= 1; prune++)
+		{
+			krimp_cpop_fit f;
+			krimp_error err;
+			int			kk;
+			double		got;
+
+			f.bends = bends;
+			f.knots = knots;
+			if (!krimp_cpop(ws, x, z, m, beta, ms, prune, &f, &err))
+			{
+				if (mismatches++ < 5)
+					fprintf(stderr, "  cpop failed: rep %d m=%d ms=%d: %s\n", rep, m, ms, err.message);
+				continue;
+			}
+			got_mask = 0;
+			for (int j = 0; j < f.k; j++)
+			{
+				CHECK(bends[j] >= 1 && bends[j] <= m - 2);
+				CHECK(j == 0 || bends[j] > bends[j - 1]);
+				got_mask |= 1u << bends[j];
+			}
+			CHECK(got_mask == 0 || (oracle_pl_valid(m, got_mask, ms - 1, &kk) && kk == f.k));
+			got = oracle_pl_rss(x, z, m, got_mask) + beta * f.k;
+			cases++;
+			/* the same bends when the optimum is unique (by more than rounding) */
+			if (second - best > 1e-7 * fmax(1.0, fabs(best)))
+			{
+				unique++;
+				if (got_mask != best_mask && mismatches++ < 5)
+					fprintf(stderr, "  cpop oracle: rep %d m=%d: bends %x, optimum %x\n", rep, m, got_mask, best_mask);
+			}
+			if (!(fabs(got - best) <= 1e-9 * fmax(1.0, fabs(best))) ||
+				!(fabs(f.cost - best) <= 1e-8 * fmax(1.0, fabs(best))))
+			{
+				if (mismatches++ < 5)
+					fprintf(stderr, "  cpop oracle: rep %d m=%d ms=%d beta=%g shape=%d prune=%d: "
+							"cost %.17g (recursion %.17g, mask %x), optimum %.17g (mask %x)\n",
+							rep, m, ms, beta, shape, prune, got, f.cost, got_mask, best, best_mask);
+				if (getenv("CPOP_DUMP"))
+					for (int i = 0; i < m; i++)
+						fprintf(stderr, "%.17g %.17g\n", x[i], z[i]);
+			}
+			/* the knot values reproduce the cost */
+			if (m >= 2)
+			{
+				double		rss = 0.0;
+				int			j = 0;
+
+				for (int i = 0; i < m; i++)
+				{
+					int			a = j == 0 ? 0 : bends[j - 1],
+								b = j == f.k ? m - 1 : bends[j];
+					double		wt = (x[i] - x[a]) / (x[b] - x[a]),
+								r = z[i] - (knots[j] * (1.0 - wt) + knots[j + 1] * wt);
+
+					rss += r * r;
+					if (i == b && j < f.k)
+						j++;
+				}
+				CHECK_NEAR(rss + beta * f.k, best, 1e-8);
+			}
+		}
+		with_bends += best_mask != 0;
+	}
+	printf("  cpop oracle: %d fits (%d with a unique optimum: the same bends), %d series whose optimum has bends\n",
+		   cases, unique, with_bends);
+	CHECK(mismatches == 0);
+	CHECK(with_bends > 500);
+	CHECK(unique > 4000);
+}
+
+/*
+ * A long series: the same optimum with and without the inequality pruning,
+ * and much less work with it.  Without it the candidates outgrow the
+ * workspace's first pools (8 n + 128): they grow.
+ */
+static void
+test_cpop_pruning(void)
+{
+	static int32_t bends[400];
+	double		x[400],
+				z[400],
+				beta = 3.0 * log(400.0);
+	krimp_cpop_fit f0,
+				f1;
+	krimp_error err;
+	double		level = 0.0,
+				slope = 0.5;
+
+	rng_state = 99;
+	for (int i = 0; i < 400; i++)
+	{
+		if (i % 50 == 0)
+			slope = gauss();
+		level += slope;
+		x[i] = i;
+		z[i] = level + gauss();
+	}
+	f0.bends = bends;
+	f0.knots = NULL;
+	CHECK(krimp_cpop(ws, x, z, 400, beta, 3, false, &f0, &err));
+	f1.bends = bends;
+	f1.knots = NULL;
+	CHECK(krimp_cpop(ws, x, z, 400, beta, 3, true, &f1, &err));
+	printf("  400 values, 7 bends planted: %d bends; quadratics %lld without inequality pruning, %lld with "
+		   "(most live %d / %d)\n", (int) f1.k, (long long) f0.evaluated, (long long) f1.evaluated,
+		   (int) f0.most_live, (int) f1.most_live);
+	CHECK_NEAR(f1.cost, f0.cost, 1e-9);
+	CHECK(f0.k == f1.k);
+	CHECK(f1.evaluated * 4 < f0.evaluated);
+	CHECK(f1.evaluated < 400 * 400 / 8);
+	CHECK(f1.k >= 5 && f1.k <= 9);
+}
+
+/* Planted bends are found; lines (with and without noise) get none. */
+static void
+test_cpop_planted(void)
+{
+	static int32_t bends[400];
+	static double knots[400];
+	double		x[400],
+				z[400];
+	krimp_cpop_fit f;
+	krimp_error err;
+	int			exact = 0,
+				near = 0,
+				none = 0;
+
+	f.bends = bends;
+	f.knots = knots;
+	/* no noise: the planted bends exactly, the knots on the series, cost = penalty */
+	for (int i = 0; i < 100; i++)
+	{
+		x[i] = 1990 + i;
+		z[i] = i <= 30 ? 2.0 * i : i <= 70 ? 60.0 - 1.5 * (i - 30) : 0.0 + 0.5 * (i - 70);
+	}
+	CHECK(krimp_cpop(ws, x, z, 100, 5.0, 3, true, &f, &err));
+	CHECK(f.k == 2 && bends[0] == 30 && bends[1] == 70);
+	CHECK_NEAR(f.cost, 10.0, 1e-9);
+	CHECK_NEAR(knots[0], 0.0, 1e-9);
+	CHECK_NEAR(knots[1], 60.0, 1e-9);
+	CHECK_NEAR(knots[2], 0.0, 1e-9);
+	CHECK_NEAR(knots[3], 14.5, 1e-9);
+
+	/* noise sd 1, three bends of slope change 1 per step at 50, 100, 150 of 200: each within 2 */
+	rng_state = 7;
+	for (int rep = 0; rep < 20; rep++)
+	{
+		double		slope = gauss() * 0.5,
+					level = 0.0;
+		int			hits = 0;
+
+		for (int i = 0; i < 200; i++)
+		{
+			if (i == 50 || i == 100 || i == 150)
+				slope += (i == 100 ? -1.0 : 1.0);
+			x[i] = i;
+			z[i] = level + gauss();
+			level += slope;
+		}
+		CHECK(krimp_cpop(ws, x, z, 200, 3.0 * log(200.0), 3, true, &f, &err));
+		for (int j = 0; j < f.k; j++)
+			for (int b = 50; b <= 150; b += 50)
+				hits += abs(bends[j] - b) <= 2;
+		exact += f.k == 3;
+		near += f.k == 3 && hits == 3;
+	}
+	/* lines: exact, and noisy with the product's penalty 3 ln n */
+	for (int rep = 0; rep < 20; rep++)
+	{
+		double		slope = gauss();
+
+		for (int i = 0; i < 200; i++)
+			z[i] = 5.0 + slope * i + (rep == 0 ? 0.0 : gauss());
+		CHECK(krimp_cpop(ws, x, z, 200, 3.0 * log(200.0), 3, true, &f, &err));
+		none += f.k == 0;
+		if (rep == 0)
+			CHECK_NEAR(f.cost, 0.0, 1e-9);
+	}
+	printf("  planted: 3 bends found in %d of 20 series (all within 2 of the truth: %d); lines: no bend in %d of 20\n",
+		   exact, near, none);
+	CHECK(exact == 20 && near == 20);
+	CHECK(none == 20);
+}
+
+/* n = 1, 2, 3, the minimum segment, and what CPOP refuses. */
+static void
+test_cpop_edges(void)
+{
+	int32_t		bends[4];
+	double		knots[4],
+				x[4] = {0.0, 1.0, 2.0, 3.0},
+				z[4] = {0.0, 1.0, 0.0, 0.0},
+				bad[4];
+	krimp_cpop_fit f;
+	krimp_error err;
+
+	f.bends = bends;
+	f.knots = knots;
+	CHECK(krimp_cpop(ws, x, z + 1, 1, 1.0, 2, true, &f, &err));
+	CHECK(f.k == 0 && f.cost == 0.0 && knots[0] == 1.0);
+	CHECK(krimp_cpop(ws, x, z, 2, 1.0, 2, true, &f, &err));
+	CHECK(f.k == 0);
+	CHECK_NEAR(f.cost, 0.0, 1e-12);
+	CHECK_NEAR(knots[0], 0.0, 1e-12);
+	CHECK_NEAR(knots[1], 1.0, 1e-12);
+	/* 0, 1, 0: a line costs 2/3, a bend at 1 costs beta */
+	for (int prune = 0; prune <= 1; prune++)
+	{
+		CHECK(krimp_cpop(ws, x, z, 3, 0.1, 2, prune, &f, &err));
+		CHECK(f.k == 1 && bends[0] == 1);
+		CHECK_NEAR(f.cost, 0.1, 1e-12);
+		CHECK_NEAR(knots[1], 1.0, 1e-12);
+		CHECK(krimp_cpop(ws, x, z, 3, 1.0, 2, prune, &f, &err));
+		CHECK(f.k == 0);
+		CHECK_NEAR(f.cost, 2.0 / 3.0, 1e-12);
+		/* pieces of at least 3 values: no bend in 3 values */
+		CHECK(krimp_cpop(ws, x, z, 3, 0.1, 3, prune, &f, &err));
+		CHECK(f.k == 0);
+		CHECK_NEAR(f.cost, 2.0 / 3.0, 1e-12);
+	}
+	memcpy(bad, z, sizeof(bad));
+	bad[2] = NAN;
+	CHECK(!krimp_cpop(ws, x, bad, 4, 1.0, 2, true, &f, &err) && err.status == KRIMP_ERR_NOT_FINITE);
+	bad[2] = INFINITY;
+	CHECK(!krimp_cpop(ws, x, bad, 4, 1.0, 2, true, &f, &err) && err.status == KRIMP_ERR_NOT_FINITE);
+	memcpy(bad, x, sizeof(bad));
+	bad[3] = NAN;
+	CHECK(!krimp_cpop(ws, bad, z, 4, 1.0, 2, true, &f, &err) && err.status == KRIMP_ERR_NOT_FINITE);
+	bad[3] = 2.0;
+	CHECK(!krimp_cpop(ws, bad, z, 4, 1.0, 2, true, &f, &err) && err.status == KRIMP_ERR_PARAMETER);
+	CHECK(!krimp_cpop(ws, x, z, 4, 1.0, 1, true, &f, &err) && err.status == KRIMP_ERR_PARAMETER);
+	CHECK(!krimp_cpop(ws, x, z, 4, -1.0, 2, true, &f, &err) && err.status == KRIMP_ERR_PARAMETER);
+	CHECK(!krimp_cpop(ws, x, z, 4, NAN, 2, true, &f, &err) && err.status == KRIMP_ERR_PARAMETER);
+	{
+		krimp_detect_workspace *small = krimp_detect_workspace_new(3, &err);
+
+		CHECK(small != NULL);
+		if (small != NULL)
+		{
+			CHECK(!krimp_cpop(small, x, z, 4, 1.0, 2, true, &f, &err) && err.status == KRIMP_ERR_PARAMETER);
+			krimp_detect_workspace_free(small);
+		}
+	}
+}
+
 /* ---- planted changes, no changes ------------------------------------------ */
 
 static void
@@ -679,6 +1129,10 @@ main(void)
 		return 1;
 	}
 	RUN(test_op_oracle);
+	RUN(test_cpop_oracle);
+	RUN(test_cpop_pruning);
+	RUN(test_cpop_planted);
+	RUN(test_cpop_edges);
 	RUN(test_planted_level);
 	RUN(test_planted_trend);
 	RUN(test_no_change);
