@@ -1,7 +1,7 @@
 # krimp: PostgreSQL extension (PGXS build), its core library, tests and tools.
 #
 #   make            build krimp.so and the versioned install script
-#   make install    install into the PostgreSQL that pg_config names
+#   make install    install into the PostgreSQL that pg_config names (krimpctl: cli/cli.mk)
 #   make demo       the main job on the bundled data (installs what is missing)
 #   make test       every test suite against a throwaway cluster
 #   make unit       the core's C unit tests only (no server)

@@ -9,10 +9,28 @@ CLI_CFLAGS	= -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Iextension/c
 CLI_LIBS	= $(CORE_LIB) -L$(shell $(PG_CONFIG) --libdir) -lpq -lyajl -lcsv -lm
 CLI_MANS	= $(wildcard docs/man/krimpctl*.1)
 
-.PHONY: cli install-cli
+# Where "make install" puts krimpctl and its man pages (krimpctl(1), one
+# krimpctl-COMMAND(1) per command).  By default, as PGXS installs a module:
+# the binary next to psql (pg_config --bindir) and the man pages under
+# share/man of PostgreSQL's prefix (pg_config --mandir, less the versioned
+# folder of Debian's packages: /usr/share/postgresql/15/man gives
+# /usr/share/man).  "make install PREFIX=/usr/local" puts them in
+# $(PREFIX)/bin and $(PREFIX)/share/man/man1 instead, where a shell and man
+# find them without settings; the extension itself always goes where
+# pg_config says.  DESTDIR stages either, as for the extension.
+ifdef PREFIX
+CLI_BINDIR	= $(PREFIX)/bin
+CLI_MANDIR	= $(PREFIX)/share/man
+else
+CLI_BINDIR	= $(bindir)
+CLI_MANDIR	= $(patsubst %/postgresql/$(MAJORVERSION)/man,%/man,$(mandir))
+endif
+
+.PHONY: cli install-cli uninstall-cli krimpctl-dirs
 cli: $(CLI_BIN)
 all: $(CLI_BIN)
 install: install-cli
+uninstall: uninstall-cli
 
 build/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard extension/core/*.h)
 	@mkdir -p build/cli
@@ -22,11 +40,16 @@ $(CLI_BIN): $(CLI_OBJS) $(CORE_LIB)
 	$(CC) -o $@ $(CLI_OBJS) $(CLI_LIBS)
 
 install-cli: $(CLI_BIN)
-	install -d '$(DESTDIR)$(shell $(PG_CONFIG) --bindir)'
-	install -m 755 $(CLI_BIN) '$(DESTDIR)$(shell $(PG_CONFIG) --bindir)/krimpctl'
-ifneq ($(CLI_MANS),)
-	install -d '$(DESTDIR)$(shell $(PG_CONFIG) --mandir)/man1'
-	install -m 644 $(CLI_MANS) '$(DESTDIR)$(shell $(PG_CONFIG) --mandir)/man1/'
-endif
+	install -d '$(DESTDIR)$(CLI_BINDIR)' '$(DESTDIR)$(CLI_MANDIR)/man1'
+	install -m 755 $(CLI_BIN) '$(DESTDIR)$(CLI_BINDIR)/krimpctl'
+	install -m 644 $(CLI_MANS) '$(DESTDIR)$(CLI_MANDIR)/man1/'
+
+uninstall-cli:
+	rm -f '$(DESTDIR)$(CLI_BINDIR)/krimpctl' $(addprefix '$(DESTDIR)$(CLI_MANDIR)/man1/,$(addsuffix ',$(notdir $(CLI_MANS))))
+
+# the folders install-cli uses (for test/scripts/install.sh and packagers)
+krimpctl-dirs:
+	@echo 'bindir=$(CLI_BINDIR)'
+	@echo 'mandir=$(CLI_MANDIR)'
 
 EXTRA_CLEAN += $(CLI_BIN)

@@ -398,14 +398,15 @@ demo_load_year(demo_ctx *d, int y)
 	fflush(stdout);
 	if (rc != EXIT_OK)
 		return rc;
-	res = get(d->conn, "SELECT b.batch_id, b.rows_read, b.rows_inserted, b.rows_rejected FROM krimp.load_batch b "
+	res = get(d->conn, "SELECT b.batch_id, b.rows_read, b.rows_inserted, b.rows_rejected, "
+			  "COALESCE(b.rows_skipped, 0) FROM krimp.load_batch b "
 			  " WHERE b.org_code OPERATOR(pg_catalog.=) 'BZK' AND b.state OPERATOR(pg_catalog.=) 'done' "
 			  " ORDER BY b.batch_id DESC LIMIT 1", 0, NULL, &rc);
 	if (!res)
 		return rc;
 	if (PQntuples(res) == 1)
-		printf("   %d: batch %s, read %s, inserted %s, rejected %s\n", y, PQgetvalue(res, 0, 0),
-			   PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3));
+		printf("   %d: batch %s, read %s, inserted %s, rejected %s, skipped %s\n", y, PQgetvalue(res, 0, 0),
+			   PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
 	PQclear(res);
 	fflush(stdout);
 	return rc;
@@ -436,8 +437,8 @@ demo_population(demo_ctx *d)
 	printf("   %s: OData v3 JSON of CBS table 37230ned, measure BevolkingAanHetBeginVanDePeriode_1.\n"
 		   "   One load a year (--filter Perioden=YYYYJJ00), dated 1 April of that year (--published-at), as\n"
 		   "   CBS's spring publication would have been, so that targets and rounds read the figures as they\n"
-		   "   were known then.  Rejected rows are municipalities that did not exist that year (CBS writes\n"
-		   "   null for them); they go to %s/.\n", d->file, d->rejects_dir);
+		   "   were known then.  Skipped rows are municipalities that did not exist that year (CBS writes\n"
+		   "   null for them: no such figure); rejected rows, if any, go to %s/.\n", d->file, d->rejects_dir);
 	{
 		int			todo = 0;
 
@@ -695,6 +696,12 @@ cmd_demo(int argc, char **argv)
 	if (stat(file, &st) != 0)
 	{
 		cli_error("the bundled population file \"%s\" is missing (give the data directory with --data=DIR)", file);
+		free(file);
+		return EXIT_INPUT;
+	}
+	/* the report's folder, and the rejects folder beside it: made when missing */
+	if (!cli_prepare_output(report, "the report"))
+	{
 		free(file);
 		return EXIT_INPUT;
 	}

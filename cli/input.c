@@ -109,7 +109,8 @@ const char *const input_skip_reason[SKIP_KINDS] = {
 	"left out by --filter",
 	"ValueAttribute Impossible (no such figure, such as a municipality merged away)",
 	"empty fields (no figure)",
-	"areas of a kind the warehouse has no regions of"
+	"areas of a kind the warehouse has no regions of",
+	"without a figure in a period their region did not exist (CBS's nulls for a municipality merged away)"
 };
 
 void

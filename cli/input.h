@@ -29,6 +29,7 @@ typedef enum input_skip_kind
 	SKIP_IMPOSSIBLE,			/* OData v4 ValueAttribute Impossible: the figure cannot exist */
 	SKIP_NO_VALUE,				/* a file of labels: an empty field, no figure */
 	SKIP_NOT_HELD,				/* a kind of area the warehouse has no regions of ((GA), (SG)) */
+	SKIP_NOT_EXISTING,			/* no figure for a period its region had no version in (the warehouse says) */
 	SKIP_KINDS
 } input_skip_kind;
 

@@ -112,6 +112,14 @@ extern void cli_info(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern int	cli_usage_error(const char *command, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
 /*
+ * An output file's folder, created as mkdir -p does when missing.  false,
+ * with a message that says what is wrong with the path (a part that is a file,
+ * no permission, the file itself a folder), when the file cannot be written
+ * there; what names the file in the message ("the report").
+ */
+extern bool cli_prepare_output(const char *file, const char *what);
+
+/*
  * getopt_long returned '?' (or an option the command does not handle): -? and
  * --help print the usage (EXIT_OK); an option of value_opts without its value,
  * or anything else, is a usage error.

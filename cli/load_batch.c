@@ -157,6 +157,26 @@ print_reject_groups(PGconn *conn, const char *batch, bool json)
 	return EXIT_OK;
 }
 
+/* The first rejected row of the batch, by line (record): "record 39: reason" into buf. */
+static int
+first_reject(PGconn *conn, const char *batch, bool json, char *buf, size_t size)
+{
+	const char *params[1] = {batch};
+	int			rc = EXIT_OK;
+	PGresult   *res = exec_params(conn,
+								  "SELECT line_number OPERATOR(pg_catalog.%) 10000000000, reason FROM krimp.rejected_row "
+								  "WHERE batch_id OPERATOR(pg_catalog.=) $1::pg_catalog.int8 "
+								  "ORDER BY line_number OPERATOR(pg_catalog.%) 10000000000, line_number LIMIT 1",
+								  1, params, &rc);
+
+	if (!res)
+		return rc;
+	if (PQntuples(res) == 1)
+		snprintf(buf, size, "%s %s: %s", json ? "record" : "line", PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return EXIT_OK;
+}
+
 /*
  * Standard input cannot be read twice: its bytes are kept in a temporary
  * file as they are read, so that a retry (load_with_retries) reads them
@@ -208,7 +228,7 @@ typedef struct load_job
 	double		t0,
 				t_sent,
 				t_applied;
-	long long	counts[5];
+	long long	counts[6];		/* read, inserted, revised, unchanged, rejected, skipped */
 } load_job;
 
 /* the indicator of the i-th measure: its own (-m MEASURE=INDICATOR), else --indicator */
@@ -535,7 +555,8 @@ load_apply(load_job *j)
 		snprintf(msg, sizeof msg, "checking and filing %lld rows ...", j->in.records);
 		cli_progress_message(&j->progress, msg);
 		res = exec_params(j->conn,
-						  "SELECT rows_read, rows_inserted, rows_revised, rows_unchanged, rows_rejected "
+						  "SELECT rows_read, rows_inserted, rows_revised, rows_unchanged, rows_rejected, "
+						  "COALESCE(rows_skipped, 0) "
 						  "FROM krimp.apply_batch($1::pg_catalog.int8, 'reject', $2::pg_catalog.timestamptz, "
 						  "blocks => 'pg_temp.krimpctl_blocks'::pg_catalog.regclass)",
 						  2, params, &rc);
@@ -543,9 +564,12 @@ load_apply(load_job *j)
 		j->t_applied = cli_now();
 		if (!res)
 			return rc;
-		for (int c = 0; c < 5; c++)
+		for (int c = 0; c < 6; c++)
 			j->counts[c] = atoll(PQgetvalue(res, 0, c));
 		PQclear(res);
+		/* rows the warehouse left out as figures that cannot exist: skipped, as the client's own */
+		j->in.skips[SKIP_NOT_EXISTING] += j->counts[5];
+		j->in.skipped += j->counts[5];
 	}
 
 	return rc;
@@ -556,7 +580,12 @@ static int
 load_commit(load_job *j)
 {
 	int			rc = EXIT_OK;
+	/* --on-error=abort with rejected rows: the batch is rolled back, nothing stays */
+	bool		aborting = j->counts[4] > 0 && j->o->abort_on_reject;
+	char		first[1200] = "";
 
+	if (aborting && (rc = first_reject(j->conn, j->batch, j->fmt != FORMAT_CSV, first, sizeof first)) != EXIT_OK)
+		return rc;
 	if (!cli_quiet)
 	{
 		if (j->in.nmeasures <= 1)
@@ -574,8 +603,12 @@ load_commit(load_job *j)
 		}
 		if (j->o->kind)
 			printf("  as a forecast of %s, base year %s\n", j->o->forecast_producer, j->o->forecast_base_year);
-		printf("  read %lld, inserted %lld, revised %lld, unchanged %lld, rejected %lld",
-			   j->counts[0], j->counts[1], j->counts[2], j->counts[3], j->counts[4]);
+		if (aborting)
+			printf("  read %lld, rejected %lld: with --on-error=abort the batch was rolled back, nothing inserted or revised",
+				   j->counts[0], j->counts[4]);
+		else
+			printf("  read %lld, inserted %lld, revised %lld, unchanged %lld, rejected %lld",
+				   j->counts[0], j->counts[1], j->counts[2], j->counts[3], j->counts[4]);
 		{
 			int			kinds = 0,
 						kind = 0;
@@ -594,6 +627,8 @@ load_commit(load_job *j)
 		}
 		if (j->sink.nrejects)
 			printf("  rejected on the client: %lld (region names; see below)\n", j->sink.nrejects);
+		if (aborting && first[0])
+			printf("  first rejected: %s\n", first);
 	}
 	if (j->in.paged)
 		cli_warning("%s is one page of a longer OData result (it has a next link): load the other pages too", j->file);
@@ -611,11 +646,12 @@ load_commit(load_job *j)
 	else if (!j->o->rejects)
 		unlink(j->rpath);			/* no stale rejects of an earlier load */
 
-	if (j->counts[4] > 0 && j->o->abort_on_reject)
+	if (aborting)
 	{
 		cli_rollback_quietly(j->conn);
-		fprintf(stderr, "%s: %s: %lld row(s) rejected with --on-error=abort: nothing was loaded\n",
-				progname, j->file, j->counts[4]);
+		fflush(stdout);			/* the summary first, then why nothing stays */
+		fprintf(stderr, "%s: %s: %lld row(s) rejected with --on-error=abort: nothing was loaded (batch %s rolled back)\n",
+				progname, j->file, j->counts[4], j->batch);
 		rc = EXIT_REJECTED;
 		return rc;
 	}

@@ -291,6 +291,11 @@ report_open(report_ctx *r, const char *output, char **tmpname)
 		r->f = stdout;
 		return true;
 	}
+	if (!cli_prepare_output(output, "the report"))
+	{
+		r->rc = EXIT_INPUT;
+		return false;
+	}
 	*tmpname = malloc(n);
 	if (!*tmpname)
 	{

@@ -1,7 +1,8 @@
 /*
  * util.c
- *	  Messages, the progress bar, CSV fields.
+ *	  Messages, output folders, the progress bar, CSV fields.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <csv.h>
 
@@ -109,6 +111,65 @@ cli_usage_error(const char *command, const char *fmt,...)
 	else
 		fprintf(stderr, "Try \"%s --help\" for more information.\n", progname);
 	return EXIT_USAGE;
+}
+
+bool
+cli_prepare_output(const char *file, const char *what)
+{
+	char	   *dir = strdup(file);
+	char	   *slash;
+	struct stat st;
+	bool		ok = true;
+
+	if (!dir)
+	{
+		cli_error("out of memory");
+		return false;
+	}
+	if (stat(file, &st) == 0 && S_ISDIR(st.st_mode))
+	{
+		cli_error("%s \"%s\" is a folder", what, file);
+		cli_hint("give a file name in it, such as %s%skrimp-report.html", file,
+				 file[strlen(file) - 1] == '/' ? "" : "/");
+		free(dir);
+		return false;
+	}
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+	{
+		free(dir);				/* the current folder, or / */
+		return true;
+	}
+	*slash = '\0';
+	/* each part from the first: made when missing, and it must be a folder */
+	for (char *p = dir + 1;; p++)
+	{
+		bool		last = *p == '\0';
+
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+		{
+			cli_error("could not create the folder \"%s\" for %s \"%s\": %s", dir, what, file, strerror(errno));
+			ok = false;
+		}
+		else if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		{
+			cli_error("%s \"%s\" cannot go in \"%s\": that is a file, not a folder", what, file, dir);
+			ok = false;
+		}
+		if (!ok || last)
+			break;
+		*p = '/';
+	}
+	if (ok && access(dir, W_OK | X_OK) != 0)
+	{
+		cli_error("cannot write %s \"%s\" in the folder \"%s\": %s", what, file, dir, strerror(errno));
+		ok = false;
+	}
+	free(dir);
+	return ok;
 }
 
 double

@@ -8,9 +8,10 @@ krimp_sudo() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Install missing packages, build everything and install the extension.
+# Install missing packages (scripts/deps.sh: $1 is demo, what the demo needs,
+# or test, everything), build everything and install the extension.
 krimp_build_and_install() {
-  bash "$KRIMP_ROOT/scripts/deps.sh"
+  bash "$KRIMP_ROOT/scripts/deps.sh" "${1:-test}"
   make -C "$KRIMP_ROOT" -s all
   krimp_sudo make -C "$KRIMP_ROOT" -s install >/dev/null
 }

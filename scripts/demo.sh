@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make demo: the main job on the bundled real data.
-# Installs what is missing, builds and installs krimp, starts a PostgreSQL
+# Installs what is missing of what the demo needs (scripts/deps.sh demo),
+# builds and installs krimp, starts a PostgreSQL
 # cluster in a folder of its own (KRIMP_DEMO_DIR, default /var/tmp/krimp-demo),
 # creates a database "krimp" with the extension and loads the bundled regions;
 # then "krimpctl demo" does the main job: the CBS population loaded with
@@ -13,7 +14,7 @@ source "$(dirname "$0")/common.sh"
 cd "$KRIMP_ROOT"
 
 dir=${KRIMP_DEMO_DIR:-/var/tmp/krimp-demo}
-krimp_build_and_install
+krimp_build_and_install demo
 
 if [ -f "$dir/data/PG_VERSION" ]; then
   eval "$(bash scripts/cluster.sh start "$dir")"

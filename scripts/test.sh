@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# make test: install what is missing, build, then run every test suite
+# make test: install what is missing (scripts/deps.sh test: the demo's
+# packages and the test tools), build, then run every test suite
 # against a throwaway cluster, and end with one line "N passed, N failed"
 # that counts all suites together.  Exit status is non-zero on any failure.
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$KRIMP_ROOT"
 
-krimp_build_and_install || { echo "0 passed, 1 failed"; exit 1; }
+krimp_build_and_install test || { echo "0 passed, 1 failed"; exit 1; }
 
 results=$(mktemp)
 export KRIMP_RESULTS=$results

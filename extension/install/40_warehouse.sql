@@ -319,12 +319,18 @@ CREATE TABLE krimp.load_batch (
     -- why a figure of this batch may go back in status (definitief to
     -- voorlopig, say): without one, apply_batch sets such rows aside
     revision_reason text CHECK (pg_catalog.btrim(revision_reason) OPERATOR(pg_catalog.<>) ''),
+    -- rows without a figure for a period in which their region had no
+    -- version (CBS's nulls for a municipality merged away): left out, not
+    -- rejected (krimp.apply_batch_skip_rows); not in rows_read
+    rows_skipped    integer,
     -- the target of krimp.observation's key (batch, organisation)
     CONSTRAINT load_batch_batch_org_key UNIQUE (batch_id, org_code)
 );
 ALTER SEQUENCE krimp.load_batch_id_seq OWNED BY krimp.load_batch.batch_id;
 COMMENT ON TABLE krimp.load_batch IS
     'every load is a batch: who, when, from what source, and its row counts; its id is on every observation it wrote';
+COMMENT ON COLUMN krimp.load_batch.rows_skipped IS
+    'rows without a figure (status unknown, no value) for a period in which their region had no version: figures that cannot exist (CBS''s nulls for a municipality merged away), left out and not rejected; not counted in rows_read';
 COMMENT ON COLUMN krimp.load_batch.revision_reason IS
     'why figures of this batch may go back in status (a definitief figure replaced by a voorlopig one, say); NULL: they may not';
 SELECT pg_catalog.pg_extension_config_dump('krimp.load_batch', '');
@@ -522,7 +528,7 @@ GRANT INSERT (indicator_id, region_id, period, value, status, kind, forecast_pro
     ON krimp.observation_row TO krimp_writer, krimp_admin;
 GRANT INSERT (org_code, source, file_name, revision_reason) ON krimp.load_batch TO krimp_writer, krimp_admin;
 GRANT UPDATE (retracted_at, retraction_reason) ON krimp.observation_row TO krimp_writer, krimp_admin;
-GRANT UPDATE (finished_at, state, rows_read, rows_inserted, rows_revised, rows_unchanged, rows_rejected)
+GRANT UPDATE (finished_at, state, rows_read, rows_inserted, rows_revised, rows_unchanged, rows_rejected, rows_skipped)
     ON krimp.load_batch TO krimp_writer, krimp_admin;
 GRANT SELECT, INSERT, DELETE ON krimp.rejected_row, krimp.observation_staging TO krimp_writer, krimp_admin;
 GRANT USAGE ON SEQUENCE krimp.observation_id_seq, krimp.load_batch_id_seq TO krimp_writer, krimp_admin;

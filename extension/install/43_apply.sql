@@ -19,6 +19,8 @@
 --   apply_batch_unroll_runs       those and the bad runs, as rows
 --   apply_batch_check_rows        every row resolved and checked:
 --                                 pg_temp.krimp_resolved
+--   apply_batch_skip_rows         the figures that cannot exist left out
+--                                 (no figure where the region had no version)
 --   apply_batch_reject_rows       the bad rows set aside (or the load fails)
 --   apply_batch_file_rows         the good rows filed: new vintages of what
 --                                 changed; a status that goes back set aside
@@ -488,6 +490,37 @@ COMMENT ON FUNCTION krimp.apply_batch_check_rows(krimp.load_batch, timestamptz) 
 REVOKE ALL ON FUNCTION krimp.apply_batch_check_rows(krimp.load_batch, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.apply_batch_check_rows(krimp.load_batch, timestamptz) TO krimp_writer, krimp_admin;
 
+-- Step 9b: the figures that cannot exist.  A row without a figure (status
+-- unknown, no value: CBS's null in an OData v3 table) for a period in which
+-- its region had no version (a municipality merged away, or not yet made) is
+-- CBS saying there is no such figure, not a row to correct: it is left out,
+-- counted in krimp.load_batch.rows_skipped, and not rejected, so that a reload
+-- records nothing new.  (OData v4 says the same with ValueAttribute
+-- Impossible, which krimpctl leaves out itself.)  The problem it had is the
+-- validity one of krimp.staged_row_problem: region known, no version then.
+CREATE OR REPLACE FUNCTION krimp.apply_batch_skip_rows(b krimp.load_batch) RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    n integer;
+BEGIN
+    DELETE FROM pg_temp.krimp_resolved x
+     WHERE x.problem IS NOT NULL AND x.pre_problem IS NULL
+       AND x.indicator_granularity IS NOT NULL AND x.p IS NOT NULL
+       AND x.region_id IS NULL
+       AND NOT (x.norm_kind = 'forecast' AND coalesce(x.forecast_base_year, 0) <> 0)
+       AND x.norm_status = 'unknown' AND (x.value IS NULL OR btrim(x.value) IN ('', '.'))
+       AND EXISTS (SELECT FROM krimp.region rg WHERE rg.code = x.norm_region);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION krimp.apply_batch_skip_rows(krimp.load_batch) IS
+    'step 9b of krimp.apply_batch: rows without a figure (status unknown, no value) for a period in which their region had no version left out of pg_temp.krimp_resolved as figures that cannot exist (CBS''s nulls for a municipality merged away), not rejected; returns how many (apply_batch_finish records them in krimp.load_batch.rows_skipped)';
+REVOKE ALL ON FUNCTION krimp.apply_batch_skip_rows(krimp.load_batch) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.apply_batch_skip_rows(krimp.load_batch) TO krimp_writer, krimp_admin;
+
 CREATE OR REPLACE FUNCTION krimp.apply_batch_reject_rows(b krimp.load_batch, on_error text,
                                                          OUT n_read integer, OUT n_rejected integer)
     RETURNS record
@@ -664,7 +697,8 @@ REVOKE ALL ON FUNCTION krimp.apply_batch_file_runs(krimp.load_batch, timestamptz
 GRANT EXECUTE ON FUNCTION krimp.apply_batch_file_runs(krimp.load_batch, timestamptz) TO krimp_writer, krimp_admin;
 
 CREATE OR REPLACE FUNCTION krimp.apply_batch_finish(b krimp.load_batch, staged_rel text, blocks_rel text, n_read integer,
-                                            n_inserted integer, n_revised integer, n_rejected integer)
+                                            n_inserted integer, n_revised integer, n_rejected integer,
+                                            n_skipped integer)
     RETURNS krimp.load_batch
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, krimp, pg_temp
@@ -677,7 +711,8 @@ BEGIN
     UPDATE krimp.load_batch lb
        SET state = 'done', finished_at = clock_timestamp(), rows_read = n_read,
            rows_inserted = n_inserted, rows_revised = n_revised,
-           rows_unchanged = n_read - n_rejected - n_inserted - n_revised, rows_rejected = n_rejected
+           rows_unchanged = n_read - n_rejected - n_inserted - n_revised, rows_rejected = n_rejected,
+           rows_skipped = n_skipped
      WHERE lb.batch_id = b.batch_id
     RETURNING * INTO b;
     DROP TABLE pg_temp.krimp_resolved;
@@ -685,10 +720,10 @@ BEGIN
     RETURN b;
 END
 $$;
-COMMENT ON FUNCTION krimp.apply_batch_finish(krimp.load_batch, text, text, integer, integer, integer, integer) IS
-    'step 13 of krimp.apply_batch: the batch''s staged rows and runs deleted, the batch done with its counts (the unchanged ones: the rest of those read), the working tables dropped; returns the batch';
-REVOKE ALL ON FUNCTION krimp.apply_batch_finish(krimp.load_batch, text, text, integer, integer, integer, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION krimp.apply_batch_finish(krimp.load_batch, text, text, integer, integer, integer, integer) TO krimp_writer, krimp_admin;
+COMMENT ON FUNCTION krimp.apply_batch_finish(krimp.load_batch, text, text, integer, integer, integer, integer, integer) IS
+    'step 13 of krimp.apply_batch: the batch''s staged rows and runs deleted, the batch done with its counts (the unchanged ones: the rest of those read; the skipped ones, figures that cannot exist), the working tables dropped; returns the batch';
+REVOKE ALL ON FUNCTION krimp.apply_batch_finish(krimp.load_batch, text, text, integer, integer, integer, integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.apply_batch_finish(krimp.load_batch, text, text, integer, integer, integer, integer, integer) TO krimp_writer, krimp_admin;
 
 CREATE OR REPLACE FUNCTION krimp.apply_batch(batch_id bigint, on_error text DEFAULT 'reject',
                                   published_at timestamptz DEFAULT NULL, staged regclass DEFAULT NULL,
@@ -708,6 +743,7 @@ DECLARE
     n_read integer;
     n_inserted integer;
     n_rejected integer;
+    n_skipped integer;  -- the figures that cannot exist
 BEGIN
     SELECT * INTO arg FROM krimp.apply_batch_check_arguments(on_error, published_at, staged, blocks);
     b := krimp.apply_batch_lock_batch(batch_id);
@@ -720,6 +756,7 @@ BEGIN
     PERFORM krimp.apply_batch_compare_runs(b);
     PERFORM krimp.apply_batch_unroll_runs();
     PERFORM krimp.apply_batch_check_rows(b, arg.check_at);
+    n_skipped := krimp.apply_batch_skip_rows(b);
     SELECT * INTO checked FROM krimp.apply_batch_reject_rows(b, on_error);
     SELECT * INTO filed FROM krimp.apply_batch_file_rows(b, on_error, vintage, arg.lookup);
     SELECT * INTO runs FROM krimp.apply_batch_file_runs(b, vintage);
@@ -728,11 +765,12 @@ BEGIN
               + before.n_filed_before + before.n_rejected_before;
     n_inserted := filed.n_inserted + runs.n_block_figures + before.n_filed_before;
     n_rejected := checked.n_rejected + filed.n_regressed + before.n_rejected_before;
-    RETURN krimp.apply_batch_finish(b, arg.staged_rel, arg.blocks_rel, n_read, n_inserted, filed.n_revised, n_rejected);
+    RETURN krimp.apply_batch_finish(b, arg.staged_rel, arg.blocks_rel, n_read, n_inserted, filed.n_revised, n_rejected,
+                                    n_skipped);
 END
 $$;
 COMMENT ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass, regclass) IS
-    'file the staged rows of an open load batch (from krimp.observation_staging, or the table named by staged) in one statement: new figures are inserted, changed ones become new vintages, identical ones change nothing, bad rows go to krimp.rejected_row with the reason (on_error => ''abort'' loads nothing instead); returns the batch with its counts';
+    'file the staged rows of an open load batch (from krimp.observation_staging, or the table named by staged) in one statement: new figures are inserted, changed ones become new vintages, identical ones change nothing, bad rows go to krimp.rejected_row with the reason (on_error => ''abort'' loads nothing instead), rows without a figure where the region had no version are skipped (rows_skipped); returns the batch with its counts';
 
 REVOKE ALL ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass, regclass) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass, regclass) TO krimp_writer, krimp_admin;

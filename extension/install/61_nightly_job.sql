@@ -230,7 +230,39 @@ REVOKE ALL ON PROCEDURE krimp.nightly(boolean) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE krimp.nightly(boolean) TO krimp_admin;
 -- Schedule the nightly job with pg_cron, when pg_cron is installed.
 -- pg_cron 1.4 (Debian 12) reads schedules in GMT: '0 2 * * *' runs at 03:00
--- in Amsterdam in winter and 04:00 in summer.
+-- in Amsterdam in winter and 04:00 in summer.  pg_cron keeps a job per name
+-- and user, and each user sees only its own: the job is scheduled as the
+-- caller, then krimp.schedule_nightly_keep_one removes every other user's
+-- krimp-nightly job, so that one job remains whoever calls (two would start
+-- together, and one fail with 55P03 on the nightly job's lock).
+CREATE OR REPLACE FUNCTION krimp.schedule_nightly_keep_one(keep bigint) RETURNS integer
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    n integer;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'feature_not_supported';
+    END IF;
+    -- only in favour of a krimp-nightly job, so that there is always one
+    EXECUTE 'SELECT count(*) FROM cron.job WHERE jobid = $1 AND jobname = $2' INTO n USING keep, 'krimp-nightly';
+    IF n = 0 THEN
+        RAISE EXCEPTION 'pg_cron job % is not a krimp-nightly job', keep
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Schedule the job with krimp.schedule_nightly().';
+    END IF;
+    EXECUTE 'SELECT count(cron.unschedule(jobid)) FROM cron.job WHERE jobname = $1 AND jobid <> $2'
+        INTO n USING 'krimp-nightly', keep;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION krimp.schedule_nightly_keep_one(bigint) IS
+    'unschedule every pg_cron job named krimp-nightly but the given one, of whatever user (pg_cron keeps one per user; called by krimp.schedule_nightly); returns how many were removed';
+REVOKE ALL ON FUNCTION krimp.schedule_nightly_keep_one(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.schedule_nightly_keep_one(bigint) TO krimp_admin;
+
 CREATE OR REPLACE FUNCTION krimp.schedule_nightly(schedule text DEFAULT '0 2 * * *') RETURNS bigint
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
@@ -245,10 +277,11 @@ BEGIN
     END IF;
     EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO job
         USING 'krimp-nightly', schedule, 'CALL krimp.nightly()';
+    PERFORM krimp.schedule_nightly_keep_one(job);
     RETURN job;
 END
 $$;
 COMMENT ON FUNCTION krimp.schedule_nightly(text) IS
-    'schedule CALL krimp.nightly() with pg_cron (job name krimp-nightly; the schedule is read in GMT by pg_cron 1.4); an error with a hint when pg_cron is not installed';
+    'schedule CALL krimp.nightly() with pg_cron as the caller (job name krimp-nightly, one job whoever calls: another user''s is unscheduled; the schedule is read in GMT by pg_cron 1.4); an error with a hint when pg_cron is not installed';
 REVOKE ALL ON FUNCTION krimp.schedule_nightly(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.schedule_nightly(text) TO krimp_admin;

@@ -59,6 +59,26 @@ echo "  cron.job_run_details: $status"
 [ "$status" = "succeeded|krimp_cron_admin|CALL" ] \
   && [ "$(psql -X -A -t -d postgres -c "SELECT count(*) > 0 FROM krimp.job_run WHERE run_by = 'krimp_cron_admin'")" = t ]
 check "pg_cron ran CALL krimp.nightly() as the login within 80 s: succeeded, recorded in krimp.job_run" $?
+
+# pg_cron keeps a job per name and user: whoever calls krimp.schedule_nightly,
+# one krimp-nightly job remains (two would start together and one fail with
+# 55P03), run as the last caller.
+jobs() { psql -X -A -t -d postgres -c "SELECT string_agg(jobid || ' ' || username || ' ' || schedule, '; ' ORDER BY jobid)
+                                         FROM cron.job WHERE jobname = 'krimp-nightly'"; }
+su_job=$(psql -X -A -t -d postgres -v ON_ERROR_STOP=1 -c "SELECT krimp.schedule_nightly('0 2 * * *')")
+now=$(jobs); echo "  after the superuser's call: $now"
+[ "$now" = "$su_job postgres 0 2 * * *" ]
+check "the superuser schedules it after the login: one job, the superuser's (the login's unscheduled)" $?
+ad_job=$(psql -X -A -t -d postgres -U krimp_cron_admin -v ON_ERROR_STOP=1 -c "SELECT krimp.schedule_nightly('30 1 * * *')")
+now=$(jobs); echo "  after the login's call: $now"
+[ -n "$ad_job" ] && [ "$now" = "$ad_job krimp_cron_admin 30 1 * * *" ]
+check "the login schedules it again (it cannot see the superuser's job): one job, the login's" $?
+again=$(psql -X -A -t -d postgres -U krimp_cron_admin -c "SELECT krimp.schedule_nightly('45 1 * * *')")
+[ "$again" = "$ad_job" ] && [ "$(jobs)" = "$ad_job krimp_cron_admin 45 1 * * *" ]
+check "the same user's call changes the schedule of its job ($(jobs))" $?
+err=$(psql -X -q -d postgres -U krimp_cron_admin -v VERBOSITY=verbose -c "SELECT krimp.schedule_nightly_keep_one(-1)" 2>&1)
+grep -q '22023' <<<"$err" && grep -q 'pg_cron job -1 is not a krimp-nightly job' <<<"$err" && [ "$(jobs)" = "$ad_job krimp_cron_admin 45 1 * * *" ]
+check "krimp.schedule_nightly_keep_one keeps only in favour of a krimp-nightly job (22023, nothing removed)" $?
 psql -X -q -d postgres -U krimp_cron_admin -c "SELECT cron.unschedule('krimp-nightly')" >/dev/null
 psql -X -q -d postgres -c "REVOKE USAGE ON SCHEMA cron FROM krimp_admin" -c "DROP ROLE krimp_cron_admin"
 psql -X -q -d postgres -c "SET client_min_messages = warning" \

@@ -131,6 +131,20 @@ q -c "SET client_min_messages = warning" -c "CREATE EXTENSION krimp CASCADE" -f 
   && "$K" load -q -i population -o BZK -s 'CBS 37230ned' --published-at '2023-04-01 00:00+00' -r "$tmp/37230ned.rejects.csv" \
        "$D/cbs/Bevolkingsontwikkeling_gemeente_per_jaar.json" </dev/null
 check "a fresh database: regions, the catalogue (18 indicators: $(q -c 'SELECT count(*) FROM krimp.indicator')), the 37230ned population" $?
+# 37230ned's nulls are municipalities that did not exist that year (issue 17): with the bundled regions every one
+# is skipped as a figure that cannot exist, none rejected; a reload records nothing, and --fail-on-reject passes.
+# Expected: the file's figures and nulls as the reader counts them.
+read -r n37 nulls37 <<<"$(python3 -c "import json, sys; d = json.load(open(sys.argv[1], encoding='utf-8-sig'))['value'].values(); v = [r['BevolkingAanHetBeginVanDePeriode_1'] for r in d]; print(sum(x is not None for x in v), sum(x is None for x in v))" "$D/cbs/Bevolkingsontwikkeling_gemeente_per_jaar.json")"
+got=$(q -c "SELECT rows_read || ' ' || rows_inserted || ' ' || rows_rejected || ' ' || rows_skipped FROM krimp.load_batch WHERE source = 'CBS 37230ned' ORDER BY batch_id LIMIT 1")
+echo "  37230ned: file $n37 figures, $nulls37 nulls; batch read inserted rejected skipped: $got"
+[ "$got" = "$n37 $n37 0 $nulls37" ]
+check "37230ned: its $n37 figures inserted, its $nulls37 nulls skipped (figures that cannot exist), none rejected" $?
+"$K" load -i population -o BZK -s 'CBS 37230ned' --published-at '2023-04-01 00:00+00' --fail-on-reject -r "$tmp/37230ned.rejects.csv" \
+  "$D/cbs/Bevolkingsontwikkeling_gemeente_per_jaar.json" >"$tmp/37230ned.out" 2>&1 </dev/null
+rc=$?
+sed -n 2p "$tmp/37230ned.out" | sed 's/^/  /'
+[ $rc -eq 0 ] && [ "$(summary "$tmp/37230ned.out")" = "$n37 0 0 $n37 0 $nulls37" ] && [ "$(q -c "SELECT count(*) FROM krimp.rejected_row")" = 0 ]
+check "37230ned loaded again with --fail-on-reject: exit 0, inserted 0, rejected 0, nothing recorded in krimp.rejected_row" $?
 
 # ---- every manifest line --------------------------------------------------------------
 : > "$tmp/counts.txt"

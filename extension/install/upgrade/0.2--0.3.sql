@@ -2311,3 +2311,178 @@ REVOKE ALL ON FUNCTION krimp.overlaps(krimp.period, krimp.period) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.overlaps(krimp.period, krimp.period) TO krimp_reader;
 REVOKE ALL ON FUNCTION krimp.region_at_point(public.geometry, date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION krimp.region_at_point(public.geometry, date) TO krimp_reader;
+-- ==== install: one krimp-nightly pg_cron job whoever schedules it (krimp.schedule_nightly_keep_one, issue 17) ====
+-- Schedule the nightly job with pg_cron, when pg_cron is installed.
+-- pg_cron 1.4 (Debian 12) reads schedules in GMT: '0 2 * * *' runs at 03:00
+-- in Amsterdam in winter and 04:00 in summer.  pg_cron keeps a job per name
+-- and user, and each user sees only its own: the job is scheduled as the
+-- caller, then krimp.schedule_nightly_keep_one removes every other user's
+-- krimp-nightly job, so that one job remains whoever calls (two would start
+-- together, and one fail with 55P03 on the nightly job's lock).
+CREATE OR REPLACE FUNCTION krimp.schedule_nightly_keep_one(keep bigint) RETURNS integer
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    n integer;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'feature_not_supported';
+    END IF;
+    -- only in favour of a krimp-nightly job, so that there is always one
+    EXECUTE 'SELECT count(*) FROM cron.job WHERE jobid = $1 AND jobname = $2' INTO n USING keep, 'krimp-nightly';
+    IF n = 0 THEN
+        RAISE EXCEPTION 'pg_cron job % is not a krimp-nightly job', keep
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Schedule the job with krimp.schedule_nightly().';
+    END IF;
+    EXECUTE 'SELECT count(cron.unschedule(jobid)) FROM cron.job WHERE jobname = $1 AND jobid <> $2'
+        INTO n USING 'krimp-nightly', keep;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION krimp.schedule_nightly_keep_one(bigint) IS
+    'unschedule every pg_cron job named krimp-nightly but the given one, of whatever user (pg_cron keeps one per user; called by krimp.schedule_nightly); returns how many were removed';
+REVOKE ALL ON FUNCTION krimp.schedule_nightly_keep_one(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.schedule_nightly_keep_one(bigint) TO krimp_admin;
+
+CREATE OR REPLACE FUNCTION krimp.schedule_nightly(schedule text DEFAULT '0 2 * * *') RETURNS bigint
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    job bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'Install postgresql-15-cron, add pg_cron to shared_preload_libraries, CREATE EXTENSION pg_cron, or run "krimpctl nightly" from an external scheduler.';
+    END IF;
+    EXECUTE 'SELECT cron.schedule($1, $2, $3)' INTO job
+        USING 'krimp-nightly', schedule, 'CALL krimp.nightly()';
+    PERFORM krimp.schedule_nightly_keep_one(job);
+    RETURN job;
+END
+$$;
+COMMENT ON FUNCTION krimp.schedule_nightly(text) IS
+    'schedule CALL krimp.nightly() with pg_cron as the caller (job name krimp-nightly, one job whoever calls: another user''s is unscheduled; the schedule is read in GMT by pg_cron 1.4); an error with a hint when pg_cron is not installed';
+REVOKE ALL ON FUNCTION krimp.schedule_nightly(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.schedule_nightly(text) TO krimp_admin;
+
+-- ==== install: CBS's nulls for a municipality that did not exist are skipped, not rejected (krimp.load_batch.rows_skipped, krimp.apply_batch_skip_rows, issue 17) ====
+ALTER TABLE krimp.load_batch ADD COLUMN rows_skipped integer;
+COMMENT ON COLUMN krimp.load_batch.rows_skipped IS
+    'rows without a figure (status unknown, no value) for a period in which their region had no version: figures that cannot exist (CBS''s nulls for a municipality merged away), left out and not rejected; not counted in rows_read';
+GRANT UPDATE (rows_skipped) ON krimp.load_batch TO krimp_writer, krimp_admin;
+-- Step 9b: the figures that cannot exist.  A row without a figure (status
+-- unknown, no value: CBS's null in an OData v3 table) for a period in which
+-- its region had no version (a municipality merged away, or not yet made) is
+-- CBS saying there is no such figure, not a row to correct: it is left out,
+-- counted in krimp.load_batch.rows_skipped, and not rejected, so that a reload
+-- records nothing new.  (OData v4 says the same with ValueAttribute
+-- Impossible, which krimpctl leaves out itself.)  The problem it had is the
+-- validity one of krimp.staged_row_problem: region known, no version then.
+CREATE OR REPLACE FUNCTION krimp.apply_batch_skip_rows(b krimp.load_batch) RETURNS integer
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    n integer;
+BEGIN
+    DELETE FROM pg_temp.krimp_resolved x
+     WHERE x.problem IS NOT NULL AND x.pre_problem IS NULL
+       AND x.indicator_granularity IS NOT NULL AND x.p IS NOT NULL
+       AND x.region_id IS NULL
+       AND NOT (x.norm_kind = 'forecast' AND coalesce(x.forecast_base_year, 0) <> 0)
+       AND x.norm_status = 'unknown' AND (x.value IS NULL OR btrim(x.value) IN ('', '.'))
+       AND EXISTS (SELECT FROM krimp.region rg WHERE rg.code = x.norm_region);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION krimp.apply_batch_skip_rows(krimp.load_batch) IS
+    'step 9b of krimp.apply_batch: rows without a figure (status unknown, no value) for a period in which their region had no version left out of pg_temp.krimp_resolved as figures that cannot exist (CBS''s nulls for a municipality merged away), not rejected; returns how many (apply_batch_finish records them in krimp.load_batch.rows_skipped)';
+REVOKE ALL ON FUNCTION krimp.apply_batch_skip_rows(krimp.load_batch) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.apply_batch_skip_rows(krimp.load_batch) TO krimp_writer, krimp_admin;
+
+-- apply_batch_finish records the skipped rows: a new argument
+DROP FUNCTION krimp.apply_batch_finish(krimp.load_batch, text, text, integer, integer, integer, integer);
+CREATE OR REPLACE FUNCTION krimp.apply_batch_finish(b krimp.load_batch, staged_rel text, blocks_rel text, n_read integer,
+                                            n_inserted integer, n_revised integer, n_rejected integer,
+                                            n_skipped integer)
+    RETURNS krimp.load_batch
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+BEGIN
+    EXECUTE format('DELETE FROM %s st WHERE st.batch_id = $1', staged_rel) USING b.batch_id;
+    IF blocks_rel IS NOT NULL THEN
+        EXECUTE format('DELETE FROM %s bl WHERE bl.batch_id = $1', blocks_rel) USING b.batch_id;
+    END IF;
+    UPDATE krimp.load_batch lb
+       SET state = 'done', finished_at = clock_timestamp(), rows_read = n_read,
+           rows_inserted = n_inserted, rows_revised = n_revised,
+           rows_unchanged = n_read - n_rejected - n_inserted - n_revised, rows_rejected = n_rejected,
+           rows_skipped = n_skipped
+     WHERE lb.batch_id = b.batch_id
+    RETURNING * INTO b;
+    DROP TABLE pg_temp.krimp_resolved;
+    DROP TABLE pg_temp.krimp_blocks;
+    RETURN b;
+END
+$$;
+COMMENT ON FUNCTION krimp.apply_batch_finish(krimp.load_batch, text, text, integer, integer, integer, integer, integer) IS
+    'step 13 of krimp.apply_batch: the batch''s staged rows and runs deleted, the batch done with its counts (the unchanged ones: the rest of those read; the skipped ones, figures that cannot exist), the working tables dropped; returns the batch';
+REVOKE ALL ON FUNCTION krimp.apply_batch_finish(krimp.load_batch, text, text, integer, integer, integer, integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.apply_batch_finish(krimp.load_batch, text, text, integer, integer, integer, integer, integer) TO krimp_writer, krimp_admin;
+
+CREATE OR REPLACE FUNCTION krimp.apply_batch(batch_id bigint, on_error text DEFAULT 'reject',
+                                  published_at timestamptz DEFAULT NULL, staged regclass DEFAULT NULL,
+                                  blocks regclass DEFAULT NULL)
+    RETURNS krimp.load_batch
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, krimp, pg_temp
+    AS $$
+DECLARE
+    arg record;         -- check_at, staged_rel, blocks_rel, lookup
+    b krimp.load_batch;
+    before record;      -- n_filed_before, n_rejected_before: filed by hand
+    vintage timestamptz;
+    checked record;     -- n_read, n_rejected: the rows
+    filed record;       -- n_inserted, n_revised, n_regressed: the good rows
+    runs record;        -- n_block_figures, n_blocks_unchanged: the runs filed as they are
+    n_read integer;
+    n_inserted integer;
+    n_rejected integer;
+    n_skipped integer;  -- the figures that cannot exist
+BEGIN
+    SELECT * INTO arg FROM krimp.apply_batch_check_arguments(on_error, published_at, staged, blocks);
+    b := krimp.apply_batch_lock_batch(batch_id);
+    SELECT * INTO before FROM krimp.apply_batch_filed_before(b);
+    PERFORM krimp.apply_batch_stage_rows(b, arg.staged_rel);
+    PERFORM krimp.apply_batch_stage_runs(b, arg.blocks_rel, arg.check_at);
+    PERFORM krimp.apply_batch_take_load_locks(b);
+    -- the vintage taken after the locks (a load that waited is the later one)
+    vintage := coalesce(apply_batch.published_at, clock_timestamp());
+    PERFORM krimp.apply_batch_compare_runs(b);
+    PERFORM krimp.apply_batch_unroll_runs();
+    PERFORM krimp.apply_batch_check_rows(b, arg.check_at);
+    n_skipped := krimp.apply_batch_skip_rows(b);
+    SELECT * INTO checked FROM krimp.apply_batch_reject_rows(b, on_error);
+    SELECT * INTO filed FROM krimp.apply_batch_file_rows(b, on_error, vintage, arg.lookup);
+    SELECT * INTO runs FROM krimp.apply_batch_file_runs(b, vintage);
+    -- the counts: the rows, the runs, and what was filed into the batch by hand
+    n_read := checked.n_read + runs.n_block_figures + runs.n_blocks_unchanged
+              + before.n_filed_before + before.n_rejected_before;
+    n_inserted := filed.n_inserted + runs.n_block_figures + before.n_filed_before;
+    n_rejected := checked.n_rejected + filed.n_regressed + before.n_rejected_before;
+    RETURN krimp.apply_batch_finish(b, arg.staged_rel, arg.blocks_rel, n_read, n_inserted, filed.n_revised, n_rejected,
+                                    n_skipped);
+END
+$$;
+COMMENT ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass, regclass) IS
+    'file the staged rows of an open load batch (from krimp.observation_staging, or the table named by staged) in one statement: new figures are inserted, changed ones become new vintages, identical ones change nothing, bad rows go to krimp.rejected_row with the reason (on_error => ''abort'' loads nothing instead), rows without a figure where the region had no version are skipped (rows_skipped); returns the batch with its counts';
+
+REVOKE ALL ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass, regclass) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION krimp.apply_batch(bigint, text, timestamptz, regclass, regclass) TO krimp_writer, krimp_admin;
