@@ -246,9 +246,16 @@ check "the HTML: one document, charts with polyline and path data, the change, b
 run report --round 2010
 [ $rc -eq 1 ] && grep -q 'no revaluation round 2010' <<<"$err"
 check "report --round for a round not run: exit 1" $?
-run report -o "$tmp/no/such/dir/r.html"
-[ $rc -eq 3 ] && grep -q 'could not write' <<<"$err" && [ ! -e "$tmp/no" ]
-check "report into a directory that does not exist: exit 3" $?
+run report -o "$tmp/no/such/dir/r.html" --limit 0
+[ $rc -eq 0 ] && grep -q '</html>' "$tmp/no/such/dir/r.html"
+check "report into a folder that does not exist: the folders are made, the report written" $?
+: > "$tmp/plain-file"
+run report -o "$tmp/plain-file/r.html" --limit 0
+[ $rc -eq 3 ] && grep -q 'that is a file, not a folder' <<<"$err" && [ -f "$tmp/plain-file" ]
+check "report into a path through a file: exit 3, says the file is not a folder" $?
+run report -o "$tmp" --limit 0
+[ $rc -eq 3 ] && grep -q 'is a folder' <<<"$err" && grep -q 'krimp-report.html' <<<"$err"
+check "report -o FOLDER: exit 3, the hint gives a file name in it" $?
 run report -o - --limit 0
 [ $rc -eq 0 ] && grep -q '</html>' <<<"$out" && grep -q '<svg class="map"' <<<"$out"
 check "report -o - writes to stdout" $?
